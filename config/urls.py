@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from monespace.core import views as core_views
+
+urlpatterns = [
+    path("", include("monespace.www.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("backoffice/", include("monespace.backoffice.urls")),
+    path("api/", include("monespace.api.urls")),
+    path("hijack/", include("hijack.urls")),
+    path("django-admin/", admin.site.urls),
+    path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
+    path("dev/outbox/<int:pk>/", core_views.dev_outbox, name="dev_outbox_message"),
+]
+
+handler400 = "monespace.core.views.error_400"
+handler403 = "monespace.core.views.error_403"
+handler404 = "monespace.core.views.error_404"
+handler500 = "monespace.core.views.error_500"

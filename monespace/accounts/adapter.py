@@ -1,0 +1,32 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from monespace.core.mail import deliver_email
+
+from .enums import SecurityEventKind
+from .services import security_event_record
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth adapter: registration goes through our own journey, mails through our task queue."""
+
+    def is_open_for_signup(self, request):
+        # "Créer mon compte" is the journey of www/onboarding (seeds 000 and 001).
+        return False
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, {"email": email, **context})
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        to, subject, body = list(message.to), message.subject, message.body
+        transaction.on_commit(lambda: deliver_email.enqueue(to=to, subject=subject, body=body, html=html))
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_event_record(kind=SecurityEventKind.LOCKOUT, user=None)
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        security_event_record(kind=SecurityEventKind.LOGIN_FAILED, user=None)

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Civility(models.TextChoices):
+    MADAME = "mme", _("Madame")
+    MONSIEUR = "m", _("Monsieur")
+
+
+class NotificationTheme(models.TextChoices):
+    """The four e-mail themes a user chooses at registration (seed 001, step 2)."""
+
+    CONTRIBUTION = "contribution", _("Contribution formation (contribution légale, conventionnelle…)")
+    DOSSIERS = "dossiers", _("Instruction des dossiers (accord de prise en charge, demande de pièces…)")
+    INVOICES = "invoices", _("Instruction des factures (demande de pièces, avoir…)")
+    PAYMENTS = "payments", _("Règlement des dossiers (avis de virement)")
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Connexion")
+    LOGIN_FAILED = "login_failed", _("Échec de connexion")
+    LOCKOUT = "lockout", _("Connexions bloquées après trop d'échecs")
+    LOGOUT = "logout", _("Déconnexion")
+    PASSWORD_SET = "password_set", _("Mot de passe choisi")
+    PASSWORD_CHANGED = "password_changed", _("Mot de passe modifié")
+    PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
+    EMAIL_VERIFIED = "email_verified", _("Adresse e-mail vérifiée")
+    EMAIL_CHANGED = "email_changed", _("Adresse e-mail modifiée")
+    SUPPORT_CONSENT_GIVEN = "support_consent_given", _("Accord donné à la connexion « en tant que »")
+    SUPPORT_CONSENT_WITHDRAWN = "support_consent_withdrawn", _("Accord retiré à la connexion « en tant que »")
+    OTHER_SESSIONS_ENDED = "other_sessions_ended", _("Autres sessions déconnectées")

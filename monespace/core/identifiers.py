@@ -1,0 +1,100 @@
+"""Validation of French identifiers, built on python-stdnum.
+
+Each ``clean_*`` function takes what a user typed (spaces and dots allowed), returns the
+compact form, or raises ``ValidationError`` with a French message.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def compact(value):
+    return _SEPARATORS.sub("", value or "").upper()
+
+
+def clean_siren(value):
+    number = compact(value)
+    if not number.isdigit() or len(number) != 9:
+        raise ValidationError(_("Le SIREN comporte 9 chiffres."), code="siren_format")
+    try:
+        return stdnum_siren.validate(number)
+    except InvalidChecksum:
+        raise ValidationError(
+            _("Ce numéro SIREN n'est pas valide (clé de contrôle incorrecte). Vérifiez les 9 chiffres."),
+            code="siren_checksum",
+        ) from None
+
+
+def clean_siret(value):
+    number = compact(value)
+    if not number.isdigit() or len(number) != 14:
+        raise ValidationError(_("Le SIRET comporte 14 chiffres."), code="siret_format")
+    try:
+        return stdnum_siret.validate(number)
+    except (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
+        raise ValidationError(
+            _("Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte). Vérifiez les 14 chiffres."),
+            code="siret_checksum",
+        ) from None
+
+
+def clean_siret_or_siren(value):
+    """Accept a SIRET (14 digits) or a SIREN (9 digits), as step 3 of the registration does."""
+    number = compact(value)
+    if len(number) == 9:
+        return clean_siren(number)
+    if len(number) == 14:
+        return clean_siret(number)
+    raise ValidationError(
+        _("Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."), code="siret_or_siren_format"
+    )
+
+
+def clean_idcc(value):
+    number = compact(value)
+    if not number.isdigit() or not 1 <= len(number) <= 4 or int(number) == 0:
+        raise ValidationError(
+            _("L'IDCC (identifiant de la convention collective) comporte 4 chiffres, par exemple 1486."),
+            code="idcc_format",
+        )
+    return number.zfill(4)
+
+
+def clean_uai(value):
+    """UAI: 7 digits and a check letter (the number mod 23 in an alphabet without I, O, Q)."""
+    number = compact(value)
+    if not re.fullmatch(r"\d{7}[A-Z]", number):
+        raise ValidationError(_("L'UAI comporte 7 chiffres suivis d'une lettre, par exemple 0751234J."), code="uai_format")
+    if UAI_LETTERS[int(number[:7]) % 23] != number[7]:
+        raise ValidationError(_("Cet UAI n'est pas valide (lettre de contrôle incorrecte)."), code="uai_checksum")
+    return number
+
+
+def clean_nda(value):
+    number = compact(value)
+    if not re.fullmatch(r"\d{11}", number):
+        raise ValidationError(_("Le numéro de déclaration d'activité comporte 11 chiffres."), code="nda_format")
+    return number
+
+
+def clean_naf(value):
+    code = compact(value)
+    if not re.fullmatch(r"\d{4}[A-Z]", code):
+        raise ValidationError(_("Le code NAF s'écrit comme 62.01Z."), code="naf_format")
+    return f"{code[:2]}.{code[2:]}"
+
+
+def format_siret(value):
+    return stdnum_siret.format(value) if value and len(value) == 14 else value
+
+
+def format_siren(value):
+    return stdnum_siren.format(value) if value and len(value) == 9 else value

@@ -1,0 +1,403 @@
+""""Créer mon compte": the two first-login journeys of seeds 000 and 001.
+
+- Known contact (the e-mail is a contact in the OPCO's data): step 1 → thank-you page → e-mail
+  "Bienvenue sur Mon Espace" → the link verifies the address and opens "Changer votre mot de passe"
+  → the user is attached to every establishment where they were a contact.
+- New user: step 1 identity, step 2 themes, step 3 "Je suis rattaché(e) à", step 4 the
+  adhérent / organisme de formation number (known establishment) or the IDCC (unknown to the
+  OPCO but active at INSEE), step 5 thank-you page, step 6 e-mail link, step 7 password. The
+  attachment becomes a pending request decided by the company's administrator.
+
+What the user typed lives in the session until the account is created, so "Précédent" and a
+reload never lose it. Nothing is written before the last step.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from monespace.accounts.models import User
+from monespace.accounts.services import user_register, user_set_password, user_verify_email
+from monespace.accounts.tokens import welcome_link_token
+from monespace.core import ratelimit
+from monespace.core.mail import send_email
+from monespace.organizations.directory import get_directory
+from monespace.organizations.enums import Profile
+from monespace.organizations.models import Company, Establishment, KnownContact
+from monespace.organizations.services import memberships_activate_for_new_user, registration_request_create
+
+from .forms import AttachmentForm, IdccForm, IdentityForm, NewPasswordForm, NumberForm, ThemesForm
+
+SESSION_KEY = "signup"
+DONE_KEY = "signup_done"
+ACTIVATION_KEY = "signup_activation"
+ACTIVATION_URL_TOKEN = "mot-de-passe"
+
+NEW_USER_STEPS = [
+    ("identity", gettext_lazy("Identifiez-vous")),
+    ("themes", gettext_lazy("Thématiques")),
+    ("attachment", gettext_lazy("Mon établissement")),
+    ("check", gettext_lazy("Vérification")),
+    ("done", gettext_lazy("Confirmation")),
+]
+
+
+def _client_key(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _data(request):
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save(request, **values):
+    data = {**_data(request), **values}
+    request.session[SESSION_KEY] = data
+    return data
+
+
+def _render_step(request, template, step, context):
+    steps = [{"key": key, "label": label, "index": i + 1} for i, (key, label) in enumerate(NEW_USER_STEPS)]
+    current = next(i for i, s in enumerate(steps) if s["key"] == step)
+    return render(request, template, {"steps": steps, "current_step": current + 1, **context})
+
+
+@require_http_methods(["GET", "POST"])
+def identity(request):
+    """Step 1: civilité, nom, prénom, e-mail, the data-protection notice and the support consent."""
+    if request.user.is_authenticated:
+        return redirect("www:home")
+    data = _data(request)
+    form = IdentityForm(request.POST or None, initial=data.get("identity"))
+    if request.method == "POST" and form.is_valid():
+        identity = form.cleaned_data
+        known = KnownContact.objects.filter(email__iexact=identity["email"]).exists()
+        data = _save(request, identity=identity, known=known)
+        if known:
+            return _complete(request, data)
+        return redirect("www:signup_themes")
+    return _render_step(request, "www/onboarding/identity.html", "identity", {"form": form})
+
+
+def _require_identity(view):
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("www:home")
+        if "identity" not in _data(request):
+            messages.info(request, _("Commencez par vous identifier."))
+            return redirect("www:signup")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@_require_identity
+def themes(request):
+    """Step 2: the themes of the e-mails the user wants to receive."""
+    data = _data(request)
+    form = ThemesForm(request.POST or None, initial={"themes": data.get("themes", [])})
+    if request.method == "POST":
+        if "previous" in request.POST:
+            _save(request, themes=request.POST.getlist("themes"))
+            return redirect("www:signup")
+        if form.is_valid():
+            _save(request, themes=form.cleaned_data["themes"])
+            return redirect("www:signup_attachment")
+    return _render_step(request, "www/onboarding/themes.html", "themes", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@_require_identity
+def attachment(request):
+    """Step 3: "Je suis rattaché(e) à" — type and SIRET / SIREN, looked up in the directory."""
+    data = _data(request)
+    form = AttachmentForm(request.POST or None, initial=data.get("attachment"))
+    if request.method == "POST":
+        if "previous" in request.POST:
+            _save(request, attachment={k: request.POST.get(k, "") for k in ("profile", "identifier")})
+            return redirect("www:signup_themes")
+        if form.is_valid():
+            profile = form.cleaned_data["profile"]
+            number = form.cleaned_data["identifier"]
+            result = get_directory().lookup(number)
+            if not result.found:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Nous ne trouvons pas ce numéro dans le répertoire des entreprises (INSEE). "
+                        "Vérifiez-le ou contactez l'OPCO."
+                    ),
+                )
+            elif not result.is_active:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Cet établissement est fermé au répertoire des entreprises (INSEE) : vous ne pouvez "
+                        "pas vous y rattacher. Contactez l'OPCO si c'est une erreur."
+                    ),
+                )
+            else:
+                known = result.is_known(profile)
+                _save(
+                    request,
+                    attachment={"profile": profile, "identifier": number},
+                    lookup={
+                        "company_id": result.company.pk,
+                        "establishment_id": result.establishment.pk if result.establishment else None,
+                        "known": known,
+                    },
+                )
+                return redirect("www:signup_number" if known else "www:signup_idcc")
+    return _render_step(
+        request, "www/onboarding/attachment.html", "attachment", {"form": form, "show_contact": bool(form.errors)}
+    )
+
+
+def _require_lookup(view):
+    def wrapped(request, *args, **kwargs):
+        if "lookup" not in _data(request):
+            return redirect("www:signup_attachment")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return _require_identity(wrapped)
+
+
+def _lookup_again(data):
+    """Re-read what step 3 found (the session holds ids only)."""
+    from monespace.organizations.directory import LookupResult
+
+    lookup = data["lookup"]
+    company = Company.objects.filter(pk=lookup["company_id"]).first()
+    establishment = (
+        Establishment.objects.filter(pk=lookup["establishment_id"]).first() if lookup["establishment_id"] else None
+    )
+    return LookupResult(company=company, establishment=establishment)
+
+
+@require_http_methods(["GET", "POST"])
+@_require_lookup
+def number(request):
+    """Step 4, known establishment: the adhérent / organisme de formation number must match.
+
+    Attempts are limited per establishment and per visitor, so the number cannot be guessed.
+    """
+    data = _data(request)
+    if not data["lookup"]["known"]:
+        return redirect("www:signup_idcc")
+    result = _lookup_again(data)
+    profile = data["attachment"]["profile"]
+    form = NumberForm(request.POST or None)
+    target_key = f"signup-number:{data['attachment']['identifier']}"
+    client_key = f"signup-number-client:{_client_key(request)}"
+    limit = settings.SIGNUP_NUMBER_MAX_ATTEMPTS
+    if request.method == "POST":
+        if "previous" in request.POST:
+            return redirect("www:signup_attachment")
+        if form.is_valid():
+            if ratelimit.is_blocked(target_key, limit=limit) or ratelimit.is_blocked(client_key, limit=limit):
+                form.add_error(
+                    "number",
+                    _(
+                        "Trop de tentatives : par sécurité, la vérification est suspendue pendant une heure. "
+                        "Si vous n'avez pas ce numéro, contactez l'OPCO."
+                    ),
+                )
+            else:
+                establishment = result.matching_establishment(profile, form.cleaned_data["number"])
+                if establishment is None:
+                    window = settings.SIGNUP_NUMBER_ATTEMPT_WINDOW
+                    ratelimit.record_failure(target_key, window=window)
+                    ratelimit.record_failure(client_key, window=window)
+                    form.add_error(
+                        "number",
+                        _(
+                            "Ce numéro ne correspond pas à l'établissement indiqué. Vérifiez-le sur un courrier "
+                            "de l'OPCO ; si vous ne l'avez pas, contactez l'OPCO."
+                        ),
+                    )
+                else:
+                    data = _save(request, matched_establishment_id=establishment.pk, idcc="")
+                    return _complete(request, data)
+    return _render_step(
+        request,
+        "www/onboarding/number.html",
+        "check",
+        {"form": form, "result": result, "profile_label": Profile(profile).label},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_require_lookup
+def idcc(request):
+    """Step 4, establishment unknown to the OPCO but active at INSEE: the IDCC."""
+    data = _data(request)
+    if data["lookup"]["known"]:
+        return redirect("www:signup_number")
+    result = _lookup_again(data)
+    form = IdccForm(request.POST or None, initial={"idcc": data.get("idcc", "")})
+    if request.method == "POST":
+        if "previous" in request.POST:
+            return redirect("www:signup_attachment")
+        if form.is_valid():
+            data = _save(request, idcc=form.cleaned_data["idcc"], matched_establishment_id=None)
+            return _complete(request, data)
+    return _render_step(request, "www/onboarding/idcc.html", "check", {"form": form, "result": result})
+
+
+def _complete(request, data):
+    """Create the account (or, for an address that already has one, say so by e-mail only).
+
+    The response is the same whether the address was known or not, so the journey does not
+    reveal who has an account.
+    """
+    identity = data["identity"]
+    email = identity["email"]
+    with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.has_usable_password():
+            send_email(
+                to=existing.email,
+                template_prefix="emails/account_exists",
+                context={"user": existing, "login_url": _absolute(reverse("account_login"))},
+            )
+        elif existing is not None:
+            # Registered but never activated: send a fresh welcome link, change nothing else.
+            _send_welcome(existing)
+        else:
+            user = user_register(
+                email=email,
+                civility=identity["civility"],
+                first_name=identity["first_name"],
+                last_name=identity["last_name"],
+                themes=data.get("themes", []),
+                support_consent=identity.get("support_consent", False),
+            )
+            if not data.get("known"):
+                result = _lookup_again(data)
+                matched_id = data.get("matched_establishment_id")
+                registration_request_create(
+                    user=user,
+                    profile=data["attachment"]["profile"],
+                    company=result.company,
+                    establishment=Establishment.objects.filter(pk=matched_id).first() if matched_id else result.establishment,
+                    declared_idcc=data.get("idcc", ""),
+                    number_matched=bool(matched_id),
+                )
+            _send_welcome(user)
+    request.session.pop(SESSION_KEY, None)
+    request.session[DONE_KEY] = {"email": email, "known": bool(data.get("known"))}
+    return redirect("www:signup_done")
+
+
+def _absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def welcome_link(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return _absolute(reverse("www:signup_activate", args=[uid, welcome_link_token.make_token(user)]))
+
+
+def _send_welcome(user):
+    send_email(
+        to=user.email,
+        template_prefix="emails/welcome",
+        context={"user": user, "link": welcome_link(user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def done(request):
+    """Step 5: "Merci pour votre inscription" — the e-mail is on its way."""
+    info = request.session.get(DONE_KEY)
+    if info is None:
+        return redirect("www:signup")
+    if request.method == "POST":  # "Terminer"
+        request.session.pop(DONE_KEY, None)
+        return redirect("account_login")
+    return _render_step(request, "www/onboarding/done.html", "done", {"info": info})
+
+
+def _user_from_uid(uidb64):
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        return User.objects.filter(pk=int(pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request, uidb64, token):
+    """Steps 6-7: the link of the welcome e-mail verifies the address, then the user sets a password.
+
+    The token moves to the session and the browser is sent to a URL without it (it would
+    otherwise leak through the Referer header). Reloading, or opening the link in another
+    browser, works until the password is set; then the link says it was used.
+    """
+    user = _user_from_uid(uidb64)
+    if user is None:
+        raise Http404
+    if token != ACTIVATION_URL_TOKEN:
+        if welcome_link_token.check_token(user, token):
+            user_verify_email(user=user)
+            request.session[ACTIVATION_KEY] = {"uid": uidb64, "token": token}
+            return redirect("www:signup_activate", uidb64=uidb64, token=ACTIVATION_URL_TOKEN)
+        return _invalid_link(request, user, uidb64)
+
+    stored = request.session.get(ACTIVATION_KEY) or {}
+    if stored.get("uid") != uidb64 or not welcome_link_token.check_token(user, stored.get("token")):
+        return _invalid_link(request, user, uidb64)
+
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user_set_password(user=user, password=form.cleaned_data["new_password1"])
+            memberships = memberships_activate_for_new_user(user=user)
+        request.session.pop(ACTIVATION_KEY, None)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        request.session.set_expiry(0)
+        messages.success(request, _("Votre mot de passe est enregistré. Bienvenue sur votre espace !"))
+        if any(m.is_pending for m in memberships):
+            messages.info(
+                request,
+                _("Votre demande de rattachement est en attente de validation par l'administrateur de l'entreprise."),
+            )
+        return redirect("www:home")
+    return render(request, "www/onboarding/set_password.html", {"form": form, "account": user})
+
+
+def _invalid_link(request, user, uidb64):
+    """An expired link offers a new one; a used one sends to the login page."""
+    used = user.has_usable_password()
+    return render(
+        request,
+        "www/onboarding/invalid_link.html",
+        {"used": used, "uidb64": uidb64},
+    )
+
+
+@require_POST
+def resend_link(request, uidb64):
+    """"Recevoir un nouveau lien": only ever sent to the account's own address."""
+    user = _user_from_uid(uidb64)
+    key = f"signup-resend:{uidb64}"
+    if user is not None and not user.has_usable_password() and not ratelimit.is_blocked(key, limit=3):
+        ratelimit.record_failure(key, window=3600)
+        with transaction.atomic():
+            _send_welcome(user)
+    messages.success(request, _("Si un compte attend d'être activé, un nouveau lien vient d'être envoyé par e-mail."))
+    return redirect("account_login")

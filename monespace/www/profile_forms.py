@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from monespace.accounts.enums import Civility, NotificationTheme
+
+
+class ProfileForm(forms.Form):
+    civility = forms.ChoiceField(label=_("Civilité"), choices=Civility.choices, widget=forms.RadioSelect)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    phone = forms.RegexField(
+        label=_("Téléphone"),
+        regex=r"^\+?[0-9 .\-()]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Saisissez un numéro de téléphone, par exemple 01 23 45 67 89.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Je souhaite recevoir par e-mail les informations relatives à ces thématiques :"),
+        choices=NotificationTheme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean_last_name(self):
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_first_name(self):
+        return " ".join(self.cleaned_data["first_name"].split())
+
+
+class SupportConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("J'accepte que le support ou mon conseiller se connecte « en tant que » moi pour m'aider."),
+        required=False,
+    )

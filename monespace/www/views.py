@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from monespace.accounts.services import user_set_support_consent, user_update_profile
+from monespace.organizations.models import Membership
+
+from .profile_forms import ProfileForm, SupportConsentForm
+
+
+@login_required
+def home(request):
+    """Accueil: the user's attachments at a glance (the full home page comes with the dossiers)."""
+    memberships = (
+        Membership.objects.for_user(request.user)
+        .filter(status__in=["pending", "active"])
+        .select_related("company", "requested_establishment")
+        .order_by("company__name")
+    )
+    return render(request, "www/home.html", {"memberships": memberships})
+
+
+@login_required
+def dossiers(request):
+    return render(request, "www/dossiers.html")
+
+
+@login_required
+def invoices(request):
+    return render(request, "www/invoices.html")
+
+
+def help_page(request):
+    return render(request, "www/help.html")
+
+
+def privacy(request):
+    return render(request, "www/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "www/accessibility.html")
+
+
+@login_required
+def attachments(request):
+    """"Mes rattachements": the user's attachments with their status and rights."""
+    memberships = (
+        Membership.objects.for_user(request.user)
+        .select_related("company", "requested_establishment", "requested_establishment__company")
+        .prefetch_related("establishments")
+        .order_by("-created_at")
+    )
+    return render(request, "www/attachments.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """"Mon profil": identity, notification themes, support-access consent, security links."""
+    user = request.user
+    initial = {
+        "civility": user.civility,
+        "last_name": user.last_name,
+        "first_name": user.first_name,
+        "phone": user.phone,
+        "themes": user.notification_themes,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user_update_profile(
+            user=user,
+            civility=data["civility"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"],
+            themes=data["themes"],
+        )
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect("www:profile")
+    consent_form = SupportConsentForm(initial={"consent": user.has_support_consent})
+    security_events = user.security_events.all()[:10]
+    return render(
+        request,
+        "www/profile/profile.html",
+        {"form": form, "consent_form": consent_form, "security_events": security_events},
+    )
+
+
+@login_required
+@require_POST
+def support_consent(request):
+    if getattr(request.user, "is_hijacked", False):
+        messages.error(request, _("Cette modification est impossible pendant une connexion « en tant que »."))
+        return redirect("www:profile")
+    form = SupportConsentForm(request.POST)
+    form.is_valid()
+    consent = form.cleaned_data.get("consent", False)
+    user_set_support_consent(user=request.user, consent=consent)
+    if consent:
+        messages.success(request, _("Vous avez donné votre accord à la connexion « en tant que »."))
+    else:
+        messages.success(request, _("Vous avez retiré votre accord à la connexion « en tant que »."))
+    return redirect("www:profile")
