@@ -84,7 +84,7 @@ def _french_common_passwords():
 
 @cache
 def _django_common_passwords():
-    path = Path(password_validation.CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH)
+    path = Path(password_validation.__file__).resolve().parent / "common-passwords.txt.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return frozenset(_fold(line) for line in handle)
 
