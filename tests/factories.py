@@ -36,7 +36,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=extracted is not False)
+        EmailAddress.objects.create(
+            user=obj, email=obj.email, primary=True, verified=extracted is not False
+        )
 
     class Params:
         staff = factory.Trait(is_staff=True)
@@ -68,8 +70,12 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         closed = factory.Trait(state="F")
-        member = factory.Trait(member_number=factory.Sequence(lambda n: f"{10000 + n}.001"), idcc="0843")
-        provider = factory.Trait(provider_number=factory.Sequence(lambda n: f"OF{50000 + n}"), nda="11755353175")
+        member = factory.Trait(
+            member_number=factory.Sequence(lambda n: f"{10000 + n}.001"), idcc="0843"
+        )
+        provider = factory.Trait(
+            provider_number=factory.Sequence(lambda n: f"OF{50000 + n}"), nda="11755353175"
+        )
 
 
 class KnownContactFactory(factory.django.DjangoModelFactory):

@@ -17,9 +17,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, {"email": email, **context})
-        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
         to, subject, body = list(message.to), message.subject, message.body
-        transaction.on_commit(lambda: deliver_email.enqueue(to=to, subject=subject, body=body, html=html))
+        transaction.on_commit(
+            lambda: deliver_email.enqueue(to=to, subject=subject, body=body, html=html)
+        )
 
     def pre_authenticate(self, request, **credentials):
         try:

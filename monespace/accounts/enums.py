@@ -10,8 +10,14 @@ class Civility(models.TextChoices):
 class NotificationTheme(models.TextChoices):
     """The four e-mail themes a user chooses at registration (seed 001, step 2)."""
 
-    CONTRIBUTION = "contribution", _("Contribution formation (contribution légale, conventionnelle…)")
-    DOSSIERS = "dossiers", _("Instruction des dossiers (accord de prise en charge, demande de pièces…)")
+    CONTRIBUTION = (
+        "contribution",
+        _("Contribution formation (contribution légale, conventionnelle…)"),
+    )
+    DOSSIERS = (
+        "dossiers",
+        _("Instruction des dossiers (accord de prise en charge, demande de pièces…)"),
+    )
     INVOICES = "invoices", _("Instruction des factures (demande de pièces, avoir…)")
     PAYMENTS = "payments", _("Règlement des dossiers (avis de virement)")
 
@@ -26,6 +32,12 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
     EMAIL_VERIFIED = "email_verified", _("Adresse e-mail vérifiée")
     EMAIL_CHANGED = "email_changed", _("Adresse e-mail modifiée")
-    SUPPORT_CONSENT_GIVEN = "support_consent_given", _("Accord donné à la connexion « en tant que »")
-    SUPPORT_CONSENT_WITHDRAWN = "support_consent_withdrawn", _("Accord retiré à la connexion « en tant que »")
+    SUPPORT_CONSENT_GIVEN = (
+        "support_consent_given",
+        _("Accord donné à la connexion « en tant que »"),
+    )
+    SUPPORT_CONSENT_WITHDRAWN = (
+        "support_consent_withdrawn",
+        _("Accord retiré à la connexion « en tant que »"),
+    )
     OTHER_SESSIONS_ENDED = "other_sessions_ended", _("Autres sessions déconnectées")

@@ -18,12 +18,19 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.session.get_expire_at_browser_close():
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get_expire_at_browser_close()
+        ):
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
+                messages.info(
+                    request,
+                    _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."),
+                )
             elif last is None or now - last >= _WRITE_EVERY:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

@@ -44,14 +44,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("nom"), max_length=150)
     first_name = models.CharField(_("prénom"), max_length=150)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
-    notification_themes = models.JSONField(
-        _("thématiques d'information"), default=list, blank=True
-    )
+    notification_themes = models.JSONField(_("thématiques d'information"), default=list, blank=True)
     # Consent to "connexion en tant que" by support or advisors (seed 000, step 1).
     support_access_consent_at = models.DateTimeField(
         _("accord à la connexion « en tant que »"), null=True, blank=True
     )
-    password_changed_at = models.DateTimeField(_("dernière modification du mot de passe"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("dernière modification du mot de passe"), null=True, blank=True
+    )
     is_staff = models.BooleanField(_("personnel de l'OPCO"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
@@ -95,7 +95,9 @@ class SecurityEvent(models.Model):
     no e-mail address, name or password.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
+    )
     kind = models.CharField(max_length=40, choices=SecurityEventKind.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -26,7 +26,8 @@ class LetterAndDigitValidator:
     def validate(self, password, user=None):
         if not re.search(r"\d", password) or not any(c.isalpha() for c in password):
             raise ValidationError(
-                _("Le mot de passe doit contenir au moins 1 chiffre et 1 lettre."), code="password_letter_digit"
+                _("Le mot de passe doit contenir au moins 1 chiffre et 1 lettre."),
+                code="password_letter_digit",
             )
 
     def get_help_text(self):
@@ -41,7 +42,8 @@ class MaximumLengthValidator:
     def validate(self, password, user=None):
         if len(password) > self.max_length:
             raise ValidationError(
-                _("Le mot de passe ne doit pas dépasser %(max)d caractères.") % {"max": self.max_length},
+                _("Le mot de passe ne doit pas dépasser %(max)d caractères.")
+                % {"max": self.max_length},
                 code="password_too_long",
             )
 
@@ -60,7 +62,9 @@ class PersonalDataValidator:
         email = getattr(user, "email", "") or ""
         local = email.split("@")[0]
         candidates.update({_fold(local), *(_fold(p) for p in re.split(r"[._\-+]", local))})
-        candidates.update({_fold(getattr(user, "first_name", "")), _fold(getattr(user, "last_name", ""))})
+        candidates.update(
+            {_fold(getattr(user, "first_name", "")), _fold(getattr(user, "last_name", ""))}
+        )
         candidates.update({"monespace", "opco", "akto"})
         for word in candidates:
             if len(word) >= 3 and word in folded and len(folded) - len(word) < 6:
@@ -79,7 +83,9 @@ class PersonalDataValidator:
 @cache
 def _french_common_passwords():
     with FRENCH_COMMON_PASSWORDS.open(encoding="utf-8") as handle:
-        return frozenset(_fold(line) for line in handle if line.strip() and not line.startswith("#"))
+        return frozenset(
+            _fold(line) for line in handle if line.strip() and not line.startswith("#")
+        )
 
 
 @cache
@@ -96,7 +102,9 @@ class CommonPasswordValidator:
         folded = _fold(password)
         if folded in _django_common_passwords() or folded in _french_common_passwords():
             raise ValidationError(
-                _("Ce mot de passe est trop courant : il figure dans les listes de mots de passe les plus utilisés."),
+                _(
+                    "Ce mot de passe est trop courant : il figure dans les listes de mots de passe les plus utilisés."
+                ),
                 code="password_too_common",
             )
 

@@ -37,7 +37,9 @@ def user_register(*, email, civility, first_name, last_name, themes, support_con
 
 @transaction.atomic
 def user_verify_email(*, user):
-    updated = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=False).update(verified=True)
+    updated = EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=False
+    ).update(verified=True)
     if updated:
         security_event_record(kind=SecurityEventKind.EMAIL_VERIFIED, user=user)
     return user

@@ -31,7 +31,10 @@ class WelcomeLinkTokenGenerator(PasswordResetTokenGenerator):
 
     def is_expired(self, token):
         timestamp = self._timestamp(token)
-        return timestamp is None or self._num_seconds(self._now()) - timestamp > settings.SIGNUP_LINK_MAX_AGE
+        return (
+            timestamp is None
+            or self._num_seconds(self._now()) - timestamp > settings.SIGNUP_LINK_MAX_AGE
+        )
 
     def check_token(self, user, token):
         return self.is_authentic(user, token) and not self.is_expired(token)

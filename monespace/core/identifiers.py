@@ -28,7 +28,9 @@ def clean_siren(value):
         return stdnum_siren.validate(number)
     except InvalidChecksum:
         raise ValidationError(
-            _("Ce numéro SIREN n'est pas valide (clé de contrôle incorrecte). Vérifiez les 9 chiffres."),
+            _(
+                "Ce numéro SIREN n'est pas valide (clé de contrôle incorrecte). Vérifiez les 9 chiffres."
+            ),
             code="siren_checksum",
         ) from None
 
@@ -41,7 +43,9 @@ def clean_siret(value):
         return stdnum_siret.validate(number)
     except (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
         raise ValidationError(
-            _("Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte). Vérifiez les 14 chiffres."),
+            _(
+                "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte). Vérifiez les 14 chiffres."
+            ),
             code="siret_checksum",
         ) from None
 
@@ -54,7 +58,8 @@ def clean_siret_or_siren(value):
     if len(number) == 14:
         return clean_siret(number)
     raise ValidationError(
-        _("Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."), code="siret_or_siren_format"
+        _("Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."),
+        code="siret_or_siren_format",
     )
 
 
@@ -62,7 +67,9 @@ def clean_idcc(value):
     number = compact(value)
     if not number.isdigit() or not 1 <= len(number) <= 4 or int(number) == 0:
         raise ValidationError(
-            _("L'IDCC (identifiant de la convention collective) comporte 4 chiffres, par exemple 1486."),
+            _(
+                "L'IDCC (identifiant de la convention collective) comporte 4 chiffres, par exemple 1486."
+            ),
             code="idcc_format",
         )
     return number.zfill(4)
@@ -72,16 +79,23 @@ def clean_uai(value):
     """UAI: 7 digits and a check letter (the number mod 23 in an alphabet without I, O, Q)."""
     number = compact(value)
     if not re.fullmatch(r"\d{7}[A-Z]", number):
-        raise ValidationError(_("L'UAI comporte 7 chiffres suivis d'une lettre, par exemple 0751234J."), code="uai_format")
+        raise ValidationError(
+            _("L'UAI comporte 7 chiffres suivis d'une lettre, par exemple 0751234J."),
+            code="uai_format",
+        )
     if UAI_LETTERS[int(number[:7]) % 23] != number[7]:
-        raise ValidationError(_("Cet UAI n'est pas valide (lettre de contrôle incorrecte)."), code="uai_checksum")
+        raise ValidationError(
+            _("Cet UAI n'est pas valide (lettre de contrôle incorrecte)."), code="uai_checksum"
+        )
     return number
 
 
 def clean_nda(value):
     number = compact(value)
     if not re.fullmatch(r"\d{11}", number):
-        raise ValidationError(_("Le numéro de déclaration d'activité comporte 11 chiffres."), code="nda_format")
+        raise ValidationError(
+            _("Le numéro de déclaration d'activité comporte 11 chiffres."), code="nda_format"
+        )
     return number
 
 

@@ -44,7 +44,9 @@ def send_email(*, to, template_prefix, context):
 
 @task()
 def deliver_email(*, to, subject, body, html=""):
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
     if html:
         message.attach_alternative(html, "text/html")
     message.send()

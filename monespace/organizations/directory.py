@@ -52,7 +52,9 @@ class LookupResult:
         number = (number or "").strip().replace(" ", "").upper()
         if not number:
             return None
-        field = "provider_number__iexact" if profile == Profile.PROVIDER else "member_number__iexact"
+        field = (
+            "provider_number__iexact" if profile == Profile.PROVIDER else "member_number__iexact"
+        )
         return self.known_establishments(profile).filter(**{field: number}).first()
 
 
@@ -61,7 +63,9 @@ class LocalDirectory:
 
     def lookup(self, number):
         if len(number) == 14:
-            establishment = Establishment.objects.select_related("company").filter(siret=number).first()
+            establishment = (
+                Establishment.objects.select_related("company").filter(siret=number).first()
+            )
             if establishment is None:
                 return LookupResult(company=None, establishment=None)
             return LookupResult(company=establishment.company, establishment=establishment)

@@ -25,7 +25,12 @@ class Company(models.Model):
     naf = models.CharField(_("code NAF"), max_length=6, blank=True)
     headcount_band = models.CharField(_("tranche d'effectifs"), max_length=2, blank=True)
     legal_category = models.CharField(_("catégorie juridique"), max_length=4, blank=True)
-    state = models.CharField(_("état administratif"), max_length=1, choices=CompanyState.choices, default=CompanyState.ACTIVE)
+    state = models.CharField(
+        _("état administratif"),
+        max_length=1,
+        choices=CompanyState.choices,
+        default=CompanyState.ACTIVE,
+    )
     head_office_nic = models.CharField(_("NIC du siège"), max_length=5, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,11 +82,16 @@ class Establishment(models.Model):
     idcc = models.CharField(_("IDCC"), max_length=4, blank=True)
     is_head_office = models.BooleanField(_("siège"), default=False)
     state = models.CharField(
-        _("état administratif"), max_length=1, choices=AdministrativeState.choices, default=AdministrativeState.ACTIVE
+        _("état administratif"),
+        max_length=1,
+        choices=AdministrativeState.choices,
+        default=AdministrativeState.ACTIVE,
     )
     # OPCO data
     member_number = models.CharField(_("numéro adhérent"), max_length=20, blank=True)
-    provider_number = models.CharField(_("numéro organisme de formation"), max_length=20, blank=True)
+    provider_number = models.CharField(
+        _("numéro organisme de formation"), max_length=20, blank=True
+    )
     branch = models.CharField(_("branche"), max_length=100, blank=True)
     # Provider data
     nda = models.CharField(_("numéro de déclaration d'activité"), max_length=11, blank=True)
@@ -98,7 +108,9 @@ class Establishment(models.Model):
         ordering = ["siret"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member_number"], condition=~Q(member_number=""), name="organizations_estab_member_number_unique"
+                fields=["member_number"],
+                condition=~Q(member_number=""),
+                name="organizations_estab_member_number_unique",
             ),
             models.UniqueConstraint(
                 fields=["provider_number"],
@@ -131,16 +143,24 @@ class Rights(models.Model):
 
     can_view_training = models.BooleanField(_("consulter les actions de formation"), default=False)
     can_edit_training = models.BooleanField(_("saisir les actions de formation"), default=False)
-    can_view_apprenticeship = models.BooleanField(_("consulter les contrats d'apprentissage"), default=False)
-    can_edit_apprenticeship = models.BooleanField(_("saisir les contrats d'apprentissage"), default=False)
+    can_view_apprenticeship = models.BooleanField(
+        _("consulter les contrats d'apprentissage"), default=False
+    )
+    can_edit_apprenticeship = models.BooleanField(
+        _("saisir les contrats d'apprentissage"), default=False
+    )
     can_view_professionalisation = models.BooleanField(
         _("consulter les contrats de professionnalisation et Pro-A"), default=False
     )
     can_edit_professionalisation = models.BooleanField(
         _("saisir les contrats de professionnalisation et Pro-A"), default=False
     )
-    can_view_invoices = models.BooleanField(_("consulter les factures et règlements"), default=False)
-    can_manage_bank_details = models.BooleanField(_("gérer les coordonnées bancaires"), default=False)
+    can_view_invoices = models.BooleanField(
+        _("consulter les factures et règlements"), default=False
+    )
+    can_manage_bank_details = models.BooleanField(
+        _("gérer les coordonnées bancaires"), default=False
+    )
     is_admin = models.BooleanField(_("administrateur"), default=False)
 
     RIGHT_FIELDS = (
@@ -162,7 +182,11 @@ class Rights(models.Model):
         return {name: getattr(self, name) for name in self.RIGHT_FIELDS}
 
     def granted_right_labels(self):
-        return [self._meta.get_field(name).verbose_name for name in self.RIGHT_FIELDS if getattr(self, name)]
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in self.RIGHT_FIELDS
+            if getattr(self, name)
+        ]
 
 
 class KnownContact(Rights):
@@ -173,8 +197,12 @@ class KnownContact(Rights):
     """
 
     email = models.EmailField(_("adresse e-mail"))
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="known_contacts")
-    profile = models.CharField(_("profil"), max_length=10, choices=Profile.choices, default=Profile.MEMBER)
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="known_contacts"
+    )
+    profile = models.CharField(
+        _("profil"), max_length=10, choices=Profile.choices, default=Profile.MEMBER
+    )
     civility = models.CharField(_("civilité"), max_length=3, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
@@ -184,7 +212,10 @@ class KnownContact(Rights):
         verbose_name = _("contact connu")
         verbose_name_plural = _("contacts connus")
         constraints = [
-            models.UniqueConstraint(fields=["email", "establishment", "profile"], name="organizations_knowncontact_unique"),
+            models.UniqueConstraint(
+                fields=["email", "establishment", "profile"],
+                name="organizations_knowncontact_unique",
+            ),
         ]
         indexes = [models.Index(fields=["email"], name="organizations_kc_email_idx")]
 
@@ -215,7 +246,9 @@ class Membership(Rights):
     administrator (or OPCO staff when there is none) decides.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     profile = models.CharField(_("profil"), max_length=10, choices=Profile.choices)
     establishments = models.ManyToManyField(Establishment, blank=True, related_name="memberships")
@@ -224,7 +257,12 @@ class Membership(Rights):
         Establishment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     declared_idcc = models.CharField(_("IDCC déclaré"), max_length=4, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.PENDING)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+    )
     source = models.CharField(_("origine"), max_length=20, choices=MembershipSource.choices)
     created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
@@ -267,10 +305,14 @@ class RegistrationRequest(models.Model):
     administrator decides.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_request")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_request"
+    )
     profile = models.CharField(_("profil"), max_length=10, choices=Profile.choices)
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     declared_idcc = models.CharField(_("IDCC déclaré"), max_length=4, blank=True)
     number_matched = models.BooleanField(_("numéro vérifié"), default=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,7 +7,9 @@ from .models import KnownContact, Membership, RegistrationRequest
 
 
 @transaction.atomic
-def registration_request_create(*, user, profile, company, establishment, declared_idcc="", number_matched=False):
+def registration_request_create(
+    *, user, profile, company, establishment, declared_idcc="", number_matched=False
+):
     return RegistrationRequest.objects.create(
         user=user,
         profile=profile,
@@ -28,10 +30,15 @@ def memberships_activate_for_new_user(*, user):
     Returns the memberships created.
     """
     created = []
-    for contact in KnownContact.objects.filter(email__iexact=user.email).select_related("establishment__company"):
+    for contact in KnownContact.objects.filter(email__iexact=user.email).select_related(
+        "establishment__company"
+    ):
         establishment = contact.establishment
         membership = Membership.objects.filter(
-            user=user, company=establishment.company, profile=contact.profile, status=MembershipStatus.ACTIVE
+            user=user,
+            company=establishment.company,
+            profile=contact.profile,
+            status=MembershipStatus.ACTIVE,
         ).first()
         if membership is None:
             membership = Membership.objects.create(
@@ -52,7 +59,11 @@ def memberships_activate_for_new_user(*, user):
             membership.save()
         membership.establishments.add(establishment)
 
-    request = RegistrationRequest.objects.filter(user=user).select_related("company", "establishment").first()
+    request = (
+        RegistrationRequest.objects.filter(user=user)
+        .select_related("company", "establishment")
+        .first()
+    )
     if request is not None:
         already = Membership.objects.filter(
             user=user,

@@ -5,15 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from monespace.accounts.enums import Civility, NotificationTheme
 from monespace.core import identifiers
+from monespace.core.forms import Form
 from monespace.organizations.enums import Profile
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(Form):
     """Step 1 of "Créer mon compte": who you are, and the data-protection notice."""
 
-    civility = forms.ChoiceField(label=_("Civilité"), choices=Civility.choices, widget=forms.RadioSelect)
-    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    civility = forms.ChoiceField(
+        label=_("Civilité"), choices=Civility.choices, widget=forms.RadioSelect
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
@@ -45,25 +56,29 @@ def _clean_name(value):
     return value
 
 
-class ThemesForm(forms.Form):
+class ThemesForm(Form):
     """Step 2: the themes the user wants e-mails about."""
 
     themes = forms.MultipleChoiceField(
-        label=_("Je souhaite être destinataire de toutes les informations relatives à ces thématiques :"),
+        label=_(
+            "Je souhaite être destinataire de toutes les informations relatives à ces thématiques :"
+        ),
         choices=NotificationTheme.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     """Step 3: "Je suis rattaché(e) à" a member company or a training organisation."""
 
     profile = forms.ChoiceField(label=_("Type"), choices=Profile.choices, widget=forms.RadioSelect)
     identifier = forms.CharField(
         label=_("SIRET / SIREN"),
         max_length=30,
-        help_text=_("14 chiffres pour un établissement (SIRET), 9 chiffres pour une entreprise (SIREN)."),
+        help_text=_(
+            "14 chiffres pour un établissement (SIRET), 9 chiffres pour une entreprise (SIREN)."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -71,18 +86,20 @@ class AttachmentForm(forms.Form):
         return identifiers.clean_siret_or_siren(self.cleaned_data["identifier"])
 
 
-class NumberForm(forms.Form):
+class NumberForm(Form):
     """Step 4 (known establishment): the adhérent / organisme de formation number."""
 
     number = forms.CharField(
         label=_("Numéro adhérent / organisme de formation"),
         max_length=20,
-        help_text=_("Il figure sur les courriers et les factures de l'OPCO, par exemple 12927.001."),
+        help_text=_(
+            "Il figure sur les courriers et les factures de l'OPCO, par exemple 12927.001."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 
-class IdccForm(forms.Form):
+class IdccForm(Form):
     """Step 4 (establishment unknown to the OPCO but active at INSEE): the IDCC."""
 
     idcc = forms.CharField(
@@ -96,18 +113,22 @@ class IdccForm(forms.Form):
         return identifiers.clean_idcc(self.cleaned_data["idcc"])
 
 
-class NewPasswordForm(forms.Form):
-    """"Changer votre mot de passe": the rules are shown as a live checklist."""
+class NewPasswordForm(Form):
+    """ "Changer votre mot de passe": the rules are shown as a live checklist."""
 
     new_password1 = forms.CharField(
         label=_("Nouveau mot de passe"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password-input": ""}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "data-password-input": ""}
+        ),
     )
     new_password2 = forms.CharField(
         label=_("Confirmer le nouveau mot de passe"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-password-confirm": ""}),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "data-password-confirm": ""}
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -1,4 +1,4 @@
-""""Créer mon compte": the two first-login journeys of seeds 000 and 001.
+""" "Créer mon compte": the two first-login journeys of seeds 000 and 001.
 
 - Known contact (the e-mail is a contact in the OPCO's data): step 1 → thank-you page → e-mail
   "Bienvenue sur Mon Espace" → the link verifies the address and opens "Changer votre mot de passe"
@@ -33,7 +33,10 @@ from monespace.core.mail import send_email
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import Company, Establishment, KnownContact
-from monespace.organizations.services import memberships_activate_for_new_user, registration_request_create
+from monespace.organizations.services import (
+    memberships_activate_for_new_user,
+    registration_request_create,
+)
 
 from .forms import AttachmentForm, IdccForm, IdentityForm, NewPasswordForm, NumberForm, ThemesForm
 
@@ -66,7 +69,10 @@ def _save(request, **values):
 
 
 def _render_step(request, template, step, context):
-    steps = [{"key": key, "label": label, "index": i + 1} for i, (key, label) in enumerate(NEW_USER_STEPS)]
+    steps = [
+        {"key": key, "label": label, "index": i + 1}
+        for i, (key, label) in enumerate(NEW_USER_STEPS)
+    ]
     current = next(i for i, s in enumerate(steps) if s["key"] == step)
     return render(request, template, {"steps": steps, "current_step": current + 1, **context})
 
@@ -126,7 +132,9 @@ def attachment(request):
     form = AttachmentForm(request.POST or None, initial=data.get("attachment"))
     if request.method == "POST":
         if "previous" in request.POST:
-            _save(request, attachment={k: request.POST.get(k, "") for k in ("profile", "identifier")})
+            _save(
+                request, attachment={k: request.POST.get(k, "") for k in ("profile", "identifier")}
+            )
             return redirect("www:signup_themes")
         if form.is_valid():
             profile = form.cleaned_data["profile"]
@@ -155,13 +163,18 @@ def attachment(request):
                     attachment={"profile": profile, "identifier": number},
                     lookup={
                         "company_id": result.company.pk,
-                        "establishment_id": result.establishment.pk if result.establishment else None,
+                        "establishment_id": result.establishment.pk
+                        if result.establishment
+                        else None,
                         "known": known,
                     },
                 )
                 return redirect("www:signup_number" if known else "www:signup_idcc")
     return _render_step(
-        request, "www/onboarding/attachment.html", "attachment", {"form": form, "show_contact": bool(form.errors)}
+        request,
+        "www/onboarding/attachment.html",
+        "attachment",
+        {"form": form, "show_contact": bool(form.errors)},
     )
 
 
@@ -183,7 +196,9 @@ def _lookup_again(data):
     lookup = data["lookup"]
     company = Company.objects.filter(pk=lookup["company_id"]).first()
     establishment = (
-        Establishment.objects.filter(pk=lookup["establishment_id"]).first() if lookup["establishment_id"] else None
+        Establishment.objects.filter(pk=lookup["establishment_id"]).first()
+        if lookup["establishment_id"]
+        else None
     )
     return LookupResult(company=company, establishment=establishment)
 
@@ -208,7 +223,9 @@ def number(request):
         if "previous" in request.POST:
             return redirect("www:signup_attachment")
         if form.is_valid():
-            if ratelimit.is_blocked(target_key, limit=limit) or ratelimit.is_blocked(client_key, limit=limit):
+            if ratelimit.is_blocked(target_key, limit=limit) or ratelimit.is_blocked(
+                client_key, limit=limit
+            ):
                 form.add_error(
                     "number",
                     _(
@@ -255,7 +272,9 @@ def idcc(request):
         if form.is_valid():
             data = _save(request, idcc=form.cleaned_data["idcc"], matched_establishment_id=None)
             return _complete(request, data)
-    return _render_step(request, "www/onboarding/idcc.html", "check", {"form": form, "result": result})
+    return _render_step(
+        request, "www/onboarding/idcc.html", "check", {"form": form, "result": result}
+    )
 
 
 def _complete(request, data):
@@ -293,7 +312,9 @@ def _complete(request, data):
                     user=user,
                     profile=data["attachment"]["profile"],
                     company=result.company,
-                    establishment=Establishment.objects.filter(pk=matched_id).first() if matched_id else result.establishment,
+                    establishment=Establishment.objects.filter(pk=matched_id).first()
+                    if matched_id
+                    else result.establishment,
                     declared_idcc=data.get("idcc", ""),
                     number_matched=bool(matched_id),
                 )
@@ -309,7 +330,9 @@ def _absolute(path):
 
 def welcome_link(user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return _absolute(reverse("www:signup_activate", args=[uid, welcome_link_token.make_token(user)]))
+    return _absolute(
+        reverse("www:signup_activate", args=[uid, welcome_link_token.make_token(user)])
+    )
 
 
 def _send_welcome(user):
@@ -370,11 +393,15 @@ def activate(request, uidb64, token):
         request.session.pop(ACTIVATION_KEY, None)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         request.session.set_expiry(0)
-        messages.success(request, _("Votre mot de passe est enregistré. Bienvenue sur votre espace !"))
+        messages.success(
+            request, _("Votre mot de passe est enregistré. Bienvenue sur votre espace !")
+        )
         if any(m.is_pending for m in memberships):
             messages.info(
                 request,
-                _("Votre demande de rattachement est en attente de validation par l'administrateur de l'entreprise."),
+                _(
+                    "Votre demande de rattachement est en attente de validation par l'administrateur de l'entreprise."
+                ),
             )
         return redirect("www:home")
     return render(request, "www/onboarding/set_password.html", {"form": form, "account": user})
@@ -392,12 +419,19 @@ def _invalid_link(request, user, uidb64):
 
 @require_POST
 def resend_link(request, uidb64):
-    """"Recevoir un nouveau lien": only ever sent to the account's own address."""
+    """ "Recevoir un nouveau lien": only ever sent to the account's own address."""
     user = _user_from_uid(uidb64)
     key = f"signup-resend:{uidb64}"
-    if user is not None and not user.has_usable_password() and not ratelimit.is_blocked(key, limit=3):
+    if (
+        user is not None
+        and not user.has_usable_password()
+        and not ratelimit.is_blocked(key, limit=3)
+    ):
         ratelimit.record_failure(key, window=3600)
         with transaction.atomic():
             _send_welcome(user)
-    messages.success(request, _("Si un compte attend d'être activé, un nouveau lien vient d'être envoyé par e-mail."))
+    messages.success(
+        request,
+        _("Si un compte attend d'être activé, un nouveau lien vient d'être envoyé par e-mail."),
+    )
     return redirect("account_login")

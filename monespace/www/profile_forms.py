@@ -2,17 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monespace.accounts.enums import Civility, NotificationTheme
+from monespace.core.forms import Form
 
 
-class ProfileForm(forms.Form):
-    civility = forms.ChoiceField(label=_("Civilité"), choices=Civility.choices, widget=forms.RadioSelect)
+class ProfileForm(Form):
+    civility = forms.ChoiceField(
+        label=_("Civilité"), choices=Civility.choices, widget=forms.RadioSelect
+    )
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     phone = forms.RegexField(
         label=_("Téléphone"),
         regex=r"^\+?[0-9 .\-()]{6,20}$",
         required=False,
-        error_messages={"invalid": _("Saisissez un numéro de téléphone, par exemple 01 23 45 67 89.")},
+        error_messages={
+            "invalid": _("Saisissez un numéro de téléphone, par exemple 01 23 45 67 89.")
+        },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     themes = forms.MultipleChoiceField(
@@ -29,8 +34,10 @@ class ProfileForm(forms.Form):
         return " ".join(self.cleaned_data["first_name"].split())
 
 
-class SupportConsentForm(forms.Form):
+class SupportConsentForm(Form):
     consent = forms.BooleanField(
-        label=_("J'accepte que le support ou mon conseiller se connecte « en tant que » moi pour m'aider."),
+        label=_(
+            "J'accepte que le support ou mon conseiller se connecte « en tant que » moi pour m'aider."
+        ),
         required=False,
     )

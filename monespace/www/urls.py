@@ -20,6 +20,8 @@ urlpatterns = [
     path("inscription/numero/", onboarding.number, name="signup_number"),
     path("inscription/idcc/", onboarding.idcc, name="signup_idcc"),
     path("inscription/merci/", onboarding.done, name="signup_done"),
-    path("inscription/activer/<str:uidb64>/<str:token>/", onboarding.activate, name="signup_activate"),
+    path(
+        "inscription/activer/<str:uidb64>/<str:token>/", onboarding.activate, name="signup_activate"
+    ),
     path("inscription/nouveau-lien/<str:uidb64>/", onboarding.resend_link, name="signup_resend"),
 ]

@@ -46,7 +46,7 @@ def accessibility(request):
 
 @login_required
 def attachments(request):
-    """"Mes rattachements": the user's attachments with their status and rights."""
+    """ "Mes rattachements": the user's attachments with their status and rights."""
     memberships = (
         Membership.objects.for_user(request.user)
         .select_related("company", "requested_establishment", "requested_establishment__company")
@@ -59,7 +59,7 @@ def attachments(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    """"Mon profil": identity, notification themes, support-access consent, security links."""
+    """ "Mon profil": identity, notification themes, support-access consent, security links."""
     user = request.user
     initial = {
         "civility": user.civility,
@@ -94,7 +94,9 @@ def profile(request):
 @require_POST
 def support_consent(request):
     if getattr(request.user, "is_hijacked", False):
-        messages.error(request, _("Cette modification est impossible pendant une connexion « en tant que »."))
+        messages.error(
+            request, _("Cette modification est impossible pendant une connexion « en tant que ».")
+        )
         return redirect("www:profile")
     form = SupportConsentForm(request.POST)
     form.is_valid()
@@ -103,5 +105,7 @@ def support_consent(request):
     if consent:
         messages.success(request, _("Vous avez donné votre accord à la connexion « en tant que »."))
     else:
-        messages.success(request, _("Vous avez retiré votre accord à la connexion « en tant que »."))
+        messages.success(
+            request, _("Vous avez retiré votre accord à la connexion « en tant que ».")
+        )
     return redirect("www:profile")

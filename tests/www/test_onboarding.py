@@ -51,8 +51,12 @@ def set_password(client, password=GOOD_PASSWORD):
 
 class TestKnownContact:
     def test_known_contact_is_attached_with_recorded_rights(self, client):
-        contact = KnownContactFactory(email="claire.durand@masociete.fr", can_view_training=True, can_edit_training=True)
-        other = EstablishmentFactory(company=contact.establishment.company, member=True, is_head_office=False)
+        contact = KnownContactFactory(
+            email="claire.durand@masociete.fr", can_view_training=True, can_edit_training=True
+        )
+        other = EstablishmentFactory(
+            company=contact.establishment.company, member=True, is_head_office=False
+        )
         KnownContactFactory(email="claire.durand@masociete.fr", establishment=other)
 
         response = client.post(reverse("www:signup"), IDENTITY)
@@ -79,7 +83,10 @@ class TestKnownContact:
         assert membership.status == "active"
         assert membership.can_edit_training and membership.can_view_training
         assert not membership.is_admin
-        assert set(membership.establishments.values_list("pk", flat=True)) == {contact.establishment_id, other.pk}
+        assert set(membership.establishments.values_list("pk", flat=True)) == {
+            contact.establishment_id,
+            other.pk,
+        }
         home = client.get(reverse("www:home"))
         assert home.status_code == 200
         assert contact.establishment.company.name in home.content.decode()
@@ -96,7 +103,10 @@ class TestNewUser:
     def test_known_establishment_number_must_match_then_request_is_pending(self, client):
         establishment = EstablishmentFactory(member=True, member_number="12927.001")
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        response = client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
         assert response.url == reverse("www:signup_number")
 
         response = client.post(reverse("www:signup_number"), {"number": "99999.999"})
@@ -124,9 +134,13 @@ class TestNewUser:
     def test_siren_is_accepted_and_number_of_any_establishment_matches(self, client):
         company = CompanyFactory()
         EstablishmentFactory(company=company, is_head_office=True)
-        second = EstablishmentFactory(company=company, member=True, member_number="555.002", is_head_office=False)
+        second = EstablishmentFactory(
+            company=company, member=True, member_number="555.002", is_head_office=False
+        )
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": company.siren})
+        response = client.post(
+            reverse("www:signup_attachment"), {"profile": "member", "identifier": company.siren}
+        )
         assert response.url == reverse("www:signup_number")
         response = client.post(reverse("www:signup_number"), {"number": "555.002"})
         assert response.url == reverse("www:signup_done")
@@ -136,7 +150,10 @@ class TestNewUser:
         settings.SIGNUP_NUMBER_MAX_ATTEMPTS = 3
         establishment = EstablishmentFactory(member=True, member_number="12927.001")
         go_to_step3(client)
-        client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
         for _ in range(3):
             client.post(reverse("www:signup_number"), {"number": "000"})
         response = client.post(reverse("www:signup_number"), {"number": "12927.001"})
@@ -146,7 +163,10 @@ class TestNewUser:
     def test_provider_profile_uses_the_provider_number(self, client):
         establishment = EstablishmentFactory(provider=True, provider_number="OF-777")
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "provider", "identifier": establishment.siret})
+        response = client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "provider", "identifier": establishment.siret},
+        )
         assert response.url == reverse("www:signup_number")
         response = client.post(reverse("www:signup_number"), {"number": "of-777"})
         assert response.url == reverse("www:signup_done")
@@ -155,7 +175,10 @@ class TestNewUser:
     def test_unknown_but_active_establishment_asks_for_idcc(self, client):
         establishment = EstablishmentFactory()  # no member number: unknown to the OPCO
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        response = client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
         assert response.url == reverse("www:signup_idcc")
         for bad in ["12345", "abcd", "0", ""]:
             response = client.post(reverse("www:signup_idcc"), {"idcc": bad})
@@ -178,7 +201,9 @@ class TestNewUser:
     )
     def test_bad_identifiers_are_explained_and_kept(self, client, identifier, message):
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": identifier})
+        response = client.post(
+            reverse("www:signup_attachment"), {"profile": "member", "identifier": identifier}
+        )
         assert response.status_code == 200
         page = response.content.decode()
         assert message in page
@@ -188,7 +213,10 @@ class TestNewUser:
     def test_closed_establishment_is_refused_with_contact_link(self, client):
         establishment = EstablishmentFactory(member=True, closed=True)
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        response = client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
         page = response.content.decode()
         assert "Cet établissement est fermé" in page
         assert "Contactez l&#x27;OPCO" in page or "Contactez l'OPCO" in page
@@ -196,7 +224,9 @@ class TestNewUser:
     def test_ceased_company_is_refused(self, client):
         company = CompanyFactory(ceased=True)
         go_to_step3(client)
-        response = client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": company.siren})
+        response = client.post(
+            reverse("www:signup_attachment"), {"profile": "member", "identifier": company.siren}
+        )
         assert "fermé" in response.content.decode()
 
     def test_previous_keeps_what_was_typed(self, client):
@@ -214,7 +244,10 @@ class TestNewUser:
         assert client.get(reverse("www:signup_number")).url == reverse("www:signup_attachment")
 
     def test_step1_errors_are_next_to_the_fields(self, client):
-        response = client.post(reverse("www:signup"), {"civility": "x", "last_name": "  ", "first_name": "123", "email": "pas-un-email"})
+        response = client.post(
+            reverse("www:signup"),
+            {"civility": "x", "last_name": "  ", "first_name": "123", "email": "pas-un-email"},
+        )
         page = response.content.decode()
         assert response.status_code == 200
         assert page.count('aria-invalid="true"') >= 3
@@ -227,7 +260,10 @@ class TestExistingAddress:
         user = UserFactory(email=IDENTITY["email"])
         establishment = EstablishmentFactory()
         go_to_step3(client)
-        client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
         response = client.post(reverse("www:signup_idcc"), {"idcc": "1486"})
         assert response.url == reverse("www:signup_done")
         assert User.objects.count() == 1
@@ -251,7 +287,9 @@ class TestWelcomeLink:
         client.post(reverse("www:signup"), IDENTITY)
         return User.objects.get(email=IDENTITY["email"])
 
-    def test_link_reload_and_other_browser_work_until_password_is_set(self, client, django_user_model):
+    def test_link_reload_and_other_browser_work_until_password_is_set(
+        self, client, django_user_model
+    ):
         from django.test import Client
 
         self._register_known(client)
@@ -261,7 +299,9 @@ class TestWelcomeLink:
         other = Client()
         second = other.get(path)
         assert other.get(second.url).status_code == 200
-        response = other.post(second.url, {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+        response = other.post(
+            second.url, {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD}
+        )
         assert response.url == reverse("www:home")
         used = client.get(path)
         assert "Ce lien a déjà été utilisé" in used.content.decode()
@@ -272,7 +312,8 @@ class TestWelcomeLink:
         path = activation_path()
         later = mock.patch(
             "monespace.accounts.tokens.WelcomeLinkTokenGenerator._now",
-            return_value=welcome_link_token._now() + timedelta(seconds=settings.SIGNUP_LINK_MAX_AGE + 60),
+            return_value=welcome_link_token._now()
+            + timedelta(seconds=settings.SIGNUP_LINK_MAX_AGE + 60),
         )
         with later:
             response = client.get(path)
@@ -336,7 +377,10 @@ def test_journey_pages_query_counts(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         client.post(reverse("www:signup_themes"), {"themes": ["dossiers"]})
     with django_assert_max_num_queries(7):
-        client.post(reverse("www:signup_attachment"), {"profile": "member", "identifier": establishment.siret})
+        client.post(
+            reverse("www:signup_attachment"),
+            {"profile": "member", "identifier": establishment.siret},
+        )
     with django_assert_max_num_queries(7):
         client.get(reverse("www:signup_number"))
 

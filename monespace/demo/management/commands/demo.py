@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--no-server", action="store_true", help="Prépare la base sans lancer le serveur.")
+        parser.add_argument(
+            "--no-server", action="store_true", help="Prépare la base sans lancer le serveur."
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         call_command("seed_demo")
         if options["no_server"]:
             return
-        worker = subprocess.Popen(  # noqa: S603  (our own manage.py, fixed arguments)
+        worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         )
         self.stdout.write(f"Portail : http://{options['addrport']}/  (Ctrl+C pour arrêter)")

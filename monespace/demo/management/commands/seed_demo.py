@@ -28,22 +28,71 @@ ALL_RIGHTS = {
 
 # (e-mail, first name, last name, role shown in the printed list, staff, superuser)
 PERSONAS = [
-    ("entreprise@demo.monespace.fr", "Marie", "Lefebvre", "Entreprise — administratrice de BOULANGERIE DES LILAS", False, False),
-    ("salarie@demo.monespace.fr", "Hugo", "Bernard", "Entreprise — consultation des actions de formation", False, False),
-    ("demande@demo.monespace.fr", "Inès", "Moreau", "Entreprise — demande de rattachement en attente", False, False),
-    ("of@demo.monespace.fr", "Paul", "Girard", "Organisme de formation — FORMAPRO CONSEIL", False, False),
+    (
+        "entreprise@demo.monespace.fr",
+        "Marie",
+        "Lefebvre",
+        "Entreprise — administratrice de BOULANGERIE DES LILAS",
+        False,
+        False,
+    ),
+    (
+        "salarie@demo.monespace.fr",
+        "Hugo",
+        "Bernard",
+        "Entreprise — consultation des actions de formation",
+        False,
+        False,
+    ),
+    (
+        "demande@demo.monespace.fr",
+        "Inès",
+        "Moreau",
+        "Entreprise — demande de rattachement en attente",
+        False,
+        False,
+    ),
+    (
+        "of@demo.monespace.fr",
+        "Paul",
+        "Girard",
+        "Organisme de formation — FORMAPRO CONSEIL",
+        False,
+        False,
+    ),
     ("cfa@demo.monespace.fr", "Sophie", "Lambert", "CFA — CFA DES METIERS DE BOUCHE", False, False),
-    ("conseiller@demo.monespace.fr", "Ericka", "Dubos", "Personnel OPCO — conseillère", True, False),
-    ("admin@demo.monespace.fr", "Alex", "Admin", "Personnel OPCO — administrateur technique", True, True),
+    (
+        "conseiller@demo.monespace.fr",
+        "Ericka",
+        "Dubos",
+        "Personnel OPCO — conseillère",
+        True,
+        False,
+    ),
+    (
+        "admin@demo.monespace.fr",
+        "Alex",
+        "Admin",
+        "Personnel OPCO — administrateur technique",
+        True,
+        True,
+    ),
 ]
 
 
 def _establishment(name):
-    return Establishment.objects.select_related("company").filter(company__name=name).order_by("-is_head_office").first()
+    return (
+        Establishment.objects.select_related("company")
+        .filter(company__name=name)
+        .order_by("-is_head_office")
+        .first()
+    )
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (répertoire, données OPCO, comptes de chaque persona)."
+    help = (
+        "Charge les données de démonstration (répertoire, données OPCO, comptes de chaque persona)."
+    )
 
     def handle(self, *args, **options):
         importers.import_sirene_legal_units(DATA / "sirene-sample-unites-legales.csv")
@@ -51,19 +100,39 @@ class Command(BaseCommand):
         importers.import_opco_data(DATA / "opco-sample.csv")
         importers.import_known_contacts(DATA / "known-contacts-sample.csv")
         with transaction.atomic():
-            users = {email: self._user(email, first, last, staff, superuser) for email, first, last, _, staff, superuser in PERSONAS}
+            users = {
+                email: self._user(email, first, last, staff, superuser)
+                for email, first, last, _, staff, superuser in PERSONAS
+            }
             bakery = _establishment("BOULANGERIE DES LILAS")
-            self._membership(users["entreprise@demo.monespace.fr"], bakery, Profile.MEMBER, is_admin=True, **ALL_RIGHTS)
+            self._membership(
+                users["entreprise@demo.monespace.fr"],
+                bakery,
+                Profile.MEMBER,
+                is_admin=True,
+                **ALL_RIGHTS,
+            )
             self._membership(
                 users["salarie@demo.monespace.fr"], bakery, Profile.MEMBER, can_view_training=True
             )
             self._membership(
-                users["demande@demo.monespace.fr"], bakery, Profile.MEMBER, status=MembershipStatus.PENDING
+                users["demande@demo.monespace.fr"],
+                bakery,
+                Profile.MEMBER,
+                status=MembershipStatus.PENDING,
             )
             formapro = _establishment("FORMAPRO CONSEIL")
-            self._membership(users["of@demo.monespace.fr"], formapro, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS)
+            self._membership(
+                users["of@demo.monespace.fr"],
+                formapro,
+                Profile.PROVIDER,
+                is_admin=True,
+                **ALL_RIGHTS,
+            )
             cfa = _establishment("CFA DES METIERS DE BOUCHE")
-            self._membership(users["cfa@demo.monespace.fr"], cfa, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS)
+            self._membership(
+                users["cfa@demo.monespace.fr"], cfa, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS
+            )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
 
@@ -81,7 +150,9 @@ class Command(BaseCommand):
                 notification_themes=["dossiers", "invoices", "payments"],
                 support_access_consent_at=timezone.now(),
             )
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"primary": True, "verified": True}
+        )
         return user
 
     def _membership(self, user, establishment, profile, status=MembershipStatus.ACTIVE, **rights):
@@ -90,7 +161,11 @@ class Command(BaseCommand):
             company=establishment.company,
             profile=profile,
             status=status,
-            defaults={"source": MembershipSource.TAKEOVER, "requested_establishment": establishment, **rights},
+            defaults={
+                "source": MembershipSource.TAKEOVER,
+                "requested_establishment": establishment,
+                **rights,
+            },
         )
         if created and status == MembershipStatus.PENDING:
             membership.establishments.add(establishment)
@@ -102,7 +177,13 @@ class Command(BaseCommand):
         for email, _first, _last, role, _staff, _superuser in PERSONAS:
             self.stdout.write(f"  {email:<32} {role}")
         self.stdout.write("")
-        self.stdout.write("Parcours « Créer mon compte » à essayer (voir monespace/organizations/data/README.md) :")
-        self.stdout.write("  contact connu : claire.dupont@boulangerie-des-lilas.fr (rattachement automatique)")
-        self.stdout.write("  nouvel utilisateur : une autre adresse + le SIRET et le numéro adhérent du README des données")
+        self.stdout.write(
+            "Parcours « Créer mon compte » à essayer (voir monespace/organizations/data/README.md) :"
+        )
+        self.stdout.write(
+            "  contact connu : claire.dupont@boulangerie-des-lilas.fr (rattachement automatique)"
+        )
+        self.stdout.write(
+            "  nouvel utilisateur : une autre adresse + le SIRET et le numéro adhérent du README des données"
+        )
         self.stdout.write("  les e-mails envoyés se lisent sur http://127.0.0.1:8000/dev/outbox/")

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext as _
+
+from monespace.organizations.importers import import_known_contacts
+
+from ._import_base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = _(
+        "Importe les contacts connus de l'OPCO et leurs habilitations par établissement "
+        "(fichier CSV séparé par des points-virgules). Une personne qui crée son compte avec "
+        "l'une de ces adresses est rattachée à l'établissement avec ces habilitations."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="FICHIER", help=_("Fichier CSV des contacts connus."))
+        self.add_batch_size_argument(parser)
+
+    def handle(self, *args, path, batch_size, **options):
+        self.run_import(_("Contacts connus"), import_known_contacts, path, batch_size)

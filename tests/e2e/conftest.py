@@ -1,0 +1,37 @@
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+
+_axe = Axe()
+
+
+@pytest.fixture(autouse=True)
+def _e2e_marker(request):
+    request.node.add_marker(pytest.mark.e2e)
+
+
+def assert_accessible(page):
+    """axe-core (WCAG 2.1 A/AA rules) must find no violation on the page as it is now."""
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def last_mail_path(pattern):
+    """The path of the first link matching ``pattern`` in the newest e-mail of the outbox."""
+    assert mail.outbox, "no e-mail was sent"
+    match = re.search(r"https?://[^/\s]+(" + pattern + r"\S*)", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
