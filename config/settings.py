@@ -90,8 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "monespace.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "monespace.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -230,7 +230,8 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = PORTAL_NAME
-USERSESSIONS_TRACK_ACTIVITY = True
+# Tracking activity would cost a SELECT and an UPDATE on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 HIJACK_PERMISSION_CHECK = "hijack.permissions.superusers_only"
 
 # --- Tasks and e-mail ---------------------------------------------------------------------

@@ -173,7 +173,11 @@ def read_rows(path, required_columns, *, delimiter=None) -> Iterator[tuple[int, 
             for row in reader:
                 yield (
                     reader.line_num,
-                    {name: (value or "").strip() for name, value in row.items() if name is not None},
+                    {
+                        name: (value or "").strip()
+                        for name, value in row.items()
+                        if name is not None
+                    },
                 )
     except UnicodeDecodeError:
         raise ImportFileError(
@@ -265,7 +269,9 @@ def _parse_bool(value, column):
     if value in FALSE_VALUES:
         return False
     raise RowError(
-        _("valeur non reconnue dans la colonne « %(column)s » (1/0, oui/non ou true/false attendu).")
+        _(
+            "valeur non reconnue dans la colonne « %(column)s » (1/0, oui/non ou true/false attendu)."
+        )
         % {"column": column}
     )
 
@@ -487,7 +493,9 @@ def _import_opco_batch(batch, result):
     fields = [*ESTABLISHMENT_OPCO_FIELDS, "updated_at"]
     try:
         with transaction.atomic():
-            Establishment.objects.bulk_update([establishment for _line, establishment in updates], fields)
+            Establishment.objects.bulk_update(
+                [establishment for _line, establishment in updates], fields
+            )
         result.imported += len(updates)
     except IntegrityError:
         # A member or provider number already belongs to another establishment: find the lines.
@@ -499,11 +507,15 @@ def _import_opco_batch(batch, result):
             except IntegrityError:
                 result.reject(
                     line_no,
-                    _("numéro adhérent ou numéro d'organisme déjà attribué à un autre établissement."),
+                    _(
+                        "numéro adhérent ou numéro d'organisme déjà attribué à un autre établissement."
+                    ),
                 )
 
 
-def import_opco_data(path, *, batch_size=DEFAULT_BATCH_SIZE, progress: Callable[[int], None] | None = None):
+def import_opco_data(
+    path, *, batch_size=DEFAULT_BATCH_SIZE, progress: Callable[[int], None] | None = None
+):
     """Update the OPCO's own fields of known establishments from its CSV export.
 
     Only member/provider numbers, branch, IDCC, NDA, UAI and Qualiopi are written; an unknown
@@ -548,9 +560,9 @@ def _import_known_contact_batch(batch, result):
             continue
         parsed.append((line_no, contact, siret))
     establishment_ids = dict(
-        Establishment.objects.filter(siret__in={siret for _line, _contact, siret in parsed}).values_list(
-            "siret", "id"
-        )
+        Establishment.objects.filter(
+            siret__in={siret for _line, _contact, siret in parsed}
+        ).values_list("siret", "id")
     )
     contacts = {}
     for line_no, contact, siret in parsed:
@@ -577,6 +589,9 @@ def import_known_contacts(
 ):
     """Upsert the contacts the OPCO knows (by e-mail, establishment and profile), with their rights."""
     return _run(
-        path, KNOWN_CONTACT_COLUMNS, _import_known_contact_batch, batch_size=batch_size, progress=progress
+        path,
+        KNOWN_CONTACT_COLUMNS,
+        _import_known_contact_batch,
+        batch_size=batch_size,
+        progress=progress,
     )
-

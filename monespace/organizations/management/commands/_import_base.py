@@ -51,7 +51,9 @@ class ImportCommand(BaseCommand):
         style = self.style.WARNING if result.rejected else self.style.SUCCESS
         self.stdout.write(
             style(
-                _("%(title)s : lignes lues : %(read)s, importées : %(imported)s, rejetées : %(rejected)s.")
+                _(
+                    "%(title)s : lignes lues : %(read)s, importées : %(imported)s, rejetées : %(rejected)s."
+                )
                 % {
                     "title": title,
                     "read": thousands(result.read),

@@ -1,7 +1,10 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from monespace.organizations.importers import import_sirene_establishments, import_sirene_legal_units
+from monespace.organizations.importers import (
+    import_sirene_establishments,
+    import_sirene_legal_units,
+)
 
 from ._import_base import ImportCommand
 
@@ -28,9 +31,13 @@ class Command(ImportCommand):
 
     def handle(self, *args, legal_units=None, establishments=None, batch_size, **options):
         if not legal_units and not establishments:
-            raise CommandError(_("Indiquez au moins un fichier : --legal-units et/ou --establishments."))
+            raise CommandError(
+                _("Indiquez au moins un fichier : --legal-units et/ou --establishments.")
+            )
         # Legal units first, so that establishments find their company with its real name.
         if legal_units:
             self.run_import(_("Unités légales"), import_sirene_legal_units, legal_units, batch_size)
         if establishments:
-            self.run_import(_("Établissements"), import_sirene_establishments, establishments, batch_size)
+            self.run_import(
+                _("Établissements"), import_sirene_establishments, establishments, batch_size
+            )
