@@ -31,7 +31,9 @@ def test_wrong_password_then_sign_in(live_server, page):
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Bonjour Marie")).to_be_visible()
     for name in ["Accueil", "Mes dossiers", "Mes factures", "Aide & contact"]:
-        page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name=name).click()
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name=name
+        ).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
 
@@ -98,7 +100,9 @@ def test_profile_consent_and_security_pages(live_server, page):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
     # The owner of the account is told by e-mail that the password changed.
-    assert any("mot de passe" in m.subject.lower() for m in mail.outbox), [m.subject for m in mail.outbox]
+    assert any("mot de passe" in m.subject.lower() for m in mail.outbox), [
+        m.subject for m in mail.outbox
+    ]
 
 
 def test_public_pages(live_server, page):
