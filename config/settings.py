@@ -196,6 +196,8 @@ SIGNUP_LINK_MAX_AGE = env_int("SIGNUP_LINK_MAX_AGE", 7 * 24 * 3600)
 # Attempts at the adhérent / organisme de formation number, per establishment and per visitor.
 SIGNUP_NUMBER_MAX_ATTEMPTS = env_int("SIGNUP_NUMBER_MAX_ATTEMPTS", 5)
 SIGNUP_NUMBER_ATTEMPT_WINDOW = env_int("SIGNUP_NUMBER_ATTEMPT_WINDOW", 3600)
+# Registration e-mails sent to one address per hour (the form must not flood a mailbox).
+SIGNUP_MAILS_PER_HOUR = env_int("SIGNUP_MAILS_PER_HOUR", 5)
 
 # Sessions: "Rester connecté" keeps SESSION_COOKIE_AGE; otherwise the session ends with the
 # browser and after SESSION_IDLE_TIMEOUT seconds without activity.

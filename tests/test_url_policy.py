@@ -141,3 +141,15 @@ def test_security_headers(client):
     page = response.content.decode()
     for tag in page.split("<script")[1:]:
         assert f'nonce="{nonce}"' in tag.split(">")[0] or "src=" in tag.split(">")[0]
+
+
+def test_server_error_and_forbidden_pages_render_in_french(rf):
+    from monespace.core import views
+
+    request = rf.get("/")
+    response = views.error_500(request)
+    assert response.status_code == 500
+    assert "Erreur du service" in response.content.decode()
+    response = views.error_403(request, None)
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()

@@ -285,6 +285,13 @@ def _complete(request, data):
     """
     identity = data["identity"]
     email = identity["email"]
+    # At most a few e-mails an hour to one address, so the form cannot be used to flood a mailbox.
+    mail_key = f"signup-mail:{email}"
+    if ratelimit.is_blocked(mail_key, limit=settings.SIGNUP_MAILS_PER_HOUR):
+        request.session.pop(SESSION_KEY, None)
+        request.session[DONE_KEY] = {"email": email, "known": bool(data.get("known"))}
+        return redirect("www:signup_done")
+    ratelimit.record_failure(mail_key, window=3600)
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         if existing is not None and existing.has_usable_password():

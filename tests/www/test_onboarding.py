@@ -389,3 +389,13 @@ def test_siret_helper_builds_valid_numbers():
     from stdnum.fr import siret
 
     assert siret.is_valid(siret_from("732829320", 7))
+
+
+def test_registration_cannot_flood_a_mailbox(client, settings):
+    settings.SIGNUP_MAILS_PER_HOUR = 2
+    KnownContactFactory(email=IDENTITY["email"])
+    for _ in range(4):
+        response = client.post(reverse("www:signup"), IDENTITY)
+        assert response.url == reverse("www:signup_done")
+    assert len(mail.outbox) == 2
+    assert User.objects.count() == 1
