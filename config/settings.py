@@ -236,7 +236,11 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = PORTAL_NAME
 # Tracking activity would cost a SELECT and an UPDATE on every request.
 USERSESSIONS_TRACK_ACTIVITY = False
-HIJACK_PERMISSION_CHECK = "hijack.permissions.superusers_only"
+# Behind a reverse proxy, the client address comes from X-Forwarded-For (rate limits are per
+# address): set TRUSTED_PROXY_COUNT to the number of proxies in front of the application.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# "Connexion en tant que" only for users who consented (the full journey comes with the back office).
+HIJACK_PERMISSION_CHECK = "monespace.accounts.perms.can_support_access"
 
 # --- Tasks and e-mail ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -312,6 +316,8 @@ if PRODUCTION:
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # No HTTP Basic: passwords are only ever typed on the rate-limited login page.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from monespace.core import views as core_views
+
+# The Django admin signs in through allauth: same rate limits, second factor and events.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("monespace.www.urls")),

@@ -5,7 +5,7 @@ from django.db import transaction
 from monespace.core.mail import deliver_email
 
 from .enums import SecurityEventKind
-from .services import security_event_record
+from .services import security_event_record, user_verify_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,6 +29,18 @@ class AccountAdapter(DefaultAccountAdapter):
         transaction.on_commit(
             lambda: deliver_email.enqueue(to=to, subject=subject, body=body, html=html)
         )
+
+    def set_password(self, user, password):
+        """A registered user may choose a first password through "Mot de passe oublié ?" instead of
+        the welcome link: the e-mail that carried the link proves the address just the same, and
+        the account is activated as the welcome link would (attachments, pending request)."""
+        from monespace.organizations.services import memberships_activate_for_new_user
+
+        first_password = not user.has_usable_password()
+        super().set_password(user, password)
+        if first_password:
+            user_verify_email(user=user)
+            memberships_activate_for_new_user(user=user)
 
     def pre_authenticate(self, request, **credentials):
         try:

@@ -10,6 +10,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -65,7 +66,9 @@ class PersonalDataValidator:
         candidates.update(
             {_fold(getattr(user, "first_name", "")), _fold(getattr(user, "last_name", ""))}
         )
-        candidates.update({"monespace", "opco", "akto"})
+        candidates.update(
+            {"monespace", "opco", _fold(settings.OPCO_NAME), _fold(settings.PORTAL_NAME)}
+        )
         for word in candidates:
             if len(word) >= 3 and word in folded and len(folded) - len(word) < 6:
                 raise ValidationError(

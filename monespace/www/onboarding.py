@@ -55,7 +55,10 @@ NEW_USER_STEPS = [
 
 
 def _client_key(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The visitor's address, read as allauth reads it (trusted proxies, see TRUSTED_PROXY_COUNT)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request) or "unknown"
 
 
 def _data(request):
@@ -229,8 +232,8 @@ def number(request):
                 form.add_error(
                     "number",
                     _(
-                        "Trop de tentatives : par sécurité, la vérification est suspendue pendant une heure. "
-                        "Si vous n'avez pas ce numéro, contactez l'OPCO."
+                        "Trop de tentatives : par sécurité, la vérification est suspendue pour un moment. "
+                        "Réessayez plus tard ou, si vous n'avez pas ce numéro, contactez l'OPCO."
                     ),
                 )
             else:

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -95,6 +96,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Les données de démonstration (mot de passe publié) sont interdites en production."
+            )
         importers.import_sirene_legal_units(DATA / "sirene-sample-unites-legales.csv")
         importers.import_sirene_establishments(DATA / "sirene-sample-etablissements.csv")
         importers.import_opco_data(DATA / "opco-sample.csv")

@@ -1,0 +1,91 @@
+"""Defences found in review: API, admin login, first password by reset, support access, demo data."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from monespace.accounts.perms import can_support_access
+from monespace.organizations.models import Membership
+from tests.factories import KnownContactFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_accepts_no_http_basic_password():
+    from rest_framework.settings import api_settings
+
+    names = [cls.__name__ for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    assert names == ["SessionAuthentication"]
+
+
+def test_django_admin_signs_in_through_the_rate_limited_login(client):
+    response = client.get("/django-admin/login/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_first_password_through_forgotten_password_activates_the_account(client):
+    KnownContactFactory(email="claire@exemple.fr", can_view_training=True)
+    client.post(
+        reverse("www:signup"),
+        {
+            "civility": "mme",
+            "last_name": "Dupont",
+            "first_name": "Claire",
+            "email": "claire@exemple.fr",
+        },
+    )
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "claire@exemple.fr"})
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body
+    ).group(1)
+    target = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(
+        target, {"password1": "Nouveau-mdp-2026", "password2": "Nouveau-mdp-2026"}
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__email="claire@exemple.fr")
+    assert membership.status == "active" and membership.can_view_training
+
+
+@pytest.mark.parametrize(
+    ("hijacker", "hijacked", "allowed"),
+    [
+        ({"is_superuser": True, "is_staff": True}, {"consent": True}, True),
+        ({"is_superuser": True, "is_staff": True}, {"consent": False}, False),
+        ({"is_superuser": False, "is_staff": True}, {"consent": True}, False),
+        ({"is_superuser": True, "is_staff": True}, {"consent": True, "is_staff": True}, False),
+    ],
+)
+def test_support_access_needs_consent(hijacker, hijacked, allowed):
+    from django.utils import timezone
+
+    actor = UserFactory(**hijacker)
+    target = UserFactory(
+        is_staff=hijacked.get("is_staff", False),
+        support_access_consent_at=timezone.now() if hijacked["consent"] else None,
+    )
+    assert can_support_access(hijacker=actor, hijacked=target) is allowed
+    assert can_support_access(hijacker=actor, hijacked=None) is False
+
+
+def test_demo_data_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_production_needs_smtp_and_public_site_url(settings):
+    from monespace.core.checks import production_settings
+
+    settings.PRODUCTION = True
+    settings.MAILERS = {"default": {"BACKEND": "monespace.core.mail.OutboxBackend"}}
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert {e.id for e in production_settings(None)} == {"monespace.E001", "monespace.E002"}
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    settings.SITE_URL = "https://monespace.example"
+    assert production_settings(None) == []
