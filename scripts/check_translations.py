@@ -52,14 +52,17 @@ def regenerate():
 def update():
     catalogue = regenerate()
     for entry in catalogue:
+        # A fuzzy entry is gettext's guess from a similar old string: never keep its text.
+        guessed = "fuzzy" in entry.flags
+        if guessed:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             for index in range(2):
-                if not entry.msgstr_plural.get(index):
+                if guessed or not entry.msgstr_plural.get(index):
                     entry.msgstr_plural[index] = entry.msgid if index == 0 else entry.msgid_plural
-        elif not entry.msgstr:
+        elif guessed or not entry.msgstr:
             entry.msgstr = entry.msgid
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
     catalogue.save(str(PO))
     catalogue.save_as_mofile(str(MO))
     print(f"{len(catalogue)} entries, compiled to {MO.relative_to(ROOT)}")

@@ -24,6 +24,8 @@ POST_ONLY = "post_only"
 LOGIN_POST_ONLY = "login_post_only"
 DEV = "dev"
 WIZARD = "wizard"
+ADMIN_ONLY = "admin_only"  # signed-in users without the administrator right: 403
+DECISION = "decision"  # a company without administrator: its requests are decided by staff
 
 POLICY = {
     "www:home": (LOGIN, {}),
@@ -44,7 +46,19 @@ POLICY = {
     "www:signup_done": (WIZARD, {}),
     "www:signup_activate": (PUBLIC, {"uidb64": "MQ", "token": "x-y"}),
     "www:signup_resend": (POST_ONLY, {"uidb64": "MQ"}),
+    "www:attachment_request": (LOGIN_POST_ONLY, {}),
+    "www:attachment_leave": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
+    "www:administration": (ADMIN_ONLY, {}),
+    "www:administration_company": (
+        ADMIN_ONLY,
+        lambda p: {"company_id": p["membership"].company_id, "profile": "member"},
+    ),
+    "www:administration_membership": (DECISION, lambda p: {"pk": p["membership"].pk}),
+    "www:administration_membership_rights": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
+    "www:administration_membership_refuse": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
+    "www:administration_membership_revoke": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
     "backoffice:home": (STAFF, {}),
+    "backoffice:requests": (STAFF, {}),
     "api:schema": (PUBLIC, {}),
     "dev_outbox": (DEV, {}),
     "dev_outbox_message": (DEV, {"pk": 1}),
@@ -76,8 +90,13 @@ def test_every_url_is_in_the_policy():
 @pytest.fixture
 def personas():
     user = UserFactory()
-    MembershipFactory(user=user)
-    return {"anonymous": None, "user": user, "staff": UserFactory(staff=True)}
+    membership = MembershipFactory(user=user)
+    return {
+        "anonymous": None,
+        "user": user,
+        "staff": UserFactory(staff=True),
+        "membership": membership,
+    }
 
 
 def expected_status(policy, persona):
@@ -97,6 +116,10 @@ def expected_status(policy, persona):
         return 302 if persona == "anonymous" else 405
     if policy == DEV:
         return 404
+    if policy == ADMIN_ONLY:
+        return 302 if persona == "anonymous" else 403
+    if policy == DECISION:
+        return {"anonymous": 302, "user": 403, "staff": 200}[persona]
     raise AssertionError(policy)
 
 
@@ -104,6 +127,8 @@ def expected_status(policy, persona):
 @pytest.mark.parametrize("persona", ["anonymous", "user", "staff"])
 def test_get_answers_as_the_policy_says(client, personas, name, persona):
     policy, kwargs = POLICY[name]
+    if callable(kwargs):
+        kwargs = kwargs(personas)
     if personas[persona] is not None:
         client.force_login(personas[persona])
     response = client.get(reverse(name, kwargs=kwargs))

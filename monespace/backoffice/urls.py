@@ -6,4 +6,5 @@ app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("demandes-de-rattachement/", views.requests, name="requests"),
 ]

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -24,5 +25,19 @@ def home(request):
         "company_count": Company.objects.count(),
         "establishment_count": Establishment.objects.count(),
         "pending_count": Membership.objects.pending().count(),
+        "staff_queue_count": Membership.objects.awaiting_staff().count(),
     }
     return render(request, "backoffice/home.html", context)
+
+
+@staff_required
+def requests(request):
+    """Pending attachment requests of companies that have no administrator yet: staff decide."""
+    paginator = Paginator(
+        Membership.objects.awaiting_staff()
+        .select_related("user", "company", "requested_establishment")
+        .order_by("created_at"),
+        50,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "backoffice/requests.html", {"page": page})

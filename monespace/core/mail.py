@@ -33,6 +33,10 @@ def render_email(template_prefix, context):
     return subject, body, html
 
 
+def absolute_url(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def send_email(*, to, template_prefix, context):
     """Queue an e-mail for delivery once the current transaction commits."""
     subject, body, html = render_email(template_prefix, context)

@@ -237,6 +237,16 @@ class MembershipQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def awaiting_staff(self):
+        """Pending requests of companies without an administrator for that profile: OPCO staff decide."""
+        has_admin = Membership.objects.filter(
+            company_id=models.OuterRef("company_id"),
+            profile=models.OuterRef("profile"),
+            status=MembershipStatus.ACTIVE,
+            is_admin=True,
+        )
+        return self.pending().filter(~models.Exists(has_admin))
+
 
 class Membership(Rights):
     """A user's attachment (rattachement) to a company under a profile.
@@ -323,3 +333,35 @@ class RegistrationRequest(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.company.siren}"
+
+
+class MembershipEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Demande de rattachement")
+    ACCEPTED = "accepted", _("Demande acceptée")
+    REFUSED = "refused", _("Demande refusée")
+    RIGHTS_CHANGED = "rights_changed", _("Droits modifiés")
+    REVOKED = "revoked", _("Rattachement retiré")
+    LEFT = "left", _("Rattachement retiré par l'utilisateur")
+
+
+class MembershipEvent(models.Model):
+    """Append-only record of every decision on an attachment: who, when, before → after."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=MembershipEventKind.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("événement de rattachement")
+        verbose_name_plural = _("événements de rattachement")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["membership", "-created_at"], name="org_msevent_ms_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.membership_id}"

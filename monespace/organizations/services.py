@@ -1,9 +1,19 @@
 """Writes on organizations: attachments (rattachements) and their requests."""
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from monespace.core.mail import absolute_url, send_email
 
 from .enums import MembershipSource, MembershipStatus
-from .models import KnownContact, Membership, RegistrationRequest
+from .models import (
+    KnownContact,
+    Membership,
+    MembershipEvent,
+    MembershipEventKind,
+    RegistrationRequest,
+)
 
 
 @transaction.atomic
@@ -72,17 +82,174 @@ def memberships_activate_for_new_user(*, user):
             status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
         ).exists()
         if not already:
-            membership = Membership.objects.create(
-                user=user,
-                company=request.company,
-                profile=request.profile,
-                requested_establishment=request.establishment,
-                declared_idcc=request.declared_idcc,
-                status=MembershipStatus.PENDING,
-                source=MembershipSource.SIGNUP,
+            created.append(
+                membership_request(
+                    user=user,
+                    profile=request.profile,
+                    company=request.company,
+                    establishment=request.establishment,
+                    source=MembershipSource.SIGNUP,
+                    declared_idcc=request.declared_idcc,
+                )
             )
-            if request.establishment is not None:
-                membership.establishments.add(request.establishment)
-            created.append(membership)
         request.delete()
     return created
+
+
+class LastAdministratorError(Exception):
+    """A company keeps at least one administrator per profile: the last one cannot leave."""
+
+
+def _snapshot(membership):
+    return {
+        **membership.rights(),
+        "status": membership.status,
+        "establishments": sorted(membership.establishments.values_list("siret", flat=True)),
+    }
+
+
+def _record(membership, *, actor, kind, before=None, reason=""):
+    return MembershipEvent.objects.create(
+        membership=membership,
+        actor=actor,
+        kind=kind,
+        before=before or {},
+        after=_snapshot(membership),
+        reason=reason,
+    )
+
+
+def _would_lose_last_admin(membership, *, still_admin):
+    if not membership.is_admin or membership.status != MembershipStatus.ACTIVE or still_admin:
+        return False
+    others = Membership.objects.filter(
+        company_id=membership.company_id,
+        profile=membership.profile,
+        status=MembershipStatus.ACTIVE,
+        is_admin=True,
+    ).exclude(pk=membership.pk)
+    return not others.exists()
+
+
+def _notify_admins_of_request(membership):
+    admins = Membership.objects.filter(
+        company=membership.company,
+        profile=membership.profile,
+        status=MembershipStatus.ACTIVE,
+        is_admin=True,
+    ).select_related("user")
+    for admin in admins:
+        send_email(
+            to=admin.user.email,
+            template_prefix="emails/membership_request",
+            context={
+                "admin": admin.user,
+                "membership": membership,
+                "url": absolute_url(reverse("www:administration")),
+            },
+        )
+
+
+def _notify_requester(membership):
+    send_email(
+        to=membership.user.email,
+        template_prefix="emails/membership_decided",
+        context={"membership": membership, "url": absolute_url(reverse("www:attachments"))},
+    )
+
+
+@transaction.atomic
+def membership_request(
+    *, user, profile, company, establishment=None, source=MembershipSource.REQUEST, declared_idcc=""
+):
+    """Ask to be attached to a company (or one of its establishments). The company's
+    administrators are told and decide; without an administrator, OPCO staff decide."""
+    existing = Membership.objects.filter(
+        user=user,
+        company=company,
+        profile=profile,
+        status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
+    ).first()
+    if existing is not None:
+        return existing
+    membership = Membership.objects.create(
+        user=user,
+        company=company,
+        profile=profile,
+        requested_establishment=establishment,
+        declared_idcc=declared_idcc,
+        status=MembershipStatus.PENDING,
+        source=source,
+    )
+    if establishment is not None:
+        membership.establishments.add(establishment)
+    _record(membership, actor=user, kind=MembershipEventKind.REQUESTED)
+    _notify_admins_of_request(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_accept(*, actor, membership, rights, establishments):
+    """Accept a pending request with the rights the administrator chose (empty scope = whole company)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.PENDING:
+        raise ValueError("only a pending request can be accepted")
+    before = _snapshot(membership)
+    for name in Membership.RIGHT_FIELDS:
+        setattr(membership, name, bool(rights.get(name)))
+    membership.status = MembershipStatus.ACTIVE
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save()
+    membership.establishments.set(establishments)
+    _record(membership, actor=actor, kind=MembershipEventKind.ACCEPTED, before=before)
+    _notify_requester(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, actor, membership, reason):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.PENDING:
+        raise ValueError("only a pending request can be refused")
+    before = _snapshot(membership)
+    membership.status = MembershipStatus.REFUSED
+    membership.refusal_reason = reason
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at"])
+    _record(membership, actor=actor, kind=MembershipEventKind.REFUSED, before=before, reason=reason)
+    _notify_requester(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_set_rights(*, actor, membership, rights, establishments):
+    """Change an active attachment's rights and scope; takes effect at once and is recorded."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if _would_lose_last_admin(membership, still_admin=bool(rights.get("is_admin"))):
+        raise LastAdministratorError
+    before = _snapshot(membership)
+    for name in Membership.RIGHT_FIELDS:
+        setattr(membership, name, bool(rights.get(name)))
+    membership.save(update_fields=list(Membership.RIGHT_FIELDS))
+    membership.establishments.set(establishments)
+    if before != _snapshot(membership):
+        _record(membership, actor=actor, kind=MembershipEventKind.RIGHTS_CHANGED, before=before)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership, reason=""):
+    """Remove an attachment (by an administrator, or by the user themself)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if _would_lose_last_admin(membership, still_admin=False):
+        raise LastAdministratorError
+    before = _snapshot(membership)
+    membership.status = MembershipStatus.REVOKED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "decided_by", "decided_at"])
+    kind = MembershipEventKind.LEFT if actor == membership.user else MembershipEventKind.REVOKED
+    _record(membership, actor=actor, kind=kind, before=before, reason=reason)
+    return membership

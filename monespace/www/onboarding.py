@@ -29,7 +29,7 @@ from monespace.accounts.models import User
 from monespace.accounts.services import user_register, user_set_password, user_verify_email
 from monespace.accounts.tokens import welcome_link_token
 from monespace.core import ratelimit
-from monespace.core.mail import send_email
+from monespace.core.mail import absolute_url, send_email
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import Company, Establishment, KnownContact
@@ -301,7 +301,7 @@ def _complete(request, data):
             send_email(
                 to=existing.email,
                 template_prefix="emails/account_exists",
-                context={"user": existing, "login_url": _absolute(reverse("account_login"))},
+                context={"user": existing, "login_url": absolute_url(reverse("account_login"))},
             )
         elif existing is not None:
             # Registered but never activated: send a fresh welcome link, change nothing else.
@@ -334,13 +334,9 @@ def _complete(request, data):
     return redirect("www:signup_done")
 
 
-def _absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def welcome_link(user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return _absolute(
+    return absolute_url(
         reverse("www:signup_activate", args=[uid, welcome_link_token.make_token(user)])
     )
 

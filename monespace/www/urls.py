@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import onboarding, views
+from . import administration, onboarding, views
 
 app_name = "www"
 
@@ -14,6 +14,36 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/connexion-en-tant-que/", views.support_consent, name="support_consent"),
     path("rattachements/", views.attachments, name="attachments"),
+    path("rattachements/demande/", administration.attachment_request, name="attachment_request"),
+    path(
+        "rattachements/<int:pk>/retirer/", administration.attachment_leave, name="attachment_leave"
+    ),
+    path("administration/", administration.index, name="administration"),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/",
+        administration.company,
+        name="administration_company",
+    ),
+    path(
+        "administration/rattachements/<int:pk>/",
+        administration.membership_detail,
+        name="administration_membership",
+    ),
+    path(
+        "administration/rattachements/<int:pk>/droits/",
+        administration.membership_rights,
+        name="administration_membership_rights",
+    ),
+    path(
+        "administration/rattachements/<int:pk>/refuser/",
+        administration.membership_refuse,
+        name="administration_membership_refuse",
+    ),
+    path(
+        "administration/rattachements/<int:pk>/retirer/",
+        administration.membership_revoke,
+        name="administration_membership_revoke",
+    ),
     path("inscription/", onboarding.identity, name="signup"),
     path("inscription/thematiques/", onboarding.themes, name="signup_themes"),
     path("inscription/rattachement/", onboarding.attachment, name="signup_attachment"),

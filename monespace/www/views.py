@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from monespace.accounts.services import user_set_support_consent, user_update_profile
 from monespace.organizations.models import Membership
 
+from .administration_forms import AttachmentRequestForm
 from .profile_forms import ProfileForm, SupportConsentForm
 
 
@@ -46,14 +47,18 @@ def accessibility(request):
 
 @login_required
 def attachments(request):
-    """ "Mes rattachements": the user's attachments with their status and rights."""
+    """ "Mes rattachements": the user's attachments with their status and rights, and a form to add one."""
+    return attachments_page(request, AttachmentRequestForm())
+
+
+def attachments_page(request, form):
     memberships = (
         Membership.objects.for_user(request.user)
-        .select_related("company", "requested_establishment", "requested_establishment__company")
+        .select_related("company", "requested_establishment")
         .prefetch_related("establishments")
         .order_by("-created_at")
     )
-    return render(request, "www/attachments.html", {"memberships": memberships})
+    return render(request, "www/attachments.html", {"memberships": memberships, "form": form})
 
 
 @login_required

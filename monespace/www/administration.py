@@ -1,0 +1,271 @@
+"""Company administration (seed 002): administrators see every user attached to their company
+and decide their rights; they accept or refuse access requests.
+
+Reach: a company the user is not attached to is a 404; attached without the administrator
+right, a 403. Every decision goes through organizations.services and is recorded.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from monespace.core import ratelimit
+from monespace.organizations import perms, services
+from monespace.organizations.directory import get_directory
+from monespace.organizations.enums import MembershipStatus, Profile
+from monespace.organizations.models import Membership
+
+from .administration_forms import AttachmentRequestForm, RefuseForm, RightsForm
+
+
+@login_required
+@require_GET
+def index(request):
+    """The companies (per profile) the user administers, with their pending requests."""
+    rows = list(
+        Membership.objects.filter(user=request.user, status=MembershipStatus.ACTIVE, is_admin=True)
+        .select_related("company")
+        .order_by("company__name")
+    )
+    if not rows:
+        raise PermissionDenied
+    pending = {
+        (row["company_id"], row["profile"]): row["n"]
+        for row in Membership.objects.pending()
+        .filter(company__in=[row.company_id for row in rows])
+        .values("company_id", "profile")
+        .annotate(n=Count("id"))
+    }
+    for row in rows:
+        row.pending_count = pending.get((row.company_id, row.profile), 0)
+    return render(request, "www/administration/index.html", {"rows": rows})
+
+
+def _company_for_admin(request, company_id, profile):
+    if profile not in Profile.values:
+        raise Http404
+    company = get_object_or_404(perms.companies_reachable_by(request.user), pk=company_id)
+    if not perms.can_administer(request.user, company, profile):
+        raise PermissionDenied
+    return company
+
+
+@login_required
+@require_GET
+def company(request, company_id, profile):
+    """Every user attached to the company under this profile, pending requests first."""
+    company = _company_for_admin(request, company_id, profile)
+    memberships = (
+        Membership.objects.filter(
+            company=company,
+            profile=profile,
+            status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
+        )
+        .select_related("user", "requested_establishment")
+        .prefetch_related("establishments")
+        .order_by("status", "user__last_name")
+    )
+    pending = [m for m in memberships if m.status == MembershipStatus.PENDING]
+    active = [m for m in memberships if m.status == MembershipStatus.ACTIVE]
+    admin_count = sum(1 for m in active if m.is_admin)
+    return render(
+        request,
+        "www/administration/company.html",
+        {
+            "company": company,
+            "profile": profile,
+            "profile_label": Profile(profile).label,
+            "pending": pending,
+            "active": active,
+            "single_admin": admin_count < 2,
+        },
+    )
+
+
+def _membership_for_decision(request, pk):
+    within_reach = Membership.objects.filter(company__in=perms.companies_reachable_by(request.user))
+    membership = get_object_or_404(
+        within_reach.select_related("company", "user", "requested_establishment"), pk=pk
+    )
+    if not perms.can_decide_membership(request.user, membership):
+        raise PermissionDenied
+    return membership
+
+
+def _back(membership, user):
+    if user.is_staff and not perms.can_administer(user, membership.company, membership.profile):
+        return redirect("backoffice:requests")
+    return redirect(
+        "www:administration_company", company_id=membership.company_id, profile=membership.profile
+    )
+
+
+def _render_membership(request, membership, rights_form=None, refuse_form=None, status=200):
+    rights_form = rights_form or RightsForm(
+        company=membership.company, initial=RightsForm.initial_for(membership)
+    )
+    refuse_form = refuse_form or RefuseForm()
+    events = membership.events.select_related("actor")[:20]
+    return render(
+        request,
+        "www/administration/membership.html",
+        {
+            "membership": membership,
+            "rights_form": rights_form,
+            "refuse_form": refuse_form,
+            "events": events,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def membership_detail(request, pk):
+    membership = _membership_for_decision(request, pk)
+    return _render_membership(request, membership)
+
+
+@login_required
+@require_POST
+def membership_rights(request, pk):
+    """Accept a pending request, or change an active attachment's rights: effective at once."""
+    membership = _membership_for_decision(request, pk)
+    form = RightsForm(request.POST, company=membership.company)
+    if membership.status not in (MembershipStatus.PENDING, MembershipStatus.ACTIVE):
+        messages.error(request, _("Ce rattachement n'est plus actif."))
+        return _back(membership, request.user)
+    if not form.is_valid():
+        return _render_membership(request, membership, rights_form=form, status=200)
+    if membership.status == MembershipStatus.PENDING:
+        services.membership_accept(
+            actor=request.user,
+            membership=membership,
+            rights=form.rights(),
+            establishments=form.chosen_establishments(),
+        )
+        messages.success(
+            request, _("La demande est acceptée ; la personne est prévenue par e-mail.")
+        )
+    else:
+        try:
+            services.membership_set_rights(
+                actor=request.user,
+                membership=membership,
+                rights=form.rights(),
+                establishments=form.chosen_establishments(),
+            )
+        except services.LastAdministratorError:
+            form.add_error("is_admin", _("L'entreprise doit garder au moins un administrateur."))
+            return _render_membership(request, membership, rights_form=form)
+        messages.success(request, _("Les droits sont enregistrés et s'appliquent immédiatement."))
+    return _back(membership, request.user)
+
+
+@login_required
+@require_POST
+def membership_refuse(request, pk):
+    membership = _membership_for_decision(request, pk)
+    if membership.status != MembershipStatus.PENDING:
+        messages.error(request, _("Cette demande a déjà été traitée."))
+        return _back(membership, request.user)
+    form = RefuseForm(request.POST)
+    if not form.is_valid():
+        return _render_membership(request, membership, refuse_form=form)
+    services.membership_refuse(
+        actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("La demande est refusée ; la personne est prévenue par e-mail."))
+    return _back(membership, request.user)
+
+
+@login_required
+@require_POST
+def membership_revoke(request, pk):
+    membership = _membership_for_decision(request, pk)
+    if membership.status != MembershipStatus.ACTIVE:
+        messages.error(request, _("Ce rattachement n'est plus actif."))
+        return _back(membership, request.user)
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except services.LastAdministratorError:
+        messages.error(
+            request,
+            _(
+                "L'entreprise doit garder au moins un administrateur : ce rattachement ne peut pas être retiré."
+            ),
+        )
+        return redirect("www:administration_membership", pk=membership.pk)
+    messages.success(request, _("Le rattachement est retiré."))
+    return _back(membership, request.user)
+
+
+@login_required
+@require_POST
+def attachment_request(request):
+    """ "Mes rattachements" → add a company (SIREN) or an establishment (SIRET) with its number."""
+    from .views import attachments_page
+
+    form = AttachmentRequestForm(request.POST)
+    if not form.is_valid():
+        return attachments_page(request, form)
+    profile = form.cleaned_data["profile"]
+    result = get_directory().lookup(form.cleaned_data["identifier"])
+    key = f"attachment-number:{request.user.pk}"
+    if ratelimit.is_blocked(key, limit=settings.SIGNUP_NUMBER_MAX_ATTEMPTS):
+        form.add_error("number", _("Trop de tentatives : réessayez plus tard ou contactez l'OPCO."))
+        return attachments_page(request, form)
+    if not result.found or not result.is_active:
+        form.add_error(
+            "identifier",
+            _("Cet établissement est introuvable ou fermé au répertoire des entreprises."),
+        )
+        return attachments_page(request, form)
+    establishment = result.matching_establishment(profile, form.cleaned_data["number"])
+    if establishment is None:
+        ratelimit.record_failure(key, window=settings.SIGNUP_NUMBER_ATTEMPT_WINDOW)
+        form.add_error("number", _("Ce numéro ne correspond pas à l'établissement indiqué."))
+        return attachments_page(request, form)
+    membership = services.membership_request(
+        user=request.user, profile=profile, company=result.company, establishment=establishment
+    )
+    if membership.status == MembershipStatus.ACTIVE:
+        messages.info(request, _("Vous êtes déjà rattaché(e) à cette entreprise."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Votre demande est envoyée : l'administrateur de l'entreprise va l'accepter ou la refuser."
+            ),
+        )
+    return redirect("www:attachments")
+
+
+@login_required
+@require_POST
+def attachment_leave(request, pk):
+    """The user removes one of their own attachments."""
+    membership = get_object_or_404(
+        Membership.objects.filter(
+            user=request.user, status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE]
+        ),
+        pk=pk,
+    )
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except services.LastAdministratorError:
+        messages.error(
+            request,
+            _(
+                "Vous êtes le dernier administrateur de cette entreprise : nommez-en un autre avant de vous retirer."
+            ),
+        )
+        return redirect("www:attachments")
+    messages.success(request, _("Le rattachement est retiré."))
+    return redirect("www:attachments")
