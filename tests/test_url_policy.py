@@ -25,6 +25,7 @@ LOGIN_POST_ONLY = "login_post_only"
 DEV = "dev"
 WIZARD = "wizard"
 ADMIN_ONLY = "admin_only"  # signed-in users without the administrator right: 403
+STAFF_POST_ONLY = "staff_post_only"
 DECISION = "decision"  # a company without administrator: its requests are decided by staff
 
 POLICY = {
@@ -59,6 +60,15 @@ POLICY = {
     "www:administration_membership_revoke": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
     "backoffice:home": (STAFF, {}),
     "backoffice:requests": (STAFF, {}),
+    "backoffice:companies": (STAFF, {}),
+    "backoffice:company": (STAFF, lambda p: {"pk": p["membership"].company_id}),
+    "backoffice:issue_code": (
+        STAFF_POST_ONLY,
+        lambda p: {"pk": p["membership"].company_id, "profile": "member"},
+    ),
+    "backoffice:designate_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
+    "backoffice:remove_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
+    "www:activation_code": (LOGIN, {}),
     "api:schema": (PUBLIC, {}),
     "dev_outbox": (DEV, {}),
     "dev_outbox_message": (DEV, {"pk": 1}),
@@ -116,6 +126,8 @@ def expected_status(policy, persona):
         return 302 if persona == "anonymous" else 405
     if policy == DEV:
         return 404
+    if policy == STAFF_POST_ONLY:
+        return 405 if persona == "staff" else 404
     if policy == ADMIN_ONLY:
         return 302 if persona == "anonymous" else 403
     if policy == DECISION:

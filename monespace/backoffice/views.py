@@ -1,8 +1,16 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from monespace.organizations.models import Company, Establishment, Membership
+from monespace.organizations.activation import activation_code_issue, membership_make_admin
+from monespace.organizations.enums import MembershipStatus, Profile
+from monespace.organizations.models import Company, Establishment, Membership, MembershipEventKind
+from monespace.organizations.services import LastAdministratorError, membership_set_rights
 
 
 def staff_required(view):
@@ -41,3 +49,118 @@ def requests(request):
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "backoffice/requests.html", {"page": page})
+
+
+@staff_required
+@require_GET
+def companies(request):
+    """Search the directory by SIREN, SIRET or name."""
+    query = request.GET.get("q", "").strip()
+    results = Company.objects.none()
+    if query:
+        digits = query.replace(" ", "")
+        if digits.isdigit():
+            results = Company.objects.filter(
+                Q(siren=digits[:9]) | Q(establishments__siret=digits)
+            ).distinct()
+        else:
+            results = Company.objects.filter(name__icontains=query)
+    page = Paginator(results.order_by("name"), 25).get_page(request.GET.get("page"))
+    return render(request, "backoffice/companies.html", {"query": query, "page": page})
+
+
+def _company_context(company):
+    memberships = (
+        Membership.objects.filter(
+            company=company, status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
+        )
+        .select_related("user")
+        .order_by("profile", "-is_admin", "user__last_name")
+    )
+    codes = company.activation_codes.select_related("issued_by", "used_by")[:10]
+    return {
+        "company": company,
+        "memberships": memberships,
+        "codes": codes,
+        "profiles": Profile.choices,
+    }
+
+
+@staff_required
+@require_GET
+def company(request, pk):
+    company = get_object_or_404(Company, pk=pk)
+    return render(request, "backoffice/company.html", _company_context(company))
+
+
+@staff_required
+@require_POST
+def issue_code(request, pk, profile):
+    """Issue (or renew) the activation code of a company and download its letter for the post."""
+    company = get_object_or_404(Company, pk=pk)
+    if profile not in Profile.values:
+        raise Http404
+    _activation, letter = activation_code_issue(actor=request.user, company=company, profile=profile)
+    response = HttpResponse(letter, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="code-activation-{company.siren}-{profile}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _posted_id(request):
+    value = request.POST.get("membership", "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+@staff_required
+@require_POST
+def designate_admin(request, pk):
+    """Designate an administrator among the users attached to the company (seed 002, "Cas 1")."""
+    company = get_object_or_404(Company, pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.filter(
+            company=company, status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING]
+        ),
+        pk=_posted_id(request),
+    )
+    with transaction.atomic():
+        membership_make_admin(
+            actor=request.user,
+            user=membership.user,
+            company=company,
+            profile=membership.profile,
+            kind=MembershipEventKind.DESIGNATED_BY_STAFF,
+        )
+    messages.success(
+        request, _("%(name)s est administrateur.") % {"name": membership.user.get_full_name()}
+    )
+    return redirect("backoffice:company", pk=company.pk)
+
+
+@staff_required
+@require_POST
+def remove_admin(request, pk):
+    company = get_object_or_404(Company, pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.filter(company=company, status=MembershipStatus.ACTIVE, is_admin=True),
+        pk=_posted_id(request),
+    )
+    rights = {**membership.rights(), "is_admin": False}
+    try:
+        membership_set_rights(
+            actor=request.user,
+            membership=membership,
+            rights=rights,
+            establishments=list(membership.establishments.all()),
+        )
+    except LastAdministratorError:
+        messages.error(
+            request, _("L'entreprise doit garder au moins un administrateur pour ce profil.")
+        )
+    else:
+        messages.success(request, _("Le droit d'administrateur est retiré."))
+    return redirect("backoffice:company", pk=company.pk)

@@ -341,6 +341,8 @@ class MembershipEventKind(models.TextChoices):
     REFUSED = "refused", _("Demande refusée")
     RIGHTS_CHANGED = "rights_changed", _("Droits modifiés")
     REVOKED = "revoked", _("Rattachement retiré")
+    ACTIVATED_BY_CODE = "activated_by_code", _("Administrateur par code d'activation")
+    DESIGNATED_BY_STAFF = "designated_by_staff", _("Administrateur désigné par l'OPCO")
     LEFT = "left", _("Rattachement retiré par l'utilisateur")
 
 
@@ -365,3 +367,52 @@ class MembershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.membership_id}"
+
+
+class ActivationCodeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class ActivationCode(models.Model):
+    """Code that makes its holder administrator of a company under a profile (seed 002).
+
+    One open code per (SIREN, profile); sent by post only, inside a letter addressed to the
+    head office; valid 3 months; single use. Only a keyed hash is stored: the code itself exists
+    only in the letter.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="activation_codes")
+    profile = models.CharField(_("profil"), max_length=10, choices=Profile.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActivationCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code d'activation")
+        verbose_name_plural = _("codes d'activation")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "profile"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="organizations_one_open_activation_code",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company.siren} {self.profile} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at

@@ -13,15 +13,17 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.core import ratelimit
 from monespace.organizations import perms, services
+from monespace.organizations.activation import CodeError, activation_code_redeem
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
 
-from .administration_forms import AttachmentRequestForm, RefuseForm, RightsForm
+from .administration_forms import ActivationCodeForm, AttachmentRequestForm, RefuseForm, RightsForm
 
 
 @login_required
@@ -269,3 +271,59 @@ def attachment_leave(request, pk):
         return redirect("www:attachments")
     messages.success(request, _("Le rattachement est retiré."))
     return redirect("www:attachments")
+
+
+CODE_MESSAGES = {
+    "unknown": _lazy(
+        "Ce code n'est pas valable. Vérifiez-le sur le courrier ; un code renouvelé remplace l'ancien."
+    ),
+    "used": _lazy("Ce code a déjà été utilisé : un code ne sert qu'une fois."),
+    "expired": _lazy(
+        "Ce code a expiré (il est valable 3 mois). Demandez-en un nouveau à votre conseiller ou par le formulaire "
+        "de contact."
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activation_code(request):
+    """The future administrator enters the code of the postal letter (attempts limited)."""
+    form = ActivationCodeForm(request.POST or None)
+    key = f"activation-code:{request.user.pk}"
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.is_blocked(key, limit=settings.SIGNUP_NUMBER_MAX_ATTEMPTS):
+            form.add_error(
+                "code", _("Trop de tentatives : réessayez plus tard ou contactez votre conseiller.")
+            )
+        else:
+            try:
+                membership = activation_code_redeem(
+                    user=request.user,
+                    code=form.cleaned_data["code"],
+                    profile=form.cleaned_data["profile"],
+                )
+            except CodeError as error:
+                ratelimit.record_failure(key, window=settings.SIGNUP_NUMBER_ATTEMPT_WINDOW)
+                if error.reason == "wrong_profile":
+                    form.add_error(
+                        "profile",
+                        _(
+                            "Ce code correspond au profil « %(profile)s » : vérifiez l'en-tête du courrier."
+                        )
+                        % {"profile": error.profile},
+                    )
+                else:
+                    form.add_error("code", CODE_MESSAGES[error.reason])
+            else:
+                messages.success(
+                    request,
+                    _("Vous êtes maintenant administrateur de %(company)s.")
+                    % {"company": membership.company.name},
+                )
+                return redirect(
+                    "www:administration_company",
+                    company_id=membership.company_id,
+                    profile=membership.profile,
+                )
+    return render(request, "www/administration/activation_code.html", {"form": form})

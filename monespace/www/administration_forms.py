@@ -107,3 +107,20 @@ class AttachmentRequestForm(Form):
 
     def clean_identifier(self):
         return identifiers.clean_siret_or_siren(self.cleaned_data["identifier"])
+
+
+class ActivationCodeForm(Form):
+    profile = forms.ChoiceField(
+        label=_("Profil indiqué en tête du courrier"),
+        choices=[
+            (Profile.MEMBER, _("SIREN — adhérent")),
+            (Profile.PROVIDER, _("SIREN — prestataire")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    code = forms.CharField(
+        label=_("Code d'activation"),
+        max_length=30,
+        help_text=_("Tel qu'il figure sur le courrier, par exemple ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

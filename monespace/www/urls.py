@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "rattachements/<int:pk>/retirer/", administration.attachment_leave, name="attachment_leave"
     ),
+    path("rattachements/code-activation/", administration.activation_code, name="activation_code"),
     path("administration/", administration.index, name="administration"),
     path(
         "administration/entreprises/<int:company_id>/<str:profile>/",
