@@ -100,7 +100,9 @@ def issue_code(request, pk, profile):
     company = get_object_or_404(Company, pk=pk)
     if profile not in Profile.values:
         raise Http404
-    _activation, letter = activation_code_issue(actor=request.user, company=company, profile=profile)
+    _activation, letter = activation_code_issue(
+        actor=request.user, company=company, profile=profile
+    )
     response = HttpResponse(letter, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="code-activation-{company.siren}-{profile}.pdf"'
