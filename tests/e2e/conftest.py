@@ -3,6 +3,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from playwright.sync_api import expect
 
 _axe = Axe()
 
@@ -35,3 +36,20 @@ def last_mail_path(pattern):
 def _short_timeouts(page):
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
+
+
+FACTORY_PASSWORD = "Motdepasse-solide-42"  # the password of tests.factories.UserFactory
+
+
+def sign_in(page, live_server, email, password=FACTORY_PASSWORD, *, expect_home=True):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Votre e-mail").fill(email)
+    page.get_by_label("Votre mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    if expect_home:
+        expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
+
+
+def sign_out(page):
+    page.locator(".profile-menu summary").click()
+    page.get_by_role("button", name="Se déconnecter").click()

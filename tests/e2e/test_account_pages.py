@@ -6,23 +6,16 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, last_mail_path
+from tests.e2e.conftest import FACTORY_PASSWORD as PASSWORD
+from tests.e2e.conftest import assert_accessible, last_mail_path, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Motdepasse-solide-42"
-
-
-def sign_in(page, live_server, email, password=PASSWORD):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Votre e-mail").fill(email)
-    page.get_by_label("Votre mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_wrong_password_then_sign_in(live_server, page):
     user = UserFactory(first_name="Marie")
-    sign_in(page, live_server, user.email, "pas-le-bon-1")
+    sign_in(page, live_server, user.email, "pas-le-bon-1", expect_home=False)
     expect(page.locator(".errorlist")).to_be_visible()
     expect(page.get_by_label("Votre e-mail")).to_have_value(user.email)
     assert_accessible(page)

@@ -7,19 +7,10 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import EstablishmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Motdepasse-solide-42"
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Votre e-mail").fill(email)
-    page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
 
 
 def test_letter_code_makes_an_administrator(live_server, page, tmp_path):

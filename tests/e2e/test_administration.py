@@ -6,24 +6,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, last_mail_path
+from tests.e2e.conftest import assert_accessible, last_mail_path, sign_in, sign_out
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Motdepasse-solide-42"
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Votre e-mail").fill(email)
-    page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
-
-
-def sign_out(page):
-    page.locator(".profile-menu summary").click()
-    page.get_by_role("button", name="Se déconnecter").click()
 
 
 def test_request_accepted_with_rights_and_another_refused(live_server, page):
