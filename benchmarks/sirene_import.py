@@ -13,54 +13,34 @@ from pathlib import Path
 from _setup import setup_django
 from stdnum import luhn
 
-HEADER = [
-    "siren",
-    "nic",
-    "siret",
-    "etablissementSiege",
-    "enseigne1Etablissement",
-    "denominationUsuelleEtablissement",
-    "complementAdresseEtablissement",
-    "numeroVoieEtablissement",
-    "indiceRepetitionEtablissement",
-    "typeVoieEtablissement",
-    "libelleVoieEtablissement",
-    "codePostalEtablissement",
-    "libelleCommuneEtablissement",
-    "etatAdministratifEtablissement",
-    "activitePrincipaleEtablissement",
-    "trancheEffectifsEtablissement",
-]
-
 
 def generate(path, rows):
+    """Write ``rows`` establishments with exactly the columns the importer reads."""
+    from monespace.organizations.importers import ESTABLISHMENT_COLUMNS
+
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer = csv.DictWriter(handle, fieldnames=ESTABLISHMENT_COLUMNS, restval="")
+        writer.writeheader()
         for i in range(rows):
             siren_prefix = f"{10_000_000 + i // 2:08d}"
             siren = siren_prefix + luhn.calc_check_digit(siren_prefix)
             nic_prefix = f"{i % 2 + 1:04d}"
             siret = siren + nic_prefix + luhn.calc_check_digit(siren + nic_prefix)
             writer.writerow(
-                [
-                    siren,
-                    siret[9:],
-                    siret,
-                    "true" if i % 2 == 0 else "false",
-                    f"ENSEIGNE {i}",
-                    "",
-                    "",
-                    str(i % 200 + 1),
-                    "",
-                    "RUE",
-                    "DES LILAS",
-                    "75011",
-                    "PARIS",
-                    "A",
-                    "10.71C",
-                    "03",
-                ]
+                {
+                    "siren": siren,
+                    "siret": siret,
+                    "etablissementSiege": "true" if i % 2 == 0 else "false",
+                    "enseigne1Etablissement": f"ENSEIGNE {i}",
+                    "numeroVoieEtablissement": str(i % 200 + 1),
+                    "typeVoieEtablissement": "RUE",
+                    "libelleVoieEtablissement": "DES LILAS",
+                    "codePostalEtablissement": "75011",
+                    "libelleCommuneEtablissement": "PARIS",
+                    "etatAdministratifEtablissement": "A",
+                    "activitePrincipaleEtablissement": "10.71C",
+                    "trancheEffectifsEtablissement": "03",
+                }
             )
 
 
