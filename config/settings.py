@@ -230,6 +230,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Administrators (and staff deciding for a company) must protect their account with a second
+# factor before any administrator action (seed 002: administrators guard sensitive data).
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", True)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

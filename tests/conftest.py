@@ -25,6 +25,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_off(request, settings):
+    """Most tests act as administrators without an authenticator; the tests of the second-factor
+    rule itself (marker ``second_factor``) keep the production default (required)."""
+    if request.node.get_closest_marker("second_factor") is None:
+        settings.ADMIN_REQUIRE_MFA = False
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -11,3 +11,12 @@ def can_support_access(*, hijacker, hijacked):
         and not hijacked.is_staff
         and hijacked.support_access_consent_at is not None
     )
+
+
+def has_second_factor(user):
+    """True when the user protects their account with an authenticator app or a passkey."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

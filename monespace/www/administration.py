@@ -5,6 +5,8 @@ Reach: a company the user is not attached to is a 404; attached without the admi
 right, a 403. Every decision goes through organizations.services and is recorded.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monespace.accounts.perms import has_second_factor
 from monespace.core import ratelimit
 from monespace.organizations import perms, services
 from monespace.organizations.activation import CodeError, activation_code_redeem
@@ -49,16 +52,47 @@ def index(request):
     return render(request, "www/administration/index.html", {"rows": rows})
 
 
+class SecondFactorRequired(Exception):
+    """Raised by the reach helpers; the views answer with a redirect to the MFA page."""
+
+
+def _require_second_factor(request):
+    if settings.ADMIN_REQUIRE_MFA and not has_second_factor(request.user):
+        raise SecondFactorRequired
+
+
+def second_factor_redirect(view):
+    """Send administrators without a second factor to set one up, then back here."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SecondFactorRequired:
+            messages.warning(
+                request,
+                _(
+                    "Pour administrer votre entreprise, protégez d'abord votre compte par une double "
+                    "authentification (application d'authentification ou clé d'accès)."
+                ),
+            )
+            return redirect("mfa_index")
+
+    return wrapped
+
+
 def _company_for_admin(request, company_id, profile):
     if profile not in Profile.values:
         raise Http404
     company = get_object_or_404(perms.companies_reachable_by(request.user), pk=company_id)
     if not perms.can_administer(request.user, company, profile):
         raise PermissionDenied
+    _require_second_factor(request)
     return company
 
 
 @login_required
+@second_factor_redirect
 @require_GET
 def company(request, company_id, profile):
     """Every user attached to the company under this profile, pending requests first."""
@@ -97,6 +131,7 @@ def _membership_for_decision(request, pk):
     )
     if not perms.can_decide_membership(request.user, membership):
         raise PermissionDenied
+    _require_second_factor(request)
     return membership
 
 
@@ -128,6 +163,7 @@ def _render_membership(request, membership, rights_form=None, refuse_form=None, 
 
 
 @login_required
+@second_factor_redirect
 @require_GET
 def membership_detail(request, pk):
     membership = _membership_for_decision(request, pk)
@@ -135,6 +171,7 @@ def membership_detail(request, pk):
 
 
 @login_required
+@second_factor_redirect
 @require_POST
 def membership_rights(request, pk):
     """Accept a pending request, or change an active attachment's rights: effective at once."""
@@ -171,6 +208,7 @@ def membership_rights(request, pk):
 
 
 @login_required
+@second_factor_redirect
 @require_POST
 def membership_refuse(request, pk):
     membership = _membership_for_decision(request, pk)
@@ -188,6 +226,7 @@ def membership_refuse(request, pk):
 
 
 @login_required
+@second_factor_redirect
 @require_POST
 def membership_revoke(request, pk):
     membership = _membership_for_decision(request, pk)

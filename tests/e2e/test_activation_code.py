@@ -3,14 +3,17 @@ administrator, the administration page."""
 
 import re
 import subprocess
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import hotp_value
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import FACTORY_PASSWORD as PASSWORD
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import EstablishmentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.second_factor]
 
 
 def test_letter_code_makes_an_administrator(live_server, page, tmp_path):
@@ -55,6 +58,24 @@ def test_letter_code_makes_an_administrator(live_server, page, tmp_path):
     page.get_by_label("SIREN — adhérent").check()
     page.get_by_role("button", name="Valider le code").click()
     expect(page.get_by_text("Vous êtes maintenant administrateur de ATELIERS TEST")).to_be_visible()
+
+    # Administrator actions need a second factor: the portal asks for one right away.
+    expect(
+        page.get_by_text("protégez d'abord votre compte par une double authentification")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/accounts/2fa/totp/activate/")
+    if "reauthenticate" in page.url:
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form button[type=submit]").last.click()
+    secret = page.locator("#authenticator_secret").input_value()
+    counter = int(time.time()) // 30
+    page.locator("input[name=code]").fill(f"{hotp_value(secret, counter):06d}")
+    page.locator("form button[type=submit]").last.click()
+    expect(page).not_to_have_url(re.compile("totp/activate"))
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=re.compile("^Administrer")).first.click()
     expect(page.get_by_role("heading", name="ATELIERS TEST — Adhérent")).to_be_visible()
     expect(page.get_by_text("Vous êtes le seul administrateur")).to_be_visible()
     assert_accessible(page)

@@ -309,3 +309,36 @@ def test_company_page_query_count_is_flat(client, company_setup, django_assert_n
         MembershipFactory(company=company_setup["company"], can_view_training=True)
     with django_assert_num_queries(6):
         client.get(url)
+
+
+@pytest.mark.second_factor
+class TestSecondFactor:
+    def test_administrator_without_second_factor_is_sent_to_set_one_up(self, client, company_setup):
+        login(client, company_setup["admin"])
+        url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == reverse("mfa_index")
+        response = client.post(
+            reverse("www:administration_membership_rights", args=[company_setup["request"].pk]),
+            RIGHTS_PAYLOAD,
+        )
+        assert response.url == reverse("mfa_index")
+        company_setup["request"].refresh_from_db()
+        assert company_setup["request"].status == "pending"
+
+    def test_with_an_authenticator_the_page_opens(self, client, company_setup):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.create(
+            user=company_setup["admin"].user,
+            type=Authenticator.Type.TOTP,
+            data={"secret": "JBSWY3DPEHPK3PXP"},
+        )
+        login(client, company_setup["admin"])
+        url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
+        assert client.get(url).status_code == 200
+
+    def test_reach_is_checked_before_the_second_factor(self, client, company_setup):
+        login(client, company_setup["other_admin"])
+        url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
+        assert client.get(url).status_code == 404
