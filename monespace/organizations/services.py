@@ -31,14 +31,11 @@ def registration_request_create(
 
 
 @transaction.atomic
-def memberships_activate_for_new_user(*, user):
-    """Once a new user has verified their address and chosen a password:
-
-    - every establishment where the OPCO knew them as a contact becomes an active attachment,
-      with the rights the OPCO's data records for them (none if none);
-    - the attachment they asked for at registration becomes a pending request.
-    Returns the memberships created.
-    """
+def known_contacts_apply(*, user):
+    """Attach ``user`` to every establishment where the OPCO knows them as a contact, with the
+    rights its data records (none if none). Idempotent: rights only ever add up, so running it
+    again after a new import of the OPCO's data (the take-over of the old portal, seed 002
+    "Cas 1") gives users the rights validated with their advisor. Returns the memberships created."""
     created = []
     for contact in KnownContact.objects.filter(email__iexact=user.email).select_related(
         "establishment__company"
@@ -48,9 +45,17 @@ def memberships_activate_for_new_user(*, user):
             user=user,
             company=establishment.company,
             profile=contact.profile,
-            status=MembershipStatus.ACTIVE,
+            status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
         ).first()
         if membership is None:
+            decided_against = Membership.objects.filter(
+                user=user,
+                company=establishment.company,
+                profile=contact.profile,
+                status__in=[MembershipStatus.REFUSED, MembershipStatus.REVOKED],
+            ).exists()
+            if decided_against:
+                continue  # an administrator's decision outweighs the OPCO's old records
             membership = Membership.objects.create(
                 user=user,
                 company=establishment.company,
@@ -60,14 +65,55 @@ def memberships_activate_for_new_user(*, user):
                 source=MembershipSource.KNOWN_CONTACT,
                 **contact.rights(),
             )
+            _record(
+                membership, actor=None, kind=MembershipEventKind.ACCEPTED, reason="known_contact"
+            )
             created.append(membership)
         else:
-            # Rights add up across the establishments of the same company.
+            before = _snapshot(membership)
             for name, value in contact.rights().items():
                 if value:
                     setattr(membership, name, True)
+            membership.status = MembershipStatus.ACTIVE
             membership.save()
+            if before != _snapshot(membership):
+                _record(
+                    membership,
+                    actor=None,
+                    kind=MembershipEventKind.RIGHTS_CHANGED,
+                    before=before,
+                    reason="known_contact",
+                )
         membership.establishments.add(establishment)
+    return created
+
+
+@transaction.atomic
+def known_contacts_apply_to_existing_accounts():
+    """After an import of known contacts: apply it to the accounts already activated."""
+    from django.contrib.auth import get_user_model
+
+    emails = KnownContact.objects.values("email")
+    count = 0
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    accounts = get_user_model().objects.filter(email__in=emails, is_active=True)
+    for user in accounts.exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX):
+        known_contacts_apply(user=user)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def memberships_activate_for_new_user(*, user):
+    """Once a new user has verified their address and chosen a password:
+
+    - every establishment where the OPCO knew them as a contact becomes an active attachment
+      (``known_contacts_apply``);
+    - the attachment they asked for at registration becomes a pending request.
+    Returns the memberships created.
+    """
+    created = known_contacts_apply(user=user)
 
     request = (
         RegistrationRequest.objects.filter(user=user)

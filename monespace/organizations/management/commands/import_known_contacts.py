@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 
 from monespace.organizations.importers import import_known_contacts
+from monespace.organizations.services import known_contacts_apply_to_existing_accounts
 
 from ._import_base import ImportCommand
 
@@ -15,6 +16,17 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", metavar="FICHIER", help=_("Fichier CSV des contacts connus."))
         self.add_batch_size_argument(parser)
+        parser.add_argument(
+            "--apply-to-existing-accounts",
+            action="store_true",
+            help=_(
+                "Applique aussi les habilitations aux comptes déjà activés (reprise de l'ancien portail : "
+                "droits et administrateurs validés avec les conseillers)."
+            ),
+        )
 
-    def handle(self, *args, path, batch_size, **options):
+    def handle(self, *args, path, batch_size, apply_to_existing_accounts=False, **options):
         self.run_import(_("Contacts connus"), import_known_contacts, path, batch_size)
+        if apply_to_existing_accounts:
+            count = known_contacts_apply_to_existing_accounts()
+            self.stdout.write(_("%(count)s comptes existants mis à jour.") % {"count": count})
