@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "monespace.core",
     "monespace.accounts",
     "monespace.organizations",
+    "monespace.notifications",
     "monespace.demo",
     "monespace.www",
     "monespace.backoffice",
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "monespace.core.context_processors.portal",
+                "monespace.notifications.context_processors.unread_notifications",
             ],
         },
     }

@@ -10,6 +10,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("monespace.www.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("monespace.notifications.urls")),
     path("backoffice/", include("monespace.backoffice.urls")),
     path("api/", include("monespace.api.urls")),
     path("hijack/", include("hijack.urls")),

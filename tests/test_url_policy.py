@@ -58,6 +58,9 @@ POLICY = {
     "www:administration_membership_rights": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
     "www:administration_membership_refuse": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
     "www:administration_membership_revoke": (LOGIN_POST_ONLY, lambda p: {"pk": p["membership"].pk}),
+    "notifications:list": (LOGIN, {}),
+    "notifications:open": (LOGIN_POST_ONLY, {"pk": 1}),
+    "notifications:read_all": (LOGIN_POST_ONLY, {}),
     "backoffice:home": (STAFF, {}),
     "backoffice:requests": (STAFF, {}),
     "backoffice:companies": (STAFF, {}),
@@ -74,7 +77,7 @@ POLICY = {
     "dev_outbox_message": (DEV, {"pk": 1}),
 }
 
-OUR_NAMESPACES = {"www", "backoffice", "api"}
+OUR_NAMESPACES = {"www", "backoffice", "api", "notifications"}
 
 
 def our_url_names(resolver=None, namespace=None):

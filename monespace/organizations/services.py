@@ -3,8 +3,10 @@
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monespace.core.mail import absolute_url, send_email
+from monespace.notifications.services import notification_create
 
 from .enums import MembershipSource, MembershipStatus
 from .models import (
@@ -178,25 +180,44 @@ def _would_lose_last_admin(membership, *, still_admin):
 
 
 def _notify_admins_of_request(membership):
+    """Administrators are always told of an access request: in the portal and by e-mail."""
     admins = Membership.objects.filter(
         company=membership.company,
         profile=membership.profile,
         status=MembershipStatus.ACTIVE,
         is_admin=True,
     ).select_related("user")
+    url = reverse("www:administration_membership", args=[membership.pk])
     for admin in admins:
+        notification_create(
+            recipient=admin.user,
+            title=_("Demande de rattachement à %(company)s") % {"company": membership.company.name},
+            body=_("%(name)s demande à être rattaché(e).")
+            % {"name": membership.user.get_full_name()},
+            url=url,
+        )
         send_email(
             to=admin.user.email,
             template_prefix="emails/membership_request",
-            context={
-                "admin": admin.user,
-                "membership": membership,
-                "url": absolute_url(reverse("www:administration")),
-            },
+            context={"admin": admin.user, "membership": membership, "url": absolute_url(url)},
         )
 
 
 def _notify_requester(membership):
+    if membership.status == MembershipStatus.ACTIVE:
+        title = _("Votre rattachement à %(company)s est accepté") % {
+            "company": membership.company.name
+        }
+    else:
+        title = _("Votre demande de rattachement à %(company)s est refusée") % {
+            "company": membership.company.name
+        }
+    notification_create(
+        recipient=membership.user,
+        title=title,
+        body=membership.refusal_reason,
+        url=reverse("www:attachments"),
+    )
     send_email(
         to=membership.user.email,
         template_prefix="emails/membership_decided",

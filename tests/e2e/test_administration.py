@@ -39,6 +39,12 @@ def test_request_accepted_with_rights_and_another_refused(live_server, page):
     # Marie is told by e-mail, opens the administration and accepts with chosen rights.
     assert mail.outbox[-1].to == [admin.email]
     sign_in(page, live_server, admin.email)
+    expect(page.locator(".bell .badge")).to_have_text("1")
+    page.get_by_role("link", name=re.compile("^Notifications")).click()
+    expect(
+        page.locator("strong", has_text="Demande de rattachement à BOULANGERIE TEST")
+    ).to_be_visible()
+    assert_accessible(page)
     page.goto(live_server.url + last_mail_path("/administration/"))
     page.get_by_role("link", name=re.compile("BOULANGERIE TEST")).click()
     expect(page.get_by_text("Vous êtes le seul administrateur")).to_be_visible()
