@@ -12,6 +12,7 @@ Expected answers to a GET:
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from monespace.organizations.models import Delegation
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,12 @@ POLICY = {
     "backoffice:designate_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
     "backoffice:remove_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
     "www:activation_code": (LOGIN, {}),
+    "www:delegations": (ADMIN_ONLY, {}),
+    "www:delegation_request": (LOGIN_POST_ONLY, {}),
+    "www:delegation": (DECISION, lambda p: {"pk": p["delegation"].pk}),
+    "www:delegation_scope": (LOGIN_POST_ONLY, lambda p: {"pk": p["delegation"].pk}),
+    "www:delegation_refuse": (LOGIN_POST_ONLY, lambda p: {"pk": p["delegation"].pk}),
+    "www:delegation_end": (LOGIN_POST_ONLY, lambda p: {"pk": p["delegation"].pk}),
     "api:schema": (PUBLIC, {}),
     "dev_outbox": (DEV, {}),
     "dev_outbox_message": (DEV, {"pk": 1}),
@@ -104,11 +111,17 @@ def test_every_url_is_in_the_policy():
 def personas():
     user = UserFactory()
     membership = MembershipFactory(user=user)
+    delegation = Delegation.objects.create(
+        company=membership.company,
+        delegate=MembershipFactory(is_admin=True).company,
+        kind="accounting_firm",
+    )
     return {
         "anonymous": None,
         "user": user,
         "staff": UserFactory(staff=True),
         "membership": membership,
+        "delegation": delegation,
     }
 
 

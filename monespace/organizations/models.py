@@ -416,3 +416,145 @@ class ActivationCode(models.Model):
     @property
     def is_expired(self):
         return timezone.now() >= self.expires_at
+
+
+class DelegateKind(models.TextChoices):
+    TRAINING_ORGANISATION = "training_organisation", _("Organisme de formation")
+    CFA = "cfa", _("CFA")
+    ACCOUNTING_FIRM = "accounting_firm", _("Cabinet comptable")
+
+
+class DelegationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACTIVE = "active", _("Active")
+    REFUSED = "refused", _("Refusée")
+    REVOKED = "revoked", _("Retirée")
+
+
+class DelegationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[DelegationStatus.PENDING, DelegationStatus.ACTIVE])
+
+
+class Delegation(models.Model):
+    """A training organisation, CFA or accounting firm attached to a company (seeds 002, 004).
+
+    Asked for by the organisation's administrator; the company's administrator accepts it with a
+    scope (establishments, dispositifs, view or enter, and for apprenticeship the « mandat de
+    gestion » that lets a CFA file contracts fully on the company's behalf), or refuses it, and
+    can remove it at any time. Both sides see it and its scope; every step is recorded.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="delegations_granted"
+    )
+    delegate = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="delegations_held")
+    kind = models.CharField(_("type"), max_length=30, choices=DelegateKind.choices)
+    establishments = models.ManyToManyField(Establishment, blank=True, related_name="delegations")
+    can_view_training = models.BooleanField(_("consulter les actions de formation"), default=False)
+    can_edit_training = models.BooleanField(_("saisir les actions de formation"), default=False)
+    can_view_apprenticeship = models.BooleanField(
+        _("consulter les contrats d'apprentissage"), default=False
+    )
+    can_edit_apprenticeship = models.BooleanField(
+        _("pré-saisir les contrats d'apprentissage"), default=False
+    )
+    apprenticeship_mandate = models.BooleanField(
+        _(
+            "mandat de gestion : saisie complète des contrats d'apprentissage pour le compte de l'entreprise"
+        ),
+        default=False,
+    )
+    can_view_professionalisation = models.BooleanField(
+        _("consulter les contrats de professionnalisation et Pro-A"), default=False
+    )
+    can_edit_professionalisation = models.BooleanField(
+        _("saisir les contrats de professionnalisation et Pro-A"), default=False
+    )
+    can_view_invoices = models.BooleanField(
+        _("consulter les factures et règlements"), default=False
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=DelegationStatus.choices,
+        default=DelegationStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+
+    SCOPE_FIELDS = (
+        "can_view_training",
+        "can_edit_training",
+        "can_view_apprenticeship",
+        "can_edit_apprenticeship",
+        "apprenticeship_mandate",
+        "can_view_professionalisation",
+        "can_edit_professionalisation",
+        "can_view_invoices",
+    )
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rattachement d'organisme")
+        verbose_name_plural = _("rattachements d'organismes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "delegate"],
+                condition=Q(status__in=["pending", "active"]),
+                name="organizations_one_open_delegation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(company=models.F("delegate")), name="organizations_delegation_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "status"], name="org_deleg_company_idx"),
+            models.Index(fields=["delegate", "status"], name="org_deleg_delegate_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate_id} → {self.company_id} ({self.status})"
+
+    def scope(self):
+        return {name: getattr(self, name) for name in self.SCOPE_FIELDS}
+
+    def granted_scope_labels(self):
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in self.SCOPE_FIELDS
+            if getattr(self, name)
+        ]
+
+    @property
+    def is_pending(self):
+        return self.status == DelegationStatus.PENDING
+
+
+class DelegationEvent(models.Model):
+    """Append-only record of each step of a delegation: who, when, before → after."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=MembershipEventKind.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.delegation_id}"

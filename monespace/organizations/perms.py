@@ -63,3 +63,18 @@ def company_has_admin(company, profile):
     return Membership.objects.filter(
         company=company, profile=profile, status=MembershipStatus.ACTIVE, is_admin=True
     ).exists()
+
+
+def administered_company_ids(user):
+    return set(_admin_memberships(user).values_list("company_id", flat=True))
+
+
+def can_decide_delegation(user, delegation):
+    """The client company's administrators (adhérent profile) set the scope, accept or refuse."""
+    return can_administer(user, delegation.company, "member")
+
+
+def can_end_delegation(user, delegation):
+    return delegation.company_id in administered_company_ids(
+        user
+    ) or delegation.delegate_id in administered_company_ids(user)

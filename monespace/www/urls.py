@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import administration, onboarding, views
+from . import administration, delegations, onboarding, views
 
 app_name = "www"
 
@@ -20,6 +20,28 @@ urlpatterns = [
     ),
     path("rattachements/code-activation/", administration.activation_code, name="activation_code"),
     path("administration/", administration.index, name="administration"),
+    path("organismes-rattaches/", delegations.delegation_list, name="delegations"),
+    path(
+        "organismes-rattaches/demande/",
+        delegations.delegation_request_view,
+        name="delegation_request",
+    ),
+    path("organismes-rattaches/<int:pk>/", delegations.delegation_detail, name="delegation"),
+    path(
+        "organismes-rattaches/<int:pk>/perimetre/",
+        delegations.delegation_scope,
+        name="delegation_scope",
+    ),
+    path(
+        "organismes-rattaches/<int:pk>/refuser/",
+        delegations.delegation_refuse_view,
+        name="delegation_refuse",
+    ),
+    path(
+        "organismes-rattaches/<int:pk>/terminer/",
+        delegations.delegation_end_view,
+        name="delegation_end",
+    ),
     path(
         "administration/entreprises/<int:company_id>/<str:profile>/",
         administration.company,
