@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "monespace.core.context_processors.portal",
                 "monespace.notifications.context_processors.unread_notifications",
+                "monespace.www.perimeter.perimeter_context",
             ],
         },
     }

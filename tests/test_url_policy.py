@@ -73,6 +73,7 @@ POLICY = {
     "backoffice:designate_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
     "backoffice:remove_admin": (STAFF_POST_ONLY, lambda p: {"pk": p["membership"].company_id}),
     "www:activation_code": (LOGIN, {}),
+    "www:set_perimeter": (LOGIN_POST_ONLY, {}),
     "www:delegations": (ADMIN_ONLY, {}),
     "www:delegation_request": (LOGIN_POST_ONLY, {}),
     "www:delegation": (DECISION, lambda p: {"pk": p["delegation"].pk}),

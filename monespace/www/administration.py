@@ -27,6 +27,7 @@ from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
 
 from .administration_forms import ActivationCodeForm, AttachmentRequestForm, RefuseForm, RightsForm
+from .perimeter import filter_by_perimeter
 
 
 @login_required
@@ -34,7 +35,12 @@ from .administration_forms import ActivationCodeForm, AttachmentRequestForm, Ref
 def index(request):
     """The companies (per profile) the user administers, with their pending requests."""
     rows = list(
-        Membership.objects.filter(user=request.user, status=MembershipStatus.ACTIVE, is_admin=True)
+        filter_by_perimeter(
+            request,
+            Membership.objects.filter(
+                user=request.user, status=MembershipStatus.ACTIVE, is_admin=True
+            ),
+        )
         .select_related("company")
         .order_by("company__name")
     )

@@ -28,6 +28,7 @@ from monespace.organizations.models import Company, Delegation, DelegationStatus
 from .administration import _require_second_factor, second_factor_redirect
 from .administration_forms import RefuseForm
 from .delegation_forms import DelegationRequestForm, DelegationScopeForm
+from .perimeter import filter_by_perimeter
 
 
 def _organisations(administered):
@@ -39,10 +40,13 @@ def _list_page(request, form=None, administered=None):
     if administered is None:
         administered = perms.administered_company_ids(request.user)
     delegations = Delegation.objects.select_related("company", "delegate").order_by("-created_at")
-    granted = delegations.filter(company_id__in=administered).exclude(
-        status=DelegationStatus.REFUSED
+    granted = filter_by_perimeter(
+        request,
+        delegations.filter(company_id__in=administered).exclude(status=DelegationStatus.REFUSED),
     )
-    held = delegations.filter(delegate_id__in=administered)
+    held = filter_by_perimeter(
+        request, delegations.filter(delegate_id__in=administered), field="delegate_id"
+    )
     if form is None and administered:
         form = DelegationRequestForm(organisations=_organisations(administered))
     return render(

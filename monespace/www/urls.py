@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import administration, delegations, onboarding, views
+from . import administration, delegations, onboarding, perimeter, views
 
 app_name = "www"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("perimetre/", perimeter.set_perimeter, name="set_perimeter"),
     path("dossiers/", views.dossiers, name="dossiers"),
     path("factures/", views.invoices, name="invoices"),
     path("aide/", views.help_page, name="help"),

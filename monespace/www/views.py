@@ -8,19 +8,30 @@ from monespace.accounts.services import user_set_support_consent, user_update_pr
 from monespace.organizations.models import Membership
 
 from .administration_forms import AttachmentRequestForm
+from .perimeter import get_perimeter
 from .profile_forms import ProfileForm, SupportConsentForm
 
 
 @login_required
 def home(request):
     """Accueil: the user's attachments at a glance (the full home page comes with the dossiers)."""
-    memberships = (
+    memberships = list(
         Membership.objects.for_user(request.user)
         .filter(status__in=["pending", "active"])
         .select_related("company", "requested_establishment")
         .order_by("company__name")
     )
-    return render(request, "www/home.html", {"memberships": memberships})
+    companies = {m.company_id: m.company for m in memberships if m.status == "active"}
+    perimeter = get_perimeter(request)
+    shown = [m for m in memberships if perimeter is None or m.company_id == perimeter["id"]]
+    return render(
+        request,
+        "www/home.html",
+        {
+            "memberships": shown,
+            "perimeter_choices": list(companies.values()) if len(companies) > 1 else [],
+        },
+    )
 
 
 @login_required
