@@ -27,6 +27,7 @@ def staff_required(view):
 
 
 @staff_required
+@require_GET
 def home(request):
     """Back-office home: the figures of the directory and the requests waiting for a decision."""
     context = {
@@ -39,6 +40,7 @@ def home(request):
 
 
 @staff_required
+@require_GET
 def requests(request):
     """Pending attachment requests of companies that have no administrator yet: staff decide."""
     paginator = Paginator(

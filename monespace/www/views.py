@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.services import user_set_support_consent, user_update_profile
 from monespace.organizations.models import Membership
@@ -13,6 +13,7 @@ from .profile_forms import ProfileForm, SupportConsentForm
 
 
 @login_required
+@require_GET
 def home(request):
     """Accueil: the user's attachments at a glance (the full home page comes with the dossiers)."""
     memberships = list(
@@ -35,28 +36,34 @@ def home(request):
 
 
 @login_required
+@require_GET
 def dossiers(request):
     return render(request, "www/dossiers.html")
 
 
 @login_required
+@require_GET
 def invoices(request):
     return render(request, "www/invoices.html")
 
 
+@require_GET
 def help_page(request):
     return render(request, "www/help.html")
 
 
+@require_GET
 def privacy(request):
     return render(request, "www/privacy.html")
 
 
+@require_GET
 def accessibility(request):
     return render(request, "www/accessibility.html")
 
 
 @login_required
+@require_GET
 def attachments(request):
     """ "Mes rattachements": the user's attachments with their status and rights, and a form to add one."""
     return attachments_page(request, AttachmentRequestForm())

@@ -1,0 +1,272 @@
+"""Every persona against every URL of our doors, with GET and POST.
+
+The scene: company A (marker MARQUEUR-A) with an administrator, users with and without rights,
+a pending access request, a training organisation and an accounting firm attached to it; company
+B (marker MARQUEUR-B), whose administrator is the "outsider" of A. Expected answers: 302 to log in
+for visitors, 404 outside one's reach, 403 within reach without the right, 405 for a wrong
+method. A URL missing from EXPECTED fails the build, and company B's marker never appears in what
+A's people see (nor A's in what B's administrator sees).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from monespace.notifications.services import notification_create
+from monespace.organizations.models import Delegation
+from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "attached",
+    "viewer",
+    "editor",
+    "admin",
+    "delegated_of",
+    "accounting_firm",
+    "advisor",
+    "support",
+]
+A_PEOPLE = {"attached", "viewer", "editor", "admin"}
+ADMINS_OF_SOMETHING = {"outsider", "admin", "delegated_of", "accounting_firm"}
+STAFF = {"advisor", "support"}
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+
+
+def answers(default, anonymous=302, **overrides):
+    """Expected status per persona: visitors ``anonymous``, everyone else ``default``, then overrides."""
+    expected = dict.fromkeys(SIGNED_IN, default)
+    expected["anonymous"] = anonymous
+    for key, value in overrides.items():
+        for persona in _group(key):
+            expected[persona] = value
+    return expected
+
+
+def _group(key):
+    return {
+        "a_people": A_PEOPLE - {"admin"},
+        "staff": STAFF,
+        "admins_of_something": ADMINS_OF_SOMETHING,
+        "strangers": {"outsider", "delegated_of", "accounting_firm"},
+    }.get(key, {key})
+
+
+def public(status=200):
+    return answers(status, anonymous=status)
+
+
+def staff_only(status):
+    return answers(404, anonymous=404, staff=status)
+
+
+# Reach of company A's administration pages: strangers 404, A's people without the right 403.
+A_ADMIN_REACH = {"strangers": 404, "a_people": 403, "staff": 403}
+
+EXPECTED = {
+    "www:home": ({}, answers(200), answers(405)),
+    "www:dossiers": ({}, answers(200), answers(405)),
+    "www:invoices": ({}, answers(200), answers(405)),
+    "www:help": ({}, public(), public(405)),
+    "www:privacy": ({}, public(), public(405)),
+    "www:accessibility": ({}, public(), public(405)),
+    "www:profile": ({}, answers(200), answers(200)),
+    "www:support_consent": ({}, answers(405), answers(302)),
+    "www:attachments": ({}, answers(200), answers(405)),
+    "www:attachment_request": ({}, answers(405), answers(200)),
+    "www:attachment_leave": (
+        lambda s: {"pk": s["attached_membership"].pk},
+        answers(405),
+        answers(404, attached=302),
+    ),
+    "www:activation_code": ({}, answers(200), answers(200)),
+    "www:set_perimeter": ({}, answers(405), answers(302)),
+    "www:administration": ({}, answers(403, admins_of_something=200), answers(405)),
+    "www:administration_company": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member"},
+        answers(200, **A_ADMIN_REACH),
+        answers(405),
+    ),
+    "www:administration_membership": (
+        lambda s: {"pk": s["request"].pk},
+        answers(200, **A_ADMIN_REACH),
+        answers(405),
+    ),
+    "www:administration_membership_rights": (
+        lambda s: {"pk": s["request"].pk},
+        answers(405),
+        answers(200, **A_ADMIN_REACH),  # an empty form is answered with its errors
+    ),
+    "www:administration_membership_refuse": (
+        lambda s: {"pk": s["request"].pk},
+        answers(405),
+        answers(200, **A_ADMIN_REACH),
+    ),
+    "www:administration_membership_revoke": (
+        lambda s: {"pk": s["request"].pk},
+        answers(405),
+        answers(302, **A_ADMIN_REACH),  # a pending request is not revoked: back with a message
+    ),
+    "www:delegations": ({}, answers(403, admins_of_something=200), answers(405)),
+    "www:delegation_request": ({}, answers(405), answers(403, admins_of_something=200)),
+    "www:delegation": (
+        lambda s: {"pk": s["of_delegation"].pk},
+        answers(200, outsider=404, accounting_firm=404, a_people=403),
+        answers(405),
+    ),
+    "www:delegation_scope": (
+        lambda s: {"pk": s["of_delegation"].pk},
+        answers(405),
+        answers(200, outsider=404, accounting_firm=404, a_people=403, delegated_of=403, staff=403),
+    ),
+    "www:delegation_refuse": (
+        lambda s: {"pk": s["of_delegation"].pk},
+        answers(405),
+        answers(302, outsider=404, accounting_firm=404, a_people=403, delegated_of=403, staff=403),
+    ),
+    "www:delegation_end": (
+        lambda s: {"pk": s["of_delegation"].pk},
+        answers(405),
+        answers(302, outsider=404, accounting_firm=404, a_people=403, staff=403),
+    ),
+    "www:signup": ({}, answers(302, anonymous=200), answers(302, anonymous=200)),
+    "www:signup_themes": ({}, answers(302), answers(302)),
+    "www:signup_attachment": ({}, answers(302), answers(302)),
+    "www:signup_number": ({}, answers(302), answers(302)),
+    "www:signup_idcc": ({}, answers(302), answers(302)),
+    "www:signup_done": ({}, answers(302), answers(302)),
+    "www:signup_activate": (lambda s: {"uidb64": s["uid"], "token": "x-y"}, public(), public()),
+    "www:signup_resend": (lambda s: {"uidb64": s["uid"]}, public(405), public(302)),
+    "notifications:list": ({}, answers(200), answers(405)),
+    "notifications:open": (
+        lambda s: {"pk": s["admin_notification"].pk},
+        answers(405),
+        answers(404, admin=302),
+    ),
+    "notifications:read_all": ({}, answers(405), answers(302)),
+    "backoffice:home": ({}, staff_only(200), staff_only(405)),
+    "backoffice:requests": ({}, staff_only(200), staff_only(405)),
+    "backoffice:companies": ({}, staff_only(200), staff_only(405)),
+    "backoffice:company": (lambda s: {"pk": s["a"].pk}, staff_only(200), staff_only(405)),
+    "backoffice:issue_code": (
+        lambda s: {"pk": s["a"].pk, "profile": "member"},
+        staff_only(405),
+        staff_only(200),
+    ),
+    # Without a chosen membership the staff forms answer 404.
+    "backoffice:designate_admin": (lambda s: {"pk": s["a"].pk}, staff_only(405), staff_only(404)),
+    "backoffice:remove_admin": (lambda s: {"pk": s["a"].pk}, staff_only(405), staff_only(404)),
+    "api:schema": ({}, public(), public(405)),
+    "dev_outbox": ({}, public(404), public(404)),
+    "dev_outbox_message": ({"pk": 1}, public(404), public(404)),
+}
+
+OUR_NAMESPACES = {"www", "backoffice", "api", "notifications"}
+
+
+def our_url_names(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from our_url_names(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if namespace in OUR_NAMESPACES:
+                yield f"{namespace}:{entry.name}"
+            elif namespace is None and entry.name.startswith("dev_"):
+                yield entry.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(our_url_names())
+    assert names - set(EXPECTED) == set(), "add these URLs to EXPECTED"
+    assert set(EXPECTED) - names == set(), "these EXPECTED entries match no URL"
+
+
+@pytest.fixture
+def scene():
+    a_establishment = EstablishmentFactory(member=True, company__name="SOCIETE A MARQUEUR-A")
+    a = a_establishment.company
+    b = EstablishmentFactory(member=True, company__name="SOCIETE B MARQUEUR-B").company
+    admin = MembershipFactory(company=a, is_admin=True)
+    attached = MembershipFactory(company=a)
+    request = MembershipFactory(company=a, pending=True, user__last_name="DEMANDEUR-MARQUEUR-A")
+    outsider = MembershipFactory(company=b, is_admin=True)
+    MembershipFactory(company=b, pending=True, user__last_name="INTRUS-MARQUEUR-B")
+    of = MembershipFactory(
+        is_admin=True, profile="provider", company__name="ORGANISME DE FORMATION"
+    )
+    firm = MembershipFactory(is_admin=True, company__name="CABINET COMPTABLE")
+    of_delegation = Delegation.objects.create(
+        company=a,
+        delegate=of.company,
+        kind="training_organisation",
+        status="active",
+        can_view_training=True,
+    )
+    Delegation.objects.create(
+        company=a,
+        delegate=firm.company,
+        kind="accounting_firm",
+        status="active",
+        can_view_invoices=True,
+    )
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    users = {
+        "anonymous": None,
+        "outsider": outsider.user,
+        "attached": attached.user,
+        "viewer": MembershipFactory(company=a, can_view_training=True).user,
+        "editor": MembershipFactory(company=a, can_view_training=True, can_edit_training=True).user,
+        "admin": admin.user,
+        "delegated_of": of.user,
+        "accounting_firm": firm.user,
+        "advisor": UserFactory(staff=True),
+        "support": UserFactory(staff=True),
+    }
+    return {
+        "a": a,
+        "users": users,
+        "request": request,
+        "attached_membership": attached,
+        "of_delegation": of_delegation,
+        "admin_notification": notification_create(recipient=admin.user, title="Pour A"),
+        "uid": urlsafe_base64_encode(force_bytes(request.user.pk)),
+    }
+
+
+def _leaks(persona, body):
+    if persona in STAFF:
+        return False
+    if persona == "outsider":
+        return "MARQUEUR-A" in body
+    return "MARQUEUR-B" in body
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_persona_matrix(client, scene, name, persona):
+    kwargs, on_get, on_post = EXPECTED[name]
+    url = reverse(name, kwargs=kwargs(scene) if callable(kwargs) else kwargs)
+    if scene["users"][persona] is not None:
+        client.force_login(scene["users"][persona])
+    for method, expected in (("get", on_get), ("post", on_post)):
+        response = getattr(client, method)(url)
+        assert response.status_code == expected[persona], f"{method.upper()} {url} as {persona}"
+        if (
+            response.status_code == 302
+            and expected is not None
+            and persona == "anonymous"
+            and name != "www:signup_resend"
+        ):
+            location = response["Location"]
+            assert location.startswith(reverse("account_login")) or location.startswith(
+                "/inscription/"
+            )
+        body = response.content.decode(errors="ignore")
+        assert not _leaks(persona, body), (
+            f"{method.upper()} {url} as {persona} shows another company's data"
+        )
