@@ -81,6 +81,11 @@ EXPECTED = {
         answers(405),
         answers(404, attached=302),
     ),
+    "www:attachment_refresh": (
+        lambda s: {"pk": s["attached_membership"].pk},
+        answers(405),
+        answers(404, attached=302),
+    ),
     "www:activation_code": ({}, answers(200), answers(200)),
     "www:set_perimeter": ({}, answers(405), answers(302)),
     "www:administration": ({}, answers(403, admins_of_something=200), answers(405)),

@@ -296,6 +296,24 @@ def attachment_request(request):
 
 @login_required
 @require_POST
+def attachment_refresh(request, pk):
+    """« Rafraîchir »: apply again what the OPCO's data records for the user (seed 004 FAQ)."""
+    membership = get_object_or_404(Membership.objects.filter(user=request.user), pk=pk)
+    created = services.known_contacts_apply(user=request.user)
+    if created or membership.status == MembershipStatus.ACTIVE:
+        messages.success(request, _("Vos rattachements sont à jour des données de l'OPCO."))
+    else:
+        messages.info(
+            request,
+            _(
+                "Les données de l'OPCO ne changent rien à ce rattachement : il attend la décision de l'administrateur."
+            ),
+        )
+    return redirect("www:attachments")
+
+
+@login_required
+@require_POST
 def attachment_leave(request, pk):
     """The user removes one of their own attachments."""
     membership = get_object_or_404(

@@ -15,6 +15,11 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/connexion-en-tant-que/", views.support_consent, name="support_consent"),
     path("rattachements/", views.attachments, name="attachments"),
+    path(
+        "rattachements/<int:pk>/actualiser/",
+        administration.attachment_refresh,
+        name="attachment_refresh",
+    ),
     path("rattachements/demande/", administration.attachment_request, name="attachment_request"),
     path(
         "rattachements/<int:pk>/retirer/", administration.attachment_leave, name="attachment_leave"

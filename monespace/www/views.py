@@ -106,10 +106,21 @@ def profile(request):
         return redirect("www:profile")
     consent_form = SupportConsentForm(initial={"consent": user.has_support_consent})
     security_events = user.security_events.all()[:10]
+    rights = (
+        Membership.objects.for_user(user)
+        .active()
+        .select_related("company")
+        .order_by("company__name")
+    )
     return render(
         request,
         "www/profile/profile.html",
-        {"form": form, "consent_form": consent_form, "security_events": security_events},
+        {
+            "form": form,
+            "consent_form": consent_form,
+            "security_events": security_events,
+            "rights": rights,
+        },
     )
 
 

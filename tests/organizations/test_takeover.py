@@ -84,3 +84,19 @@ def test_an_administrators_removal_is_respected(tmp_path):
     assert list(Membership.objects.filter(user=removed.user).values_list("status", flat=True)) == [
         "revoked"
     ]
+
+
+def test_refresh_applies_the_opco_data_again(client, tmp_path):
+    from django.urls import reverse
+
+    establishment = EstablishmentFactory(member=True)
+    user = UserFactory(email="rafraichir@exemple.fr")
+    own = MembershipFactory(user=user, pending=True)
+    path = write_csv(
+        tmp_path, [f"rafraichir@exemple.fr;{establishment.siret};member;;;;;1;0;0;0;0;0;0;0;0\n"]
+    )
+    call_command("import_known_contacts", str(path), stdout=io.StringIO())
+    client.force_login(user)
+    response = client.post(reverse("www:attachment_refresh", args=[own.pk]), follow=True)
+    assert "à jour des données de l" in response.content.decode()
+    assert Membership.objects.get(user=user, company=establishment.company).can_view_training

@@ -90,3 +90,9 @@ def test_home_and_attachments_query_counts(client, user, django_assert_num_queri
         client.get(reverse("www:home"))
     with django_assert_num_queries(5):
         client.get(reverse("www:attachments"))
+
+
+def test_profile_shows_my_rights(client, user):
+    MembershipFactory(user=user, company__name="SOCIETE DROITS", can_view_invoices=True)
+    page = client.get(reverse("www:profile")).content.decode()
+    assert "SOCIETE DROITS" in page and "consulter les factures et règlements" in page
