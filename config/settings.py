@@ -53,6 +53,13 @@ OPCO_HOURS = env(
 OPCO_CONTACT_URL = env("OPCO_CONTACT_URL", "/aide/")
 OPCO_DPO_EMAIL = env("OPCO_DPO_EMAIL", "dpo@opco-demo.fr")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Where the OPCO's instruction team is told of a transmitted dossier (empty: nobody by e-mail).
+OPCO_INSTRUCTION_EMAIL = env("OPCO_INSTRUCTION_EMAIL", "")
+# Training actions are requested this many calendar days before they start (a warning).
+TRAINING_REQUEST_LEAD_DAYS = env_int("TRAINING_REQUEST_LEAD_DAYS", 30)
+# Largest file a user may attach to a dossier.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Applications --------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -77,6 +84,7 @@ INSTALLED_APPS = [
     "monespace.accounts",
     "monespace.organizations",
     "monespace.notifications",
+    "monespace.dossiers",
     "monespace.demo",
     "monespace.www",
     "monespace.backoffice",

@@ -51,6 +51,10 @@ def regenerate():
 
 def update():
     catalogue = regenerate()
+    # French has 3 plural forms in Django's catalogues (one, many for millions, other).
+    plural_count = int(
+        catalogue.metadata.get("Plural-Forms", "nplurals=2;").split("nplurals=")[1].split(";")[0]
+    )
     for entry in catalogue:
         # A fuzzy entry is gettext's guess from a similar old string: never keep its text.
         guessed = "fuzzy" in entry.flags
@@ -58,9 +62,9 @@ def update():
             entry.flags.remove("fuzzy")
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
-            for index in range(2):
-                if guessed or not entry.msgstr_plural.get(index):
-                    entry.msgstr_plural[index] = entry.msgid if index == 0 else entry.msgid_plural
+            # Plural forms always follow the French source (gettext fills new forms by guessing).
+            for index in range(plural_count):
+                entry.msgstr_plural[index] = entry.msgid if index == 0 else entry.msgid_plural
         elif guessed or not entry.msgstr:
             entry.msgstr = entry.msgid
     catalogue.save(str(PO))

@@ -9,8 +9,10 @@ A's people see (nor A's in what B's administrator sees).
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from monespace.dossiers.models import Document, Dossier
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
@@ -61,6 +63,12 @@ def public(status=200):
 def staff_only(status):
     return answers(404, anonymous=404, staff=status)
 
+
+# Dossiers of company A: seen with a training right (members in scope, the OF with a view
+# delegation, staff); entered only by its editor.
+DOSSIER_SEEN = {"outsider": 404, "attached": 404, "admin": 404, "accounting_firm": 404}
+DOSSIER_ENTER = {**DOSSIER_SEEN, "viewer": 403, "delegated_of": 403, "staff": 403}
+NO_ENTER_RIGHT = {"a_people": 403, "strangers": 403, "staff": 403, "admin": 403}
 
 # Reach of company A's administration pages: strangers 404, A's people without the right 403.
 A_ADMIN_REACH = {"strangers": 404, "a_people": 403, "staff": 403}
@@ -136,6 +144,39 @@ EXPECTED = {
         answers(405),
         answers(302, outsider=404, accounting_firm=404, a_people=403, staff=403),
     ),
+    "www:dossier_new": ({}, answers(403, editor=200), answers(403, editor=200)),
+    "www:dossier": (lambda s: {"pk": s["dossier"].pk}, answers(200, **DOSSIER_SEEN), answers(405)),
+    "www:dossier_step": (
+        lambda s: {"pk": s["draft"].pk, "step": "formation"},
+        answers(200, **DOSSIER_ENTER),
+        answers(200, **DOSSIER_ENTER),  # an empty POST shows the step again
+    ),
+    "www:dossier_document_upload": (
+        lambda s: {"pk": s["dossier"].pk},
+        answers(405),
+        answers(302, **DOSSIER_ENTER),
+    ),
+    "www:dossier_document": (
+        lambda s: {"pk": s["dossier"].pk, "document_pk": s["document"].pk},
+        answers(200, **DOSSIER_SEEN),
+        answers(405),
+    ),
+    "www:dossier_print": (
+        lambda s: {"pk": s["dossier"].pk},
+        answers(200, **DOSSIER_SEEN),
+        answers(405),
+    ),
+    "www:dossier_duplicate": (
+        lambda s: {"pk": s["dossier"].pk},
+        answers(200, **DOSSIER_ENTER),
+        answers(200, **DOSSIER_ENTER),
+    ),
+    "www:dossier_delete": (
+        lambda s: {"pk": s["draft"].pk},
+        answers(200, **DOSSIER_ENTER),
+        answers(302, **DOSSIER_ENTER),
+    ),
+    "www:employees": ({}, answers(403, editor=200), answers(405)),
     "www:signup": ({}, answers(302, anonymous=200), answers(302, anonymous=200)),
     "www:signup_themes": ({}, answers(302), answers(302)),
     "www:signup_attachment": ({}, answers(302), answers(302)),
@@ -220,12 +261,35 @@ def scene():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    editor = MembershipFactory(company=a, can_view_training=True, can_edit_training=True).user
+    dossier = Dossier.objects.create(
+        company=a,
+        establishment=a_establishment,
+        created_by=editor,
+        title="FORMATION MARQUEUR-A",
+        state="submitted",
+        number="2026-AF-999999",
+    )
+    document = Document(
+        dossier=dossier,
+        piece_type="programme",
+        title="Programme",
+        original_name="programme.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    document.file.save("x", ContentFile(b"%PDF"), save=False)
+    document.save()
+    draft = Dossier.objects.create(
+        company=a, establishment=a_establishment, created_by=editor, title="BROUILLON"
+    )
     users = {
         "anonymous": None,
         "outsider": outsider.user,
         "attached": attached.user,
         "viewer": MembershipFactory(company=a, can_view_training=True).user,
-        "editor": MembershipFactory(company=a, can_view_training=True, can_edit_training=True).user,
+        "editor": editor,
         "admin": admin.user,
         "delegated_of": of.user,
         "accounting_firm": firm.user,
@@ -240,6 +304,9 @@ def scene():
         "of_delegation": of_delegation,
         "admin_notification": notification_create(recipient=admin.user, title="Pour A"),
         "uid": urlsafe_base64_encode(force_bytes(request.user.pk)),
+        "dossier": dossier,
+        "draft": draft,
+        "document": document,
     }
 
 
@@ -271,7 +338,11 @@ def test_persona_matrix(client, scene, name, persona):
             assert location.startswith(reverse("account_login")) or location.startswith(
                 "/inscription/"
             )
-        body = response.content.decode(errors="ignore")
+        if response.streaming:
+            body = b"".join(response.streaming_content).decode(errors="ignore")
+            response.close()
+        else:
+            body = response.content.decode(errors="ignore")
         assert not _leaks(persona, body), (
             f"{method.upper()} {url} as {persona} shows another company's data"
         )

@@ -1,13 +1,30 @@
 from django.urls import path
 
-from . import administration, delegations, onboarding, perimeter, views
+from . import administration, delegations, dossier_views, onboarding, perimeter, views
 
 app_name = "www"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("perimetre/", perimeter.set_perimeter, name="set_perimeter"),
-    path("dossiers/", views.dossiers, name="dossiers"),
+    path("dossiers/", dossier_views.dossier_list, name="dossiers"),
+    path("dossiers/nouvelle-demande/", dossier_views.dossier_new, name="dossier_new"),
+    path("dossiers/<int:pk>/", dossier_views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/etape/<str:step>/", dossier_views.dossier_step, name="dossier_step"),
+    path(
+        "dossiers/<int:pk>/documents/",
+        dossier_views.document_upload,
+        name="dossier_document_upload",
+    ),
+    path(
+        "dossiers/<int:pk>/documents/<int:document_pk>/",
+        dossier_views.document_download,
+        name="dossier_document",
+    ),
+    path("dossiers/<int:pk>/imprimer/", dossier_views.dossier_print, name="dossier_print"),
+    path("dossiers/<int:pk>/dupliquer/", dossier_views.dossier_duplicate, name="dossier_duplicate"),
+    path("dossiers/<int:pk>/supprimer/", dossier_views.dossier_delete, name="dossier_delete"),
+    path("salaries/", dossier_views.employee_list, name="employees"),
     path("factures/", views.invoices, name="invoices"),
     path("aide/", views.help_page, name="help"),
     path("donnees-personnelles/", views.privacy, name="privacy"),

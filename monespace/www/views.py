@@ -37,12 +37,6 @@ def home(request):
 
 @login_required
 @require_GET
-def dossiers(request):
-    return render(request, "www/dossiers.html")
-
-
-@login_required
-@require_GET
 def invoices(request):
     return render(request, "www/invoices.html")
 

@@ -53,3 +53,12 @@ def sign_in(page, live_server, email, password=FACTORY_PASSWORD, *, expect_home=
 def sign_out(page):
     page.locator(".profile-menu summary").click()
     page.get_by_role("button", name="Se déconnecter").click()
+
+
+@pytest.fixture(autouse=True)
+def _referentials(transactional_db):
+    """Browser tests empty the database after each test, data migrations included: reload them."""
+    from monespace.dossiers import referentials
+    from monespace.dossiers.models import RequiredDocument, SmicRate
+
+    referentials.load(SmicRate, RequiredDocument)

@@ -342,3 +342,9 @@ class TestSecondFactor:
         login(client, company_setup["other_admin"])
         url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
         assert client.get(url).status_code == 404
+
+
+def test_plural_messages_are_translated_for_several(client, company_setup):
+    MembershipFactory(company=company_setup["company"], pending=True)
+    login(client, company_setup["admin"])
+    assert "2 demandes en attente" in client.get(reverse("www:administration")).content.decode()

@@ -1,0 +1,85 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierKind(models.TextChoices):
+    TRAINING_ACTION = "training_action", _("Action de formation")
+
+
+KIND_CODES = {DossierKind.TRAINING_ACTION: "AF"}
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmis")
+    UNDER_REVIEW = "under_review", _("En instruction")
+    DOCUMENTS_REQUESTED = "documents_requested", _("Pièces demandées")
+    APPROVED = "approved", _("Accordé")
+    REFUSED = "refused", _("Refusé")
+    CLOSED = "closed", _("Clôturé")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class StateGroup(models.TextChoices):
+    """The groups of the seeds' lists: Brouillons, En cours, Accordé, Clôturé."""
+
+    DRAFTS = "brouillons", _("Brouillons")
+    IN_PROGRESS = "en-cours", _("En cours")
+    APPROVED = "accordes", _("Accordé")
+    CLOSED = "clotures", _("Clôturé")
+
+
+STATE_GROUPS = {
+    StateGroup.DRAFTS: [DossierState.DRAFT],
+    StateGroup.IN_PROGRESS: [
+        DossierState.SUBMITTED,
+        DossierState.UNDER_REVIEW,
+        DossierState.DOCUMENTS_REQUESTED,
+    ],
+    StateGroup.APPROVED: [DossierState.APPROVED],
+    StateGroup.CLOSED: [DossierState.CLOSED, DossierState.REFUSED, DossierState.CANCELLED],
+}
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("Présentiel")
+    DISTANCE = "distance", _("À distance (FOAD)")
+    BLENDED = "blended", _("Mixte")
+    AFEST = "afest", _("Formation en situation de travail (AFEST)")
+
+
+class ProviderType(models.TextChoices):
+    TRAINING_ORGANISATION = "training_organisation", _("Organisme de formation")
+    CFA = "cfa", _("CFA")
+    OTHER = "other", _("Autre")
+
+
+class EmployeeCategory(models.TextChoices):
+    WORKER = "worker", _("Ouvrier")
+    CLERK = "clerk", _("Employé")
+    SUPERVISOR = "supervisor", _("Technicien, agent de maîtrise")
+    MANAGER = "manager", _("Cadre")
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "permanent", _("CDI")
+    FIXED_TERM = "fixed_term", _("CDD")
+    OTHER = "other", _("Autre")
+
+
+class PieceType(models.TextChoices):
+    PROGRAMME = "programme", _("Programme détaillé")
+    CONVENTION = "convention", _("Convention de formation ou devis signé")
+    ATTENDANCE = "attendance", _("Feuilles d'émargement")
+    CERTIFICATE = "certificate", _("Certificat de réalisation")
+    INVOICE = "invoice", _("Facture")
+    LETTER = "letter", _("Courrier de l'OPCO")
+    OTHER = "other", _("Autre pièce")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Dossier créé")
+    DUPLICATED = "duplicated", _("Dossier créé par duplication")
+    SUBMITTED = "submitted", _("Dossier transmis")
+    DOCUMENT_ADDED = "document_added", _("Pièce jointe")
+    CANCELLED = "cancelled", _("Brouillon supprimé")

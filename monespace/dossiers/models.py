@@ -1,0 +1,351 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monespace.organizations.models import Company, Establishment
+
+from .enums import (
+    ContractType,
+    DossierKind,
+    DossierState,
+    EmployeeCategory,
+    EventKind,
+    Modality,
+    PieceType,
+    ProviderType,
+)
+
+MAX_TRAINEES = 30
+MONEY = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "default": Decimal("0.00"),
+    "validators": [MinValueValidator(0)],
+}
+
+COST_FIELDS = (
+    ("cost_teaching", _("Coûts pédagogiques (HT)")),
+    ("cost_pay", _("Rémunération (HT)")),
+    ("cost_lodging", _("Hébergement (HT)")),
+    ("cost_meals", _("Repas (HT)")),
+    ("cost_transport", _("Transport (HT)")),
+    ("cost_tutor_training", _("Formation tuteur (HT)")),
+    ("cost_training_allowance", _("Allocation formation (HT)")),
+    ("cost_other", _("Divers (HT)")),
+    ("cost_engineering", _("Frais d'ingénierie (HT)")),
+)
+
+
+class Dossier(models.Model):
+    """A funding request. It belongs to a company and one of its establishments, never to the
+    person who typed it. Users edit drafts only; once transmitted only OPCO staff change it.
+
+    Lists, exports and permissions work on this table alone.
+    """
+
+    number = models.CharField(_("numéro"), max_length=20, unique=True, null=True, blank=True)
+    kind = models.CharField(
+        _("dispositif"),
+        max_length=30,
+        choices=DossierKind.choices,
+        default=DossierKind.TRAINING_ACTION,
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="dossiers")
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=DossierState.choices, default=DossierState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
+    duplicated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Organisme de formation
+    internal_training = models.BooleanField(_("formation interne"), default=False)
+    provider_establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provided_dossiers",
+    )
+    provider_name = models.CharField(_("nom de l'organisme"), max_length=255, blank=True)
+    provider_type = models.CharField(
+        _("type"), max_length=30, choices=ProviderType.choices, blank=True
+    )
+    provider_address = models.CharField(_("adresse"), max_length=255, blank=True)
+    provider_postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    provider_city = models.CharField(_("ville"), max_length=100, blank=True)
+    provider_siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    provider_nda = models.CharField(
+        _("numéro de déclaration d'activité"), max_length=11, blank=True
+    )
+    provider_contact = models.CharField(_("contact"), max_length=150, blank=True)
+    provider_phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    provider_email = models.EmailField(_("e-mail"), blank=True)
+    direct_payment = models.BooleanField(
+        _("paiement direct par l'OPCO à l'organisme (subrogation)"), default=False
+    )
+
+    # Action de formation
+    title = models.CharField(_("intitulé de la formation"), max_length=255, blank=True)
+    certification_code = models.CharField(
+        _("code formation / certification (RNCP, RS)"), max_length=20, blank=True
+    )
+    duration_hours = models.DecimalField(
+        _("durée (heures)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    start_date = models.DateField(_("du"), null=True, blank=True)
+    end_date = models.DateField(_("au"), null=True, blank=True)
+    modality = models.CharField(_("modalité"), max_length=20, choices=Modality.choices, blank=True)
+    cost_teaching = models.DecimalField(_("coûts pédagogiques (HT)"), **MONEY)
+    cost_pay = models.DecimalField(_("rémunération (HT)"), **MONEY)
+    cost_lodging = models.DecimalField(_("hébergement (HT)"), **MONEY)
+    cost_meals = models.DecimalField(_("repas (HT)"), **MONEY)
+    cost_transport = models.DecimalField(_("transport (HT)"), **MONEY)
+    cost_tutor_training = models.DecimalField(_("formation tuteur (HT)"), **MONEY)
+    cost_training_allowance = models.DecimalField(_("allocation formation (HT)"), **MONEY)
+    cost_other = models.DecimalField(_("divers (HT)"), **MONEY)
+    cost_engineering = models.DecimalField(_("frais d'ingénierie (HT)"), **MONEY)
+    comment = models.TextField(_("commentaire"), blank=True)
+    certified = models.BooleanField(_("déclaration sur l'honneur"), default=False)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["company", "state", "-created_at"], name="dossier_company_state_idx"
+            ),
+            models.Index(fields=["establishment", "state"], name="dossier_estab_state_idx"),
+            models.Index(fields=["provider_establishment", "state"], name="dossier_provider_idx"),
+            models.Index(fields=["state", "-created_at"], name="dossier_state_idx"),
+            models.Index(fields=["start_date"], name="dossier_start_idx"),
+            models.Index(fields=["provider_siret"], name="dossier_provider_siret_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="dossier_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | models.Q(number__isnull=False),
+                name="dossier_number_once_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"brouillon {self.pk}"
+
+    @property
+    def is_draft(self):
+        return self.state == DossierState.DRAFT
+
+    @property
+    def total_requested(self):
+        return sum((getattr(self, name) or Decimal(0) for name, _label in COST_FIELDS), Decimal(0))
+
+    def cost_lines(self):
+        return [(label, getattr(self, name)) for name, label in COST_FIELDS]
+
+
+class Module(models.Model):
+    """A complementary module of a training action (step 2, optional)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(_("intitulé du module"), max_length=255)
+    hours = models.DecimalField(
+        _("durée (heures)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    start_date = models.DateField(_("du"), null=True, blank=True)
+    end_date = models.DateField(_("au"), null=True, blank=True)
+    cost = models.DecimalField(_("coût (HT)"), **MONEY)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Employee(models.Model):
+    """The company's employee register ("Salariés"), reused across dossiers."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="employees")
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    birth_date = models.DateField(_("date de naissance"))
+    job = models.CharField(_("emploi occupé"), max_length=150, blank=True)
+    category = models.CharField(
+        _("catégorie"), max_length=20, choices=EmployeeCategory.choices, blank=True
+    )
+    contract = models.CharField(
+        _("contrat"), max_length=20, choices=ContractType.choices, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("salarié")
+        verbose_name_plural = _("salariés")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["company", "last_name"], name="employee_company_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "last_name", "first_name", "birth_date"],
+                name="employee_unique_per_company",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name}"
+
+
+class Trainee(models.Model):
+    """An employee enrolled in a dossier (at most MAX_TRAINEES per dossier)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="trainees")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="trainings")
+    hours_on_work_time = models.DecimalField(
+        _("heures sur le temps de travail"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    hours_off_work_time = models.DecimalField(
+        _("heures hors temps de travail"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["employee__last_name", "employee__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "employee"], name="trainee_once_per_dossier")
+        ]
+
+    def __str__(self):
+        return str(self.employee)
+
+    @property
+    def hours(self):
+        return self.hours_on_work_time + self.hours_off_work_time
+
+
+class RequiredDocument(models.Model):
+    """Pieces required to transmit a dossier of a kind — data, not code (seed 003)."""
+
+    kind = models.CharField(max_length=30, choices=DossierKind.choices)
+    piece_type = models.CharField(max_length=20, choices=PieceType.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "piece_type"], name="required_document_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.piece_type}"
+
+
+def document_key(instance, filename):
+    """Files are stored under an opaque key: never the user's file name, never guessable."""
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A file attached to a dossier; downloaded only through a permission-checked view."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    piece_type = models.CharField(_("type de pièce"), max_length=20, choices=PieceType.choices)
+    title = models.CharField(_("titre du document"), max_length=200)
+    comment = models.TextField(_("commentaire"), blank=True)
+    file = models.FileField(upload_to=document_key, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-uploaded_at"], name="document_dossier_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class DossierEvent(models.Model):
+    """Append-only history of a dossier: who, what, when, from-state, to-state."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-created_at"], name="dossier_event_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.dossier_id}"
+
+
+class DossierSequence(models.Model):
+    """Last number given per (year, kind code): numbers are unique and never reused."""
+
+    year = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=5)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="dossier_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.code}-{self.last}"
+
+
+class SmicRate(models.Model):
+    """Hourly SMIC by effective date (dated referential data)."""
+
+    effective_from = models.DateField(unique=True)
+    hourly = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.effective_from}: {self.hourly}"

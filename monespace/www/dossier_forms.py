@@ -1,0 +1,320 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from monespace.core import identifiers
+from monespace.core.forms import Form
+from monespace.core.uploads import check_upload
+from monespace.dossiers.enums import (
+    ContractType,
+    DossierState,
+    EmployeeCategory,
+    PieceType,
+    StateGroup,
+)
+from monespace.dossiers.models import COST_FIELDS, Dossier, Employee, Module
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_ATTRS = {"inputmode": "decimal", "min": "0", "step": "0.01"}
+
+
+class NewDossierForm(Form):
+    establishment = forms.ModelChoiceField(
+        label=_("Établissement"), queryset=None, empty_label=None
+    )
+
+    def __init__(self, *args, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments.select_related("company")
+        self.fields["establishment"].label_from_instance = lambda e: (
+            f"{e.display_name} — {e.siret} ({e.city})"
+        )
+        self.fields["establishment"].error_messages["invalid_choice"] = _(
+            "Choisissez un établissement pour lequel vous pouvez saisir des demandes."
+        )
+
+
+class TrainingStepForm(forms.ModelForm):
+    """Step 1 « Formation »: the organisation and the action. Everything may stay empty until
+    transmission; what is typed must be well formed."""
+
+    required_css_class = "required"
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "internal_training",
+            "provider_name",
+            "provider_type",
+            "provider_address",
+            "provider_postal_code",
+            "provider_city",
+            "provider_siret",
+            "provider_nda",
+            "provider_contact",
+            "provider_phone",
+            "provider_email",
+            "direct_payment",
+            "title",
+            "certification_code",
+            "duration_hours",
+            "start_date",
+            "end_date",
+            "modality",
+            *[name for name, _label in COST_FIELDS],
+            "comment",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.NumberInput(attrs=MONEY_ATTRS) for name, _label in COST_FIELDS},
+            "duration_hours": forms.NumberInput(
+                attrs={"inputmode": "decimal", "min": "0", "step": "0.5"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = False
+            field.label = field.label[:1].upper() + field.label[1:]
+            if name.startswith("cost_"):
+                field.error_messages["min_value"] = _("Saisissez un montant positif ou nul.")
+                field.error_messages["invalid"] = _(
+                    "Saisissez un montant en euros, par exemple 1200,50."
+                )
+        self.fields["duration_hours"].error_messages["invalid"] = _(
+            "Saisissez un nombre d'heures, par exemple 21."
+        )
+        self.fields["duration_hours"].error_messages["min_value"] = _(
+            "Saisissez un nombre d'heures positif."
+        )
+
+    def clean_provider_siret(self):
+        value = self.cleaned_data["provider_siret"]
+        return identifiers.clean_siret(value) if value else ""
+
+    def clean_provider_nda(self):
+        value = self.cleaned_data["provider_nda"]
+        return identifiers.clean_nda(value) if value else ""
+
+    def clean_certification_code(self):
+        value = identifiers.compact(self.cleaned_data["certification_code"])
+        if (value and not (value.startswith("RNCP") or value.startswith("RS"))) or (
+            value and not value.removeprefix("RNCP").removeprefix("RS").isdigit()
+        ):
+            raise ValidationError(
+                _("Le code s'écrit RNCP ou RS suivi de chiffres, par exemple RNCP34567.")
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
+            )
+        for name, _label in COST_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = Decimal("0.00")
+        return cleaned
+
+
+class ProviderSearchForm(Form):
+    q = forms.CharField(
+        label=_("Rechercher un organisme de formation (nom ou SIRET)"),
+        max_length=100,
+        required=False,
+    )
+
+
+class ModuleForm(forms.ModelForm):
+    required_css_class = "required"
+
+    class Meta:
+        model = Module
+        fields = ["title", "hours", "start_date", "end_date", "cost"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "cost": forms.NumberInput(attrs=MONEY_ATTRS),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "module")
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].required = False
+        self.fields["end_date"].required = False
+        self.fields["cost"].required = False
+        for field in self.fields.values():
+            field.label = field.label[:1].upper() + field.label[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
+            )
+        if cleaned.get("cost") is None:
+            cleaned["cost"] = Decimal("0")
+        return cleaned
+
+
+class HoursMixin(forms.Form):
+    hours_on_work_time = forms.DecimalField(
+        label=_("Heures sur le temps de travail"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        initial=0,
+    )
+    hours_off_work_time = forms.DecimalField(
+        label=_("Heures hors temps de travail"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        initial=0,
+    )
+
+
+class ExistingTraineeForm(HoursMixin, Form):
+    employee = forms.ModelChoiceField(label=_("Salarié du registre"), queryset=None)
+
+    def __init__(self, *args, company, **kwargs):
+        kwargs.setdefault("prefix", "existing")
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.filter(company=company)
+        self.fields["employee"].label_from_instance = lambda e: (
+            f"{e.last_name} {e.first_name} ({e.birth_date:%d/%m/%Y})"
+        )
+
+
+class NewTraineeForm(HoursMixin, Form):
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE)
+    job = forms.CharField(label=_("Emploi occupé"), max_length=150, required=False)
+    category = forms.ChoiceField(
+        label=_("Catégorie"), choices=[("", "—"), *EmployeeCategory.choices], required=False
+    )
+    contract = forms.ChoiceField(
+        label=_("Contrat"), choices=[("", "—"), *ContractType.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
+
+    def clean_birth_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if value >= today or value.year < today.year - 100:
+            raise ValidationError(_("Saisissez une date de naissance plausible."))
+        return value
+
+
+class SubmitForm(Form):
+    certified = forms.BooleanField(
+        label=_(
+            "Je certifie l'exactitude des informations de cette demande et m'engage à fournir les pièces "
+            "justificatives demandées par l'OPCO."
+        ),
+        error_messages={"required": _("Cochez la déclaration pour transmettre le dossier.")},
+    )
+
+
+class DocumentForm(Form):
+    """« Joindre des fichiers »: file, type of piece, title, comment."""
+
+    file = forms.FileField(
+        label=_("Fichier"), help_text=_("PDF, image ou document bureautique, 10 Mo au plus.")
+    )
+    piece_type = forms.ChoiceField(label=_("Type de pièce"), choices=PieceType.choices)
+    title = forms.CharField(label=_("Titre du document"), max_length=200)
+    comment = forms.CharField(
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Users cannot pose as the OPCO's letters.
+        self.fields["piece_type"].choices = [
+            c for c in PieceType.choices if c[0] != PieceType.LETTER
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content_type = check_upload(upload)
+        return upload
+
+
+class DuplicateForm(Form):
+    trainees = forms.ModelMultipleChoiceField(
+        label=_("Salariés à reprendre dans le nouveau dossier"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainees"].queryset = dossier.trainees.select_related("employee")
+
+
+SORTS = {
+    "recent": ("-created_at", _("Les plus récents")),
+    "start": ("start_date", _("Date de début")),
+    "number": ("number", _("Numéro")),
+    "title": ("title", _("Intitulé")),
+}
+
+
+class DossierFilterForm(Form):
+    q = forms.CharField(
+        label=_("Rechercher (numéro, intitulé, stagiaire)"), max_length=100, required=False
+    )
+    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None, required=False)
+    provider = forms.CharField(label=_("Organisme de formation"), max_length=100, required=False)
+    start_from = forms.DateField(label=_("Début à partir du"), required=False, widget=DATE)
+    start_to = forms.DateField(label=_("Début jusqu'au"), required=False, widget=DATE)
+    state = forms.ChoiceField(
+        label=_("État"), choices=[("", _("Tous")), *DossierState.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"), choices=[(k, v[1]) for k, v in SORTS.items()], required=False
+    )
+    profile = forms.ChoiceField(
+        label=_("Profil"),
+        choices=[
+            ("", _("Tous")),
+            ("company", _("Entreprise")),
+            ("provider", _("Organisme de formation")),
+        ],
+        required=False,
+    )
+    group = forms.ChoiceField(
+        choices=[("", ""), *StateGroup.choices], required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments
+        self.fields["establishment"].label_from_instance = lambda e: f"{e.display_name} ({e.siret})"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_from"), cleaned.get("start_to")
+        if start and end and end < start:
+            self.add_error(
+                "start_to", _("La date de fin doit être postérieure ou égale à la date de début.")
+            )
+        return cleaned

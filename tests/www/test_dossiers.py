@@ -1,0 +1,474 @@
+"""Training-action requests: the four steps, transmission, lists, documents, duplication, reach."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from monespace.dossiers.models import Document, Dossier, DossierEvent, Employee, Trainee
+from monespace.dossiers.services import dossier_submit
+from monespace.notifications.models import Notification
+from tests.factories import EstablishmentFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def later(days):
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+TRAINING = {
+    "provider_name": "FORMAPRO CONSEIL",
+    "provider_address": "1 RUE DES ECOLES",
+    "provider_postal_code": "33000",
+    "provider_city": "BORDEAUX",
+    "provider_siret": "83012345100015",
+    "title": "PILOTER LA FORMATION",
+    "duration_hours": "21",
+    "start_date": later(60),
+    "end_date": later(90),
+    "modality": "in_person",
+    "cost_teaching": "2020.00",
+    "cost_pay": "0",
+}
+
+
+@pytest.fixture
+def setup(client):
+    establishment = EstablishmentFactory(member=True, company__name="BOULANGERIE MARQUEUR-A")
+    editor = MembershipFactory(
+        company=establishment.company, can_view_training=True, can_edit_training=True
+    ).user
+    client.force_login(editor)
+    return {"establishment": establishment, "company": establishment.company, "editor": editor}
+
+
+def new_draft(client, setup):
+    response = client.post(reverse("www:dossier_new"), {"establishment": setup["establishment"].pk})
+    dossier = Dossier.objects.latest("pk")
+    assert response.url == reverse("www:dossier_step", args=[dossier.pk, "formation"])
+    return dossier
+
+
+def step_url(dossier, step):
+    return reverse("www:dossier_step", args=[dossier.pk, step])
+
+
+def add_trainee(client, dossier, last_name="MARTIN", first_name="Paul"):
+    return client.post(
+        step_url(dossier, "salaries"),
+        {
+            "add_new": "1",
+            "new-last_name": last_name,
+            "new-first_name": first_name,
+            "new-birth_date": "1990-05-04",
+            "new-hours_on_work_time": "21",
+            "new-hours_off_work_time": "0",
+        },
+    )
+
+
+def attach(client, dossier, piece_type, content=PDF, name="programme.pdf", back="envoi"):
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    return client.post(
+        reverse("www:dossier_document_upload", args=[dossier.pk]),
+        {"file": upload, "piece_type": piece_type, "title": f"Pièce {piece_type}", "back": back},
+    )
+
+
+def complete(client, dossier):
+    client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+    add_trainee(client, dossier)
+    attach(client, dossier, "programme")
+    attach(client, dossier, "convention")
+
+
+class TestSteps:
+    def test_full_journey_to_transmission(self, client, setup):
+        dossier = new_draft(client, setup)
+        response = client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+        assert response.url == step_url(dossier, "modules")
+        dossier.refresh_from_db()
+        assert dossier.title == "PILOTER LA FORMATION" and dossier.cost_teaching == Decimal(
+            "2020.00"
+        )
+        client.post(
+            step_url(dossier, "modules"),
+            {
+                "add_module": "1",
+                "module-title": "Module tuteur",
+                "module-hours": "7",
+                "module-cost": "300",
+            },
+        )
+        assert dossier.modules.count() == 1
+        for name in ["MARTIN", "DURAND", "PETIT"]:
+            add_trainee(client, dossier, last_name=name)
+        assert dossier.trainees.count() == 3
+        page = client.get(step_url(dossier, "envoi")).content.decode()
+        assert "Programme détaillé" in page and "Pour transmettre le dossier, il manque" in page
+        attach(client, dossier, "programme")
+        attach(client, dossier, "convention")
+        response = client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        dossier.refresh_from_db()
+        assert response.url == reverse("www:dossier", args=[dossier.pk])
+        year = timezone.localdate().year
+        assert dossier.state == "submitted" and dossier.number == f"{year}-AF-000001"
+        assert DossierEvent.objects.filter(dossier=dossier, kind="submitted").exists()
+        assert Notification.objects.filter(
+            recipient=setup["editor"], title__contains=dossier.number
+        ).exists()
+        assert dossier.number in mail.outbox[-1].subject
+        # Read-only for the user now.
+        response = client.post(
+            step_url(dossier, "formation"), {**TRAINING, "title": "CHANGE", "validate": "1"}
+        )
+        assert response.url == reverse("www:dossier", args=[dossier.pk])
+        dossier.refresh_from_db()
+        assert dossier.title == "PILOTER LA FORMATION"
+
+    def test_steps_in_any_order_and_save_and_quit(self, client, setup):
+        dossier = new_draft(client, setup)
+        add_trainee(client, dossier)
+        response = client.post(
+            step_url(dossier, "formation"), {"title": "À compléter", "save_quit": "1"}
+        )
+        assert response.url == reverse("www:dossiers") + "?group=brouillons"
+        page = client.get(reverse("www:dossiers") + "?group=brouillons").content.decode()
+        assert "À compléter" in page
+        dossier.refresh_from_db()
+        assert dossier.title == "À compléter" and dossier.trainees.count() == 1
+
+    def test_cancel_drops_the_current_step(self, client, setup):
+        dossier = new_draft(client, setup)
+        client.post(step_url(dossier, "formation"), {"title": "Premier", "validate": "1"})
+        client.post(step_url(dossier, "formation"), {"title": "Second", "cancel": "1"})
+        dossier.refresh_from_db()
+        assert dossier.title == "Premier"
+
+    def test_transmission_lists_what_is_missing(self, client, setup):
+        dossier = new_draft(client, setup)
+        response = client.post(
+            step_url(dossier, "envoi"), {"submit": "1", "certified": "on"}, follow=True
+        )
+        page = response.content.decode()
+        assert "Le dossier est incomplet" in page
+        assert f'href="{step_url(dossier, "formation")}#id_title"' in page
+        dossier.refresh_from_db()
+        assert dossier.is_draft and dossier.number is None
+
+    def test_certification_is_required(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        page = client.post(step_url(dossier, "envoi"), {"submit": "1"}).content.decode()
+        assert "Cochez la déclaration" in page
+        dossier.refresh_from_db()
+        assert dossier.is_draft
+
+    def test_double_transmission_keeps_one_number(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        with pytest.raises(Exception, match="transmis"):
+            dossier_submit(actor=setup["editor"], dossier=dossier, certified=True)
+        dossier.refresh_from_db()
+        assert dossier.number.endswith("000001")
+        assert DossierEvent.objects.filter(dossier=dossier, kind="submitted").count() == 1
+
+    def test_numbers_are_unique_and_never_reused(self, client, setup):
+        numbers = []
+        for _ in range(2):
+            dossier = new_draft(client, setup)
+            complete(client, dossier)
+            client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+            dossier.refresh_from_db()
+            numbers.append(dossier.number)
+        draft = new_draft(client, setup)
+        client.post(reverse("www:dossier_delete", args=[draft.pk]))
+        third = new_draft(client, setup)
+        complete(client, third)
+        client.post(step_url(third, "envoi"), {"submit": "1", "certified": "on"})
+        third.refresh_from_db()
+        assert [n[-6:] for n in [*numbers, third.number]] == ["000001", "000002", "000003"]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("end_date", later(10), "La date de fin doit être postérieure"),
+            ("cost_teaching", "-5", "montant positif"),
+            ("cost_teaching", "beaucoup", "Saisissez un montant"),
+            ("provider_siret", "83012345100016", "clé de contrôle incorrecte"),
+            ("duration_hours", "trois", "Saisissez un nombre"),
+            ("provider_nda", "123", "11 chiffres"),
+            ("certification_code", "ABC12", "RNCP ou RS"),
+        ],
+    )
+    def test_step_errors_are_next_to_the_field_and_nothing_is_saved(
+        self, client, setup, field, value, message
+    ):
+        dossier = new_draft(client, setup)
+        data = {**TRAINING, "start_date": later(20), field: value, "validate": "1"}
+        response = client.post(step_url(dossier, "formation"), data)
+        page = response.content.decode()
+        assert response.status_code == 200 and message in page
+        assert f'value="{value}"' in page
+        dossier.refresh_from_db()
+        assert dossier.title == ""
+
+    def test_31st_trainee_is_refused_with_the_duplication_advice(self, client, setup):
+        dossier = new_draft(client, setup)
+        for i in range(30):
+            employee = Employee.objects.create(
+                company=setup["company"],
+                last_name=f"NOM{i}",
+                first_name="X",
+                birth_date=date(1990, 1, 1),
+            )
+            Trainee.objects.create(dossier=dossier, employee=employee)
+        response = add_trainee(client, dossier, last_name="TRENTE-ET-UN")
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "au plus 30 salariés" in page and "dupliquez-le" in page
+        assert dossier.trainees.count() == 30
+
+    def test_forged_establishment_is_refused(self, client, setup):
+        foreign = EstablishmentFactory(member=True)
+        response = client.post(reverse("www:dossier_new"), {"establishment": foreign.pk})
+        assert response.status_code == 200
+        assert (
+            "Choisissez un établissement pour lequel vous pouvez saisir"
+            in response.content.decode()
+        )
+        assert not Dossier.objects.exists()
+
+    def test_fake_and_oversize_files(self, client, setup, settings):
+        dossier = new_draft(client, setup)
+        response = attach(
+            client, dossier, "programme", content=b"MZ\x90\x00 not a pdf", name="programme.pdf"
+        )
+        assert response.status_code == 302
+        assert not Document.objects.exists()
+        page = client.get(step_url(dossier, "envoi")).content.decode()
+        assert (
+            "Ce type de fichier n&#x27;est pas accepté" in page
+            or "Ce type de fichier n'est pas accepté" in page
+        )
+        settings.UPLOAD_MAX_BYTES = 10
+        attach(client, dossier, "programme")
+        assert (
+            "dépasse la taille maximale" in client.get(step_url(dossier, "envoi")).content.decode()
+        )
+        assert not Document.objects.exists()
+
+
+class TestDocuments:
+    def test_upload_is_stored_under_an_opaque_key_and_downloaded_through_the_view(
+        self, client, setup
+    ):
+        dossier = new_draft(client, setup)
+        attach(client, dossier, "programme", name="../../etc/passwd.pdf")
+        document = Document.objects.get()
+        assert "passwd" not in document.file.name and document.file.name.startswith("documents/")
+        assert document.content_type == "application/pdf" and document.size == len(PDF)
+        response = client.get(reverse("www:dossier_document", args=[dossier.pk, document.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF
+        response.close()
+        assert "attachment" in response["Content-Disposition"]
+
+    def test_documents_may_be_attached_after_transmission(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        response = attach(client, dossier, "attendance", back="")
+        assert response.url == reverse("www:dossier", args=[dossier.pk]) + "?onglet=documents"
+        assert Document.objects.filter(dossier=dossier, piece_type="attendance").exists()
+
+    def test_print_gives_a_pdf(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        response = client.get(reverse("www:dossier_print", args=[dossier.pk]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+class TestDuplication:
+    def test_duplicate_with_a_subset_of_trainees(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        add_trainee(client, dossier, last_name="SECOND")
+        keep = dossier.trainees.get(employee__last_name="SECOND")
+        response = client.post(
+            reverse("www:dossier_duplicate", args=[dossier.pk]), {"trainees": [keep.pk]}
+        )
+        copy = Dossier.objects.exclude(pk=dossier.pk).get()
+        dossier.refresh_from_db()
+        assert response.url == step_url(copy, "formation")
+        assert copy.title == dossier.title and copy.is_draft and copy.number is None
+        assert list(copy.trainees.values_list("employee__last_name", flat=True)) == ["SECOND"]
+        assert not copy.documents.exists()
+        assert copy.duplicated_from == dossier
+
+    def test_delete_draft_with_confirmation(self, client, setup):
+        dossier = new_draft(client, setup)
+        assert (
+            "Supprimer définitivement"
+            in client.get(reverse("www:dossier_delete", args=[dossier.pk])).content.decode()
+        )
+        client.post(reverse("www:dossier_delete", args=[dossier.pk]))
+        assert not Dossier.objects.exists()
+
+
+class TestReach:
+    def test_viewer_cannot_enter(self, client, setup):
+        dossier = new_draft(client, setup)
+        viewer = MembershipFactory(company=setup["company"], can_view_training=True).user
+        client.force_login(viewer)
+        assert client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 200
+        assert client.get(step_url(dossier, "formation")).status_code == 403
+        assert (
+            client.post(step_url(dossier, "formation"), {"title": "x", "validate": "1"}).status_code
+            == 403
+        )
+        assert client.get(reverse("www:dossier_new")).status_code == 403
+        assert "Nouvelle demande" not in client.get(reverse("www:dossiers")).content.decode()
+
+    def test_outsider_gets_404_and_lists_never_leak(self, client, setup):
+        dossier = new_draft(client, setup)
+        client.post(
+            step_url(dossier, "formation"), {"title": "SECRET MARQUEUR-A", "save_quit": "1"}
+        )
+        outsider = MembershipFactory(can_view_training=True, can_edit_training=True).user
+        client.force_login(outsider)
+        assert client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 404
+        assert client.get(step_url(dossier, "formation")).status_code == 404
+        assert "MARQUEUR-A" not in client.get(reverse("www:dossiers")).content.decode()
+
+    def test_establishment_scope_is_respected(self, client, setup):
+        other = EstablishmentFactory(company=setup["company"], member=True, is_head_office=False)
+        limited = MembershipFactory(
+            company=setup["company"], can_view_training=True, can_edit_training=True
+        )
+        limited.establishments.add(other)
+        dossier = new_draft(client, setup)  # on the first establishment
+        client.force_login(limited.user)
+        assert client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 404
+        page = client.get(reverse("www:dossier_new")).content.decode()
+        assert other.siret in page and setup["establishment"].siret not in page
+
+    def test_the_provider_sees_the_transmitted_dossier(self, client, setup):
+        provider = EstablishmentFactory(
+            provider=True, siret="83012345100015", company__name="FORMAPRO"
+        )
+        of_user = MembershipFactory(
+            company=provider.company, profile="provider", is_admin=True
+        ).user
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        dossier.refresh_from_db()
+        assert dossier.provider_establishment == provider
+        client.force_login(of_user)
+        assert (
+            client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 404
+        )  # still a draft
+        client.force_login(setup["editor"])
+        client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        client.force_login(of_user)
+        assert client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 200
+        page = client.get(reverse("www:dossiers") + "?profile=provider").content.decode()
+        assert dossier.title in page
+        assert client.get(step_url(dossier, "formation")).status_code == 403
+        response = attach(client, dossier, "certificate", back="")
+        assert response.status_code == 302
+        assert Document.objects.filter(
+            dossier=dossier, piece_type="certificate", uploaded_by=of_user
+        ).exists()
+
+    def test_delegated_organisation_within_its_scope(self, client, setup):
+        from monespace.organizations.models import Delegation
+
+        firm = MembershipFactory(is_admin=True)
+        Delegation.objects.create(
+            company=setup["company"],
+            delegate=firm.company,
+            kind="training_organisation",
+            status="active",
+            can_view_training=True,
+        )
+        dossier = new_draft(client, setup)
+        client.force_login(firm.user)
+        assert client.get(reverse("www:dossier", args=[dossier.pk])).status_code == 200
+        assert client.get(step_url(dossier, "formation")).status_code == 403
+
+
+class TestListsAndWarnings:
+    def test_filters_search_and_groups(self, client, setup):
+        first = new_draft(client, setup)
+        client.post(step_url(first, "formation"), {"title": "EXCEL AVANCE", "save_quit": "1"})
+        second = new_draft(client, setup)
+        complete(client, second)
+        add_trainee(client, second, last_name="ZOLA")
+        client.post(step_url(second, "envoi"), {"submit": "1", "certified": "on"})
+        page = client.get(reverse("www:dossiers")).content.decode()
+        assert "Brouillons (1)" in page and "En cours (1)" in page and "Tous (2)" in page
+        assert "EXCEL AVANCE" in client.get(reverse("www:dossiers") + "?q=excel").content.decode()
+        page = client.get(reverse("www:dossiers") + "?q=zola").content.decode()
+        assert "PILOTER LA FORMATION" in page and "EXCEL AVANCE" not in page
+        page = client.get(reverse("www:dossiers") + "?group=en-cours").content.decode()
+        assert "EXCEL AVANCE" not in page
+        page = client.get(
+            reverse("www:dossiers") + "?start_from=2030-01-01&start_to=2020-01-01"
+        ).content.decode()
+        assert "La date de fin doit être postérieure" in page
+
+    def test_warnings_do_not_block(self, client, setup):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        client.post(
+            step_url(dossier, "formation"),
+            {
+                **TRAINING,
+                "start_date": later(5),
+                "end_date": later(6),
+                "cost_pay": "10000",
+                "validate": "1",
+            },
+        )
+        page = client.get(step_url(dossier, "envoi")).content.decode()
+        assert "moins de 30 jours" in page
+        assert "déclaration d&#x27;activité" in page or "déclaration d'activité" in page
+        assert "plafond des heures des stagiaires" in page
+        client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+        dossier.refresh_from_db()
+        assert dossier.state == "submitted"
+
+    def test_list_query_count_is_flat(self, client, setup, django_assert_num_queries):
+        for _ in range(2):
+            new_draft(client, setup)
+        client.get(reverse("www:dossiers"))
+        with django_assert_num_queries(8):
+            client.get(reverse("www:dossiers"))
+        for _ in range(6):
+            new_draft(client, setup)
+        with django_assert_num_queries(8):
+            client.get(reverse("www:dossiers"))
+
+    def test_detail_query_count_is_flat(self, client, setup, django_assert_num_queries):
+        dossier = new_draft(client, setup)
+        complete(client, dossier)
+        url = reverse("www:dossier", args=[dossier.pk])
+        client.get(url)
+        with django_assert_num_queries(8):
+            client.get(url)
+        for name in ["A", "B", "C", "D"]:
+            add_trainee(client, dossier, last_name=name)
+        with django_assert_num_queries(8):
+            client.get(url)
