@@ -16,6 +16,7 @@ from monespace.dossiers.models import Document, Dossier
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+from tests.helpers import read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -339,8 +340,7 @@ def test_persona_matrix(client, scene, name, persona):
                 "/inscription/"
             )
         if response.streaming:
-            body = b"".join(response.streaming_content).decode(errors="ignore")
-            response.close()
+            body = read_streaming(response).decode(errors="ignore")
         else:
             body = response.content.decode(errors="ignore")
         assert not _leaks(persona, body), (

@@ -13,6 +13,7 @@ from monespace.dossiers.models import Document, Dossier, DossierEvent, Employee,
 from monespace.dossiers.services import dossier_submit
 from monespace.notifications.models import Notification
 from tests.factories import EstablishmentFactory, MembershipFactory
+from tests.helpers import read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -281,8 +282,7 @@ class TestDocuments:
         assert document.content_type == "application/pdf" and document.size == len(PDF)
         response = client.get(reverse("www:dossier_document", args=[dossier.pk, document.pk]))
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == PDF
-        response.close()
+        assert read_streaming(response) == PDF
         assert "attachment" in response["Content-Disposition"]
 
     def test_documents_may_be_attached_after_transmission(self, client, setup):

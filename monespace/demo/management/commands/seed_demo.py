@@ -138,8 +138,63 @@ class Command(BaseCommand):
             self._membership(
                 users["cfa@demo.monespace.fr"], cfa, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS
             )
+            self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
+
+    def _dossiers(self, user, establishment, provider):
+        """One transmitted training action with three trainees, and one draft."""
+        from datetime import date, timedelta
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+
+        from monespace.dossiers import services
+        from monespace.dossiers.models import Dossier
+
+        if Dossier.objects.filter(company=establishment.company).exists():
+            return
+        start = timezone.localdate() + timedelta(days=45)
+        dossier = services.dossier_create(actor=user, establishment=establishment)
+        services.dossier_update(
+            actor=user,
+            dossier=dossier,
+            values={
+                "provider_establishment": provider,
+                "provider_name": provider.display_name,
+                "provider_type": "training_organisation",
+                "provider_address": provider.address,
+                "provider_postal_code": provider.postal_code,
+                "provider_city": provider.city,
+                "provider_siret": provider.siret,
+                "provider_nda": provider.nda,
+                "direct_payment": True,
+                "title": "HYGIÈNE ALIMENTAIRE EN BOULANGERIE",
+                "duration_hours": Decimal("14"),
+                "start_date": start,
+                "end_date": start + timedelta(days=1),
+                "modality": "in_person",
+                "cost_teaching": Decimal("1450.00"),
+            },
+        )
+        for last_name, first_name in [("MARTIN", "Lucas"), ("BERNARD", "Emma"), ("PETIT", "Louise")]:
+            employee = services.employee_register(
+                actor=user, company=establishment.company, last_name=last_name, first_name=first_name, birth_date=date(1992, 4, 2)
+            )
+            services.trainee_add(actor=user, dossier=dossier, employee=employee, hours_on_work_time=Decimal("14"))
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        for piece_type, title in [("programme", "Programme détaillé"), ("convention", "Convention signée")]:
+            services.document_add(
+                actor=user,
+                dossier=dossier,
+                upload=ContentFile(pdf, name=f"{piece_type}.pdf"),
+                content_type="application/pdf",
+                piece_type=piece_type,
+                title=title,
+            )
+        services.dossier_submit(actor=user, dossier=dossier, certified=True)
+        draft = services.dossier_create(actor=user, establishment=establishment)
+        services.dossier_update(actor=user, dossier=draft, values={"title": "SÉCURITÉ INCENDIE (brouillon)"})
 
     def _user(self, email, first_name, last_name, staff, superuser):
         user = User.objects.filter(email=email).first()
