@@ -177,13 +177,26 @@ class Command(BaseCommand):
                 "cost_teaching": Decimal("1450.00"),
             },
         )
-        for last_name, first_name in [("MARTIN", "Lucas"), ("BERNARD", "Emma"), ("PETIT", "Louise")]:
+        for last_name, first_name in [
+            ("MARTIN", "Lucas"),
+            ("BERNARD", "Emma"),
+            ("PETIT", "Louise"),
+        ]:
             employee = services.employee_register(
-                actor=user, company=establishment.company, last_name=last_name, first_name=first_name, birth_date=date(1992, 4, 2)
+                actor=user,
+                company=establishment.company,
+                last_name=last_name,
+                first_name=first_name,
+                birth_date=date(1992, 4, 2),
             )
-            services.trainee_add(actor=user, dossier=dossier, employee=employee, hours_on_work_time=Decimal("14"))
+            services.trainee_add(
+                actor=user, dossier=dossier, employee=employee, hours_on_work_time=Decimal("14")
+            )
         pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-        for piece_type, title in [("programme", "Programme détaillé"), ("convention", "Convention signée")]:
+        for piece_type, title in [
+            ("programme", "Programme détaillé"),
+            ("convention", "Convention signée"),
+        ]:
             services.document_add(
                 actor=user,
                 dossier=dossier,
@@ -194,7 +207,9 @@ class Command(BaseCommand):
             )
         services.dossier_submit(actor=user, dossier=dossier, certified=True)
         draft = services.dossier_create(actor=user, establishment=establishment)
-        services.dossier_update(actor=user, dossier=draft, values={"title": "SÉCURITÉ INCENDIE (brouillon)"})
+        services.dossier_update(
+            actor=user, dossier=draft, values={"title": "SÉCURITÉ INCENDIE (brouillon)"}
+        )
 
     def _user(self, email, first_name, last_name, staff, superuser):
         user = User.objects.filter(email=email).first()
