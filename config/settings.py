@@ -244,6 +244,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Administrators (and staff deciding for a company) must protect their account with a second
 # factor before any administrator action (seed 002: administrators guard sensitive data).
 ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", True)
+# OPCO staff must use a second factor to open the back office.
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", True)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -31,6 +31,7 @@ def _second_factor_off(request, settings):
     rule itself (marker ``second_factor``) keep the production default (required)."""
     if request.node.get_closest_marker("second_factor") is None:
         settings.ADMIN_REQUIRE_MFA = False
+        settings.STAFF_REQUIRE_MFA = False
 
 
 @pytest.fixture(scope="session")

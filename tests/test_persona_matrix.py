@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, Dossier
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
@@ -178,6 +179,44 @@ EXPECTED = {
         answers(302, **DOSSIER_ENTER),
     ),
     "www:employees": ({}, answers(403, editor=200), answers(405)),
+    "www:dossier_change_request": (
+        lambda s: {"pk": s["dossier"].pk},
+        answers(405),
+        answers(302, **DOSSIER_ENTER),
+    ),
+    "backoffice:queue": ({}, staff_only(200), staff_only(405)),
+    "backoffice:dossier": (lambda s: {"pk": s["dossier"].pk}, staff_only(200), staff_only(405)),
+    # Instruction actions: advisors act, support staff may not (403). Empty forms are shown again.
+    "backoffice:dossier_assign": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(302) | {"support": 403},
+    ),
+    "backoffice:dossier_request_documents": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(200) | {"support": 403},
+    ),
+    "backoffice:dossier_approve": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(302) | {"support": 403},
+    ),
+    "backoffice:dossier_refuse": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(200) | {"support": 403},
+    ),
+    "backoffice:dossier_close": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(302) | {"support": 403},
+    ),
+    "backoffice:dossier_change": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(200) | {"support": 403},
+    ),
     "www:signup": ({}, answers(302, anonymous=200), answers(302, anonymous=200)),
     "www:signup_themes": ({}, answers(302), answers(302)),
     "www:signup_attachment": ({}, answers(302), answers(302)),
@@ -294,8 +333,8 @@ def scene():
         "admin": admin.user,
         "delegated_of": of.user,
         "accounting_firm": firm.user,
-        "advisor": UserFactory(staff=True),
-        "support": UserFactory(staff=True),
+        "advisor": StaffProfile.objects.create(user=UserFactory(staff=True), role="advisor").user,
+        "support": StaffProfile.objects.create(user=UserFactory(staff=True), role="support").user,
     }
     return {
         "a": a,

@@ -109,3 +109,30 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffRole(models.TextChoices):
+    ADVISOR = "advisor", _("Conseiller")
+    TRAINING_ASSISTANT = "training_assistant", _("Assistant formation")
+    MANAGER = "manager", _("Manager")
+    SUPPORT = "support", _("Support")
+
+
+class StaffProfile(models.Model):
+    """An OPCO staff member's role and the branches they serve (by branch name)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField(_("rôle"), max_length=30, choices=StaffRole.choices)
+    branches = models.JSONField(_("branches"), default=list, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("profil du personnel")
+        verbose_name_plural = _("profils du personnel")
+
+    def __str__(self):
+        return f"{self.user_id} {self.role}"
+
+    @property
+    def can_instruct(self):
+        return self.role in {StaffRole.ADVISOR, StaffRole.TRAINING_ASSISTANT, StaffRole.MANAGER}

@@ -1,11 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import instruction, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dossiers/", instruction.queue, name="queue"),
+    path("dossiers/<int:pk>/", instruction.dossier, name="dossier"),
+    path("dossiers/<int:pk>/attribuer/", instruction.assign, name="dossier_assign"),
+    path(
+        "dossiers/<int:pk>/demander-des-pieces/",
+        instruction.request_documents,
+        name="dossier_request_documents",
+    ),
+    path("dossiers/<int:pk>/accorder/", instruction.approve, name="dossier_approve"),
+    path("dossiers/<int:pk>/refuser/", instruction.refuse, name="dossier_refuse"),
+    path("dossiers/<int:pk>/cloturer/", instruction.close, name="dossier_close"),
+    path("dossiers/<int:pk>/modifier/", instruction.change, name="dossier_change"),
     path("demandes-de-rattachement/", views.requests, name="requests"),
     path("entreprises/", views.companies, name="companies"),
     path("entreprises/<int:pk>/", views.company, name="company"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -7,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monespace.accounts.perms import has_second_factor
 from monespace.organizations.activation import activation_code_issue, membership_make_admin
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Company, Establishment, Membership, MembershipEventKind
@@ -14,11 +16,20 @@ from monespace.organizations.services import LastAdministratorError, membership_
 
 
 def staff_required(view):
-    """Staff pages do not exist for anyone else: 404, never a 403 that confirms them."""
+    """Staff pages do not exist for anyone else: 404, never a 403 that confirms them. Staff
+    protect their account with a second factor (STAFF_REQUIRE_MFA)."""
 
     def wrapped(request, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_staff):
             raise Http404
+        if settings.STAFF_REQUIRE_MFA and not has_second_factor(request.user):
+            messages.warning(
+                request,
+                _(
+                    "Le back office demande une double authentification : activez-la pour continuer."
+                ),
+            )
+            return redirect("mfa_index")
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

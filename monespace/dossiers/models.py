@@ -71,6 +71,16 @@ class Dossier(models.Model):
     duplicated_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+    granted_total = models.DecimalField(
+        _("montant accordé (HT)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     # Organisme de formation
     internal_training = models.BooleanField(_("formation interne"), default=False)
@@ -349,3 +359,62 @@ class SmicRate(models.Model):
 
     def __str__(self):
         return f"{self.effective_from}: {self.hourly}"
+
+
+class DecisionKind(models.TextChoices):
+    DOCUMENTS_REQUEST = "documents_request", _("Demande de pièces")
+    APPROVAL = "approval", _("Accord de prise en charge")
+    REFUSAL = "refusal", _("Refus")
+    CLOSURE = "closure", _("Clôture")
+    CHANGE = "change", _("Modification par l'OPCO")
+
+
+class FundingRule(models.Model):
+    """Funding rules of a branch from a date (ceilings come with later issues); each decision
+    records the rule in force, so an old decision can always be explained."""
+
+    branch = models.CharField(
+        _("branche"), max_length=100, blank=True, help_text=_("Vide : toutes les branches.")
+    )
+    effective_from = models.DateField(_("en vigueur à partir du"))
+    label = models.CharField(_("libellé"), max_length=200)
+    conditions = models.TextField(_("conditions reprises dans le courrier d'accord"), blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "effective_from"], name="funding_rule_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.branch or '*'} {self.effective_from}"
+
+
+class Decision(models.Model):
+    """A staff decision on a dossier and its letter. Amounts are never overwritten: a new
+    decision is a new row."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=30, choices=DecisionKind.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    granted = models.JSONField(_("montants accordés par ligne"), default=dict, blank=True)
+    granted_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    missing_pieces = models.JSONField(_("pièces demandées"), default=list, blank=True)
+    due_date = models.DateField(_("à fournir avant le"), null=True, blank=True)
+    rule = models.ForeignKey(
+        FundingRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    letter = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-created_at"], name="decision_dossier_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.dossier_id}"

@@ -38,10 +38,20 @@ def _member(user, rights):
     )
 
 
+# Within a delegate organisation, the person also needs a training right (or the administrator
+# right) from their own administrator.
+DELEGATE_MEMBER = (
+    Q(delegate__memberships__can_view_training=True)
+    | Q(delegate__memberships__can_edit_training=True)
+    | Q(delegate__memberships__is_admin=True)
+)
+
+
 def _delegate(user, rights):
     return Exists(
         Delegation.objects.filter(
             rights,
+            DELEGATE_MEMBER,
             status=DelegationStatus.ACTIVE,
             company_id=OuterRef("company_id"),
             delegate__memberships__user=user,
@@ -92,6 +102,7 @@ def establishments_user_can_enter(user):
     ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
     delegate = Delegation.objects.filter(
         ENTER,
+        DELEGATE_MEMBER,
         status=DelegationStatus.ACTIVE,
         company_id=OuterRef("company_id"),
         delegate__memberships__user=user,

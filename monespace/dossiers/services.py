@@ -416,4 +416,8 @@ def document_add(*, actor, dossier, upload, content_type, piece_type, title, com
     document.file.save("upload", upload, save=False)
     document.save()
     _event(dossier, actor=actor, kind=EventKind.DOCUMENT_ADDED, message=title)
+    if not actor.is_staff and dossier.state == DossierState.DOCUMENTS_REQUESTED:
+        from .instruction import documents_provided
+
+        documents_provided(actor=actor, dossier=dossier)
     return document

@@ -33,3 +33,43 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AnnouncementAudience(models.TextChoices):
+    ALL = "all", _("Tous les utilisateurs")
+    MEMBER = "member", _("Entreprises adhérentes")
+    PROVIDER = "provider", _("Organismes de formation")
+
+
+class Announcement(models.Model):
+    """« Informations » on the home page, published by OPCO staff, dated, optionally targeted."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("message"))
+    audience = models.CharField(
+        _("public"),
+        max_length=10,
+        choices=AnnouncementAudience.choices,
+        default=AnnouncementAudience.ALL,
+    )
+    branch = models.CharField(
+        _("branche"), max_length=100, blank=True, help_text=_("Vide : toutes les branches.")
+    )
+    published_from = models.DateField(_("publié du"), default=timezone.localdate)
+    published_until = models.DateField(_("au"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("information")
+        verbose_name_plural = _("informations")
+        ordering = ["-published_from", "-id"]
+        indexes = [
+            models.Index(
+                fields=["published_from", "published_until"], name="announcement_dates_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -318,3 +318,9 @@ class DossierFilterForm(Form):
                 "start_to", _("La date de fin doit être postérieure ou égale à la date de début.")
             )
         return cleaned
+
+
+class ChangeRequestForm(Form):
+    message = forms.CharField(
+        label=_("Modification souhaitée"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

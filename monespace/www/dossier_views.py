@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.core.pdf import render_pdf
-from monespace.dossiers import perms, services
-from monespace.dossiers.enums import STATE_GROUPS, StateGroup
+from monespace.dossiers import instruction, perms, services
+from monespace.dossiers.enums import STATE_GROUPS, DossierState, StateGroup
 from monespace.dossiers.models import (
     MAX_TRAINEES,
     Document,
@@ -33,6 +33,7 @@ from monespace.organizations.models import Establishment
 
 from .dossier_forms import (
     SORTS,
+    ChangeRequestForm,
     DocumentForm,
     DossierFilterForm,
     DuplicateForm,
@@ -450,8 +451,11 @@ def dossier_detail(request, pk):
         "can_attach": can_enter or perms.can_attach_documents(request.user, dossier),
         "can_duplicate": can_enter,
         "document_form": DocumentForm(),
+        "change_form": ChangeRequestForm(),
         "modules": dossier.modules.all(),
     }
+    if dossier.state == DossierState.DOCUMENTS_REQUESTED:
+        context["documents_request"] = dossier.decisions.filter(kind="documents_request").first()
     if tab == "stagiaires":
         context["trainees"] = dossier.trainees.select_related("employee")
     elif tab == "documents":
@@ -579,3 +583,23 @@ def employee_list(request):
     )
     page = Paginator(employees, 50).get_page(request.GET.get("page"))
     return render(request, "www/dossiers/employees.html", {"page": page})
+
+
+@login_required
+@require_POST
+def dossier_change_request(request, pk):
+    """Users no longer change a transmitted dossier: they ask their advisor (a message on it)."""
+    dossier = _dossier_or_404(request, pk)
+    if not perms.can_enter_for(request.user, dossier.establishment) or dossier.is_draft:
+        raise PermissionDenied
+    form = ChangeRequestForm(request.POST)
+    if form.is_valid():
+        instruction.dossier_request_change(
+            actor=request.user, dossier=dossier, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request, _("Votre demande de modification est transmise à votre conseiller.")
+        )
+    else:
+        messages.error(request, _("Décrivez la modification souhaitée."))
+    return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=historique")

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/imprimer/", dossier_views.dossier_print, name="dossier_print"),
     path("dossiers/<int:pk>/dupliquer/", dossier_views.dossier_duplicate, name="dossier_duplicate"),
+    path(
+        "dossiers/<int:pk>/demande-de-modification/",
+        dossier_views.dossier_change_request,
+        name="dossier_change_request",
+    ),
     path("dossiers/<int:pk>/supprimer/", dossier_views.dossier_delete, name="dossier_delete"),
     path("salaries/", dossier_views.employee_list, name="employees"),
     path("factures/", views.invoices, name="invoices"),

@@ -8,6 +8,7 @@ from monespace.accounts.services import user_set_support_consent, user_update_pr
 from monespace.organizations.models import Membership
 
 from .administration_forms import AttachmentRequestForm
+from .home import home_context
 from .perimeter import get_perimeter
 from .profile_forms import ProfileForm, SupportConsentForm
 
@@ -15,7 +16,7 @@ from .profile_forms import ProfileForm, SupportConsentForm
 @login_required
 @require_GET
 def home(request):
-    """Accueil: the user's attachments at a glance (the full home page comes with the dossiers)."""
+    """Accueil: coordonnées, interlocuteurs, informations, to-do list, attachments."""
     memberships = list(
         Membership.objects.for_user(request.user)
         .filter(status__in=["pending", "active"])
@@ -31,6 +32,7 @@ def home(request):
         {
             "memberships": shown,
             "perimeter_choices": list(companies.values()) if len(companies) > 1 else [],
+            **home_context(request, shown, perimeter),
         },
     )
 

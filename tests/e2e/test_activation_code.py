@@ -16,7 +16,8 @@ from tests.factories import EstablishmentFactory, UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.second_factor]
 
 
-def test_letter_code_makes_an_administrator(live_server, page, tmp_path):
+def test_letter_code_makes_an_administrator(live_server, page, tmp_path, settings):
+    settings.STAFF_REQUIRE_MFA = False  # this journey is about the administrator's second factor
     establishment = EstablishmentFactory(
         member=True, company__name="ATELIERS TEST", address="5 RUE DU PORT"
     )

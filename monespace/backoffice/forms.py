@@ -1,0 +1,122 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monespace.core.forms import Form
+from monespace.dossiers.enums import DossierState, PieceType
+from monespace.dossiers.models import COST_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class QueueFilterForm(Form):
+    q = forms.CharField(label=_("Numéro, entreprise ou SIRET"), max_length=100, required=False)
+    state = forms.ChoiceField(
+        label=_("État"),
+        choices=[
+            ("", _("À instruire")),
+            *[c for c in DossierState.choices if c[0] != DossierState.DRAFT],
+        ],
+        required=False,
+    )
+    assigned = forms.ChoiceField(
+        label=_("Attribution"),
+        choices=[("", _("Tous")), ("me", _("Mes dossiers")), ("none", _("Non attribués"))],
+        required=False,
+    )
+    branch = forms.CharField(label=_("Branche"), max_length=100, required=False)
+
+
+class RequestDocumentsForm(Form):
+    pieces = forms.MultipleChoiceField(
+        label=_("Pièces manquantes"),
+        choices=[c for c in PieceType.choices if c[0] not in (PieceType.LETTER, PieceType.OTHER)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other = forms.CharField(label=_("Autre pièce"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("À fournir avant le"), widget=DATE)
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("Choisissez une date à venir."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        labels = dict(PieceType.choices)
+        pieces = [str(labels[p]) for p in cleaned.get("pieces", [])]
+        if cleaned.get("other"):
+            pieces.append(cleaned["other"].strip())
+        if not pieces and "pieces" not in self.errors:
+            self.add_error("pieces", _("Indiquez au moins une pièce."))
+        cleaned["piece_labels"] = pieces
+        return cleaned
+
+
+class ApproveForm(Form):
+    """Amounts granted per cost line, never above what was requested."""
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        for name, label in COST_FIELDS:
+            requested = getattr(dossier, name)
+            if requested:
+                self.fields[name] = forms.DecimalField(
+                    label=label,
+                    min_value=0,
+                    max_value=requested,
+                    decimal_places=2,
+                    max_digits=12,
+                    initial=requested,
+                    help_text=_("Demandé : %(amount)s €") % {"amount": requested},
+                    error_messages={
+                        "max_value": _(
+                            "Le montant accordé ne peut pas dépasser le montant demandé (%(limit_value)s €)."
+                        ),
+                        "min_value": _("Saisissez un montant positif ou nul."),
+                    },
+                )
+
+    def granted(self):
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif du refus.")},
+    )
+
+
+class StaffChangeForm(Form):
+    title = forms.CharField(label=_("Intitulé de la formation"), max_length=255)
+    start_date = forms.DateField(label=_("Du"), widget=DATE)
+    end_date = forms.DateField(label=_("Au"), widget=DATE)
+    duration_hours = forms.DecimalField(
+        label=_("Durée (heures)"), min_value=0, max_digits=7, decimal_places=2
+    )
+    message = forms.CharField(
+        label=_("Motif de la modification"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indiquez le motif de la modification.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("start_date")
+            and cleaned.get("end_date")
+            and cleaned["end_date"] < cleaned["start_date"]
+        ):
+            self.add_error(
+                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
+            )
+        return cleaned

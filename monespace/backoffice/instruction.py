@@ -1,0 +1,200 @@
+"""Instruction queue and dossier page for OPCO staff."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from monespace.dossiers import instruction
+from monespace.dossiers.enums import DossierState
+from monespace.dossiers.models import Dossier
+from monespace.dossiers.services import DossierError
+
+from .forms import ApproveForm, QueueFilterForm, ReasonForm, RequestDocumentsForm, StaffChangeForm
+from .views import staff_required
+
+TO_INSTRUCT = [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.DOCUMENTS_REQUESTED]
+
+
+def _can_instruct(user):
+    profile = getattr(user, "staff_profile", None)
+    return user.is_superuser or (profile is not None and profile.can_instruct)
+
+
+@staff_required
+@require_GET
+def queue(request):
+    """Dossiers to instruct by state, age (oldest first), branch and establishment; assignment."""
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    dossiers = Dossier.objects.exclude(state=DossierState.DRAFT)
+    counts = dossiers.aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in TO_INSTRUCT}
+    )
+    dossiers = (
+        dossiers.filter(state=data["state"])
+        if data.get("state")
+        else dossiers.filter(state__in=TO_INSTRUCT)
+    )
+    if data.get("assigned") == "me":
+        dossiers = dossiers.filter(assigned_to=request.user)
+    elif data.get("assigned") == "none":
+        dossiers = dossiers.filter(assigned_to__isnull=True)
+    if data.get("branch"):
+        dossiers = dossiers.filter(establishment__branch__icontains=data["branch"])
+    if data.get("q"):
+        term = data["q"].strip()
+        dossiers = dossiers.filter(
+            Q(number__icontains=term)
+            | Q(company__name__icontains=term)
+            | Q(establishment__siret=term.replace(" ", ""))
+        )
+    dossiers = dossiers.select_related("company", "establishment", "assigned_to").order_by(
+        "submitted_at", "pk"
+    )
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "states": TO_INSTRUCT,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _dossier(pk):
+    return get_object_or_404(
+        Dossier.objects.exclude(state=DossierState.DRAFT).select_related(
+            "company", "establishment", "assigned_to", "provider_establishment"
+        ),
+        pk=pk,
+    )
+
+
+def _page(request, dossier, **forms):
+    context = {
+        "dossier": dossier,
+        "documents_form": forms.get("documents_form") or RequestDocumentsForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(dossier=dossier),
+        "refuse_form": forms.get("refuse_form") or ReasonForm(),
+        "change_form": forms.get("change_form")
+        or StaffChangeForm(
+            initial={
+                "title": dossier.title,
+                "start_date": dossier.start_date,
+                "end_date": dossier.end_date,
+                "duration_hours": dossier.duration_hours,
+            }
+        ),
+        "trainees": dossier.trainees.select_related("employee"),
+        "documents": dossier.documents.all(),
+        "decisions": dossier.decisions.select_related("decided_by", "letter"),
+        "events": dossier.events.select_related("actor")[:30],
+        "modules": dossier.modules.all(),
+        "can_instruct": _can_instruct(request.user),
+    }
+    return render(request, "backoffice/dossier.html", context)
+
+
+@staff_required
+@require_GET
+def dossier(request, pk):
+    return _page(request, _dossier(pk))
+
+
+def _instructing(view):
+    """Instruction actions: staff whose role instructs (not support); a refused rule is a message."""
+
+    def wrapped(request, pk):
+        if not _can_instruct(request.user):
+            raise PermissionDenied
+        target = _dossier(pk)
+        try:
+            return view(request, target)
+        except DossierError as error:
+            messages.error(request, str(error))
+            return redirect("backoffice:dossier", pk=target.pk)
+
+    wrapped.__name__ = view.__name__
+    return staff_required(require_POST(wrapped))
+
+
+@_instructing
+def assign(request, dossier):
+    instruction.dossier_assign(actor=request.user, dossier=dossier)
+    messages.success(request, _("Le dossier vous est attribué."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def request_documents(request, dossier):
+    form = RequestDocumentsForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, documents_form=form)
+    instruction.dossier_request_documents(
+        actor=request.user,
+        dossier=dossier,
+        pieces=form.cleaned_data["piece_labels"],
+        due_date=form.cleaned_data["due_date"],
+        message=form.cleaned_data["message"],
+    )
+    messages.success(request, _("Le courrier de relance est envoyé à l'entreprise."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def approve(request, dossier):
+    form = ApproveForm(request.POST, dossier=dossier)
+    if not form.is_valid():
+        return _page(request, dossier, approve_form=form)
+    instruction.dossier_approve(actor=request.user, dossier=dossier, granted=form.granted())
+    messages.success(
+        request, _("Le dossier est accordé ; le courrier d'accord est dans ses documents.")
+    )
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def refuse(request, dossier):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, refuse_form=form)
+    instruction.dossier_refuse(
+        actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"]
+    )
+    messages.success(
+        request, _("Le dossier est refusé ; le courrier de refus est dans ses documents.")
+    )
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def close(request, dossier):
+    instruction.dossier_close(actor=request.user, dossier=dossier)
+    messages.success(request, _("Le dossier est clôturé."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def change(request, dossier):
+    form = StaffChangeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, change_form=form)
+    values = {
+        name: form.cleaned_data[name]
+        for name in ("title", "start_date", "end_date", "duration_hours")
+    }
+    instruction.dossier_staff_change(
+        actor=request.user, dossier=dossier, values=values, message=form.cleaned_data["message"]
+    )
+    messages.success(request, _("La modification est enregistrée dans l'historique du dossier."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
