@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "monespace.organizations",
     "monespace.notifications",
     "monespace.dossiers",
+    "monespace.support",
     "monespace.demo",
     "monespace.www",
     "monespace.backoffice",
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "hijack.middleware.HijackUserMiddleware",
+    "monespace.support.middleware.SupportSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -257,6 +259,9 @@ USERSESSIONS_TRACK_ACTIVITY = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # "Connexion en tant que" only for users who consented (the full journey comes with the back office).
 HIJACK_PERMISSION_CHECK = "monespace.accounts.perms.can_support_access"
+HIJACK_INSERT_BEFORE = None  # our own banner (base.html), no injected markup
+# A « connexion en tant que » lasts this long at most.
+SUPPORT_SESSION_MINUTES = env_int("SUPPORT_SESSION_MINUTES", 30)
 
 # --- Tasks and e-mail ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

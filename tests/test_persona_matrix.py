@@ -16,6 +16,7 @@ from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, Dossier
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
+from monespace.support.models import ContactRequest
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
 from tests.helpers import read_streaming
 
@@ -79,7 +80,7 @@ EXPECTED = {
     "www:home": ({}, answers(200), answers(405)),
     "www:dossiers": ({}, answers(200), answers(405)),
     "www:invoices": ({}, answers(200), answers(405)),
-    "www:help": ({}, public(), public(405)),
+    "www:help": ({}, public(), public(200)),  # the call-back form, shown again when empty
     "www:privacy": ({}, public(), public(405)),
     "www:accessibility": ({}, public(), public(405)),
     "www:profile": ({}, answers(200), answers(200)),
@@ -185,6 +186,17 @@ EXPECTED = {
         answers(302, **DOSSIER_ENTER),
     ),
     "backoffice:queue": ({}, staff_only(200), staff_only(405)),
+    "backoffice:support_access": (
+        lambda s: {"pk": s["users"]["editor"].pk},
+        staff_only(405),
+        staff_only(302),
+    ),
+    "backoffice:contact_requests": ({}, staff_only(200), staff_only(405)),
+    "backoffice:contact_request_handle": (
+        lambda s: {"pk": s["contact"].pk},
+        staff_only(405),
+        staff_only(302),
+    ),
     "backoffice:dossier": (lambda s: {"pk": s["dossier"].pk}, staff_only(200), staff_only(405)),
     # Instruction actions: advisors act, support staff may not (403). Empty forms are shown again.
     "backoffice:dossier_assign": (
@@ -347,6 +359,17 @@ def scene():
         "dossier": dossier,
         "draft": draft,
         "document": document,
+        "contact": ContactRequest.objects.create(
+            first_name="A",
+            last_name="B",
+            email="a@exemple.fr",
+            siret="73282932000074",
+            region="Bretagne",
+            sector="x",
+            phone="0102030405",
+            subject="other",
+            message="m",
+        ),
     }
 
 

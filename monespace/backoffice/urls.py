@@ -7,6 +7,15 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dossiers/", instruction.queue, name="queue"),
+    path(
+        "utilisateurs/<int:pk>/connexion-en-tant-que/", views.support_access, name="support_access"
+    ),
+    path("demandes-de-contact/", views.contact_requests, name="contact_requests"),
+    path(
+        "demandes-de-contact/<int:pk>/traitee/",
+        views.contact_request_handle,
+        name="contact_request_handle",
+    ),
     path("dossiers/<int:pk>/", instruction.dossier, name="dossier"),
     path("dossiers/<int:pk>/attribuer/", instruction.assign, name="dossier_assign"),
     path(

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -179,3 +181,54 @@ def remove_admin(request, pk):
     else:
         messages.success(request, _("Le droit d'administrateur est retiré."))
     return redirect("backoffice:company", pk=company.pk)
+
+
+@staff_required
+@require_POST
+def support_access(request, pk):
+    """Open a « connexion en tant que » to a user who consented, with a mandatory reason."""
+    from hijack.views import AcquireUserView
+
+    from monespace.accounts.perms import can_support_access
+    from monespace.support.forms import SupportAccessForm
+    from monespace.support.services import support_session_open
+
+    user = get_object_or_404(get_user_model().objects.filter(is_staff=False), pk=pk)
+    form = SupportAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif de la connexion."))
+        return redirect(request.POST.get("back") or "backoffice:home")
+    if user.support_access_consent_at is None:
+        messages.error(
+            request, _("Cet utilisateur n'a pas donné son accord à la connexion « en tant que ».")
+        )
+        return redirect(request.POST.get("back") or "backoffice:home")
+    support_session_open(staff=request.user, user=user, reason=form.cleaned_data["reason"])
+    if not can_support_access(hijacker=request.user, hijacked=user):
+        raise PermissionDenied
+    request.POST = request.POST.copy()
+    request.POST["user_pk"] = str(user.pk)
+    request.POST["next"] = "/"
+    return AcquireUserView.as_view()(request)
+
+
+@staff_required
+@require_GET
+def contact_requests(request):
+    from monespace.support.models import ContactRequest
+
+    page = Paginator(ContactRequest.objects.select_related("handled_by"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "backoffice/contact_requests.html", {"page": page})
+
+
+@staff_required
+@require_POST
+def contact_request_handle(request, pk):
+    from monespace.support.models import ContactRequest
+    from monespace.support.services import contact_request_handle as handle
+
+    handle(actor=request.user, contact=get_object_or_404(ContactRequest, pk=pk))
+    messages.success(request, _("La demande est marquée comme traitée."))
+    return redirect("backoffice:contact_requests")

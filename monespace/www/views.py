@@ -5,7 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.services import user_set_support_consent, user_update_profile
+from monespace.core import ratelimit
 from monespace.organizations.models import Membership
+from monespace.support.forms import ContactForm
+from monespace.support.services import contact_request_create
 
 from .administration_forms import AttachmentRequestForm
 from .home import home_context
@@ -43,9 +46,28 @@ def invoices(request):
     return render(request, "www/invoices.html")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def help_page(request):
-    return render(request, "www/help.html")
+    """« Aide & contact »: guides, phone and hours, and the call-back form (seeds 003 and 004)."""
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = f"contact:{request.META.get('REMOTE_ADDR', '')}"
+        if ratelimit.is_blocked(key, limit=5):
+            form.add_error(
+                None, _("Vous avez déjà envoyé plusieurs demandes : nous vous rappellerons.")
+            )
+        else:
+            ratelimit.record_failure(key, window=3600)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
+            contact_request_create(user=request.user, **data)
+            messages.success(
+                request,
+                _(
+                    "Votre demande est envoyée : un conseiller vous rappellera. Un e-mail vous le confirme."
+                ),
+            )
+            return redirect("www:help")
+    return render(request, "www/help.html", {"form": form})
 
 
 @require_GET
@@ -108,6 +130,7 @@ def profile(request):
         .select_related("company")
         .order_by("company__name")
     )
+    support_sessions = user.support_sessions.select_related("staff")[:10]
     return render(
         request,
         "www/profile/profile.html",
@@ -116,6 +139,7 @@ def profile(request):
             "consent_form": consent_form,
             "security_events": security_events,
             "rights": rights,
+            "support_sessions": support_sessions,
         },
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from monespace.accounts.perms import can_support_access
 from monespace.organizations.models import Membership
+from monespace.support.services import support_session_open
 from tests.factories import KnownContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,10 @@ def test_support_access_needs_consent(hijacker, hijacked, allowed):
         is_staff=hijacked.get("is_staff", False),
         support_access_consent_at=timezone.now() if hijacked["consent"] else None,
     )
+    assert can_support_access(hijacker=actor, hijacked=target) is False, (
+        "never without a recorded reason"
+    )
+    support_session_open(staff=actor, user=target, reason="Aide")
     assert can_support_access(hijacker=actor, hijacked=target) is allowed
     assert can_support_access(hijacker=actor, hijacked=None) is False
 

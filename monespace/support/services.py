@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from monespace.core.mail import send_email
+
+from .models import ContactRequest, SupportSession
+
+
+@transaction.atomic
+def contact_request_create(*, user=None, **fields):
+    """Keep the call-back request and acknowledge it by e-mail."""
+    request = ContactRequest.objects.create(
+        user=user if user and user.is_authenticated else None, **fields
+    )
+    send_email(to=request.email, template_prefix="emails/contact_ack", context={"contact": request})
+    return request
+
+
+@transaction.atomic
+def contact_request_handle(*, actor, contact):
+    contact.handled_at = timezone.now()
+    contact.handled_by = actor
+    contact.save(update_fields=["handled_at", "handled_by"])
+    return contact
+
+
+@transaction.atomic
+def support_session_open(*, staff, user, reason):
+    """Record the reason before the session starts; it lasts SUPPORT_SESSION_MINUTES at most."""
+    return SupportSession.objects.create(
+        staff=staff,
+        user=user,
+        reason=reason,
+        expires_at=timezone.now() + timedelta(minutes=settings.SUPPORT_SESSION_MINUTES),
+    )
+
+
+def support_session_pending(*, staff, user):
+    """The session just recorded for this pair, not started yet (it authorises the hijack)."""
+    return (
+        SupportSession.objects.filter(
+            staff=staff,
+            user=user,
+            started_at__isnull=True,
+            ended_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
