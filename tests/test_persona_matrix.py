@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from monespace.accounts.models import StaffProfile
-from monespace.dossiers.models import Document, Dossier
+from monespace.dossiers.models import Document, Dossier, SavedView
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from monespace.support.models import ContactRequest
@@ -99,6 +99,13 @@ EXPECTED = {
     ),
     "www:activation_code": ({}, answers(200), answers(200)),
     "www:set_perimeter": ({}, answers(405), answers(302)),
+    "www:quick_access": ({}, answers(200), answers(405)),
+    "www:quick_access_add": ({}, answers(405), answers(302)),
+    "www:quick_access_change": (
+        lambda s: {"pk": s["saved_view"].pk},
+        answers(405),
+        answers(404, admin=302),
+    ),
     "www:administration": ({}, answers(403, admins_of_something=200), answers(405)),
     "www:administration_company": (
         lambda s: {"company_id": s["a"].pk, "profile": "member"},
@@ -359,6 +366,9 @@ def scene():
         "dossier": dossier,
         "draft": draft,
         "document": document,
+        "saved_view": SavedView.objects.create(
+            user=admin.user, name="Vue de A", query="group=accordes"
+        ),
         "contact": ContactRequest.objects.create(
             first_name="A",
             last_name="B",

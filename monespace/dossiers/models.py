@@ -418,3 +418,25 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.dossier_id}"
+
+
+class SavedView(models.Model):
+    """An « accès rapide »: a named, filtered view of « Mes dossiers », shown on the home page
+    with its live count."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("nom"), max_length=80)
+    query = models.CharField(_("filtres"), max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accès rapide")
+        verbose_name_plural = _("accès rapides")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["user", "position"], name="savedview_user_idx")]
+
+    def __str__(self):
+        return self.name

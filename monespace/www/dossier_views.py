@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from monespace.core.pdf import render_pdf
 from monespace.dossiers import instruction, perms, services
 from monespace.dossiers.enums import STATE_GROUPS, DossierState, StateGroup
+from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
 from monespace.dossiers.models import (
     MAX_TRAINEES,
     Document,
     Dossier,
     Employee,
     RequiredDocument,
-    Trainee,
 )
 from monespace.organizations.models import Establishment
 
@@ -111,34 +111,16 @@ def dossier_list(request):
         pk__in=visible.values("establishment_id")
     ).select_related("company")
     form = DossierFilterForm(request.GET or None, establishments=establishments)
-    dossiers = visible
     data = form.cleaned_data if form.is_valid() else {}
     group = data.get("group") or ""
-    if data.get("profile") == "provider":
-        dossiers = dossiers.filter(pk__in=perms.provided_by(request.user).values("pk"))
-    elif data.get("profile") == "company":
-        dossiers = dossiers.exclude(pk__in=perms.provided_by(request.user).values("pk"))
-    if data.get("establishment"):
-        dossiers = dossiers.filter(establishment=data["establishment"])
-    if data.get("provider"):
-        term = data["provider"].strip()
-        dossiers = dossiers.filter(
-            Q(provider_name__icontains=term) | Q(provider_siret=term.replace(" ", ""))
-        )
-    if data.get("start_from"):
-        dossiers = dossiers.filter(start_date__gte=data["start_from"])
-    if data.get("start_to"):
-        dossiers = dossiers.filter(start_date__lte=data["start_to"])
-    if data.get("state"):
-        dossiers = dossiers.filter(state=data["state"])
-    if data.get("q"):
-        term = data["q"].strip()
-        trainee_match = Trainee.objects.filter(dossier=OuterRef("pk")).filter(
-            Q(employee__last_name__icontains=term) | Q(employee__first_name__icontains=term)
-        )
-        dossiers = dossiers.filter(
-            Q(number__icontains=term) | Q(title__icontains=term) | Exists(trainee_match)
-        )
+    # Only validated parameters reach the query (what the form refused is shown as an error).
+    params = {
+        key: request.GET.get(key, "")
+        for key in FILTER_KEYS
+        if key in data and data[key] not in (None, "")
+    }
+    params.pop("group", None)
+    dossiers = visible.filter(dossier_filter_q(request.user, params))
     counts = dossiers.aggregate(
         all=Count("pk"),
         **{

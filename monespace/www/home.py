@@ -12,6 +12,8 @@ from monespace.dossiers.models import Decision, DecisionKind
 from monespace.notifications.models import Announcement
 from monespace.organizations.models import Membership
 
+from .quick_access import quick_access_counts
+
 
 def home_context(request, memberships, perimeter):
     user = request.user
@@ -65,7 +67,10 @@ def home_context(request, memberships, perimeter):
         .select_related("dossier")
         .order_by("due_date")[:10]
     )
+    views = list(user.saved_views.all())
+    counts = quick_access_counts(user, views, perimeter)
     return {
+        "quick_accesses": [(view, counts.get(view.pk, 0)) for view in views],
         "focus": focus,
         "establishment": establishment,
         "contacts": contacts,

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import administration, delegations, dossier_views, onboarding, perimeter, views
+from . import administration, delegations, dossier_views, onboarding, perimeter, quick_access, views
 
 app_name = "www"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("perimetre/", perimeter.set_perimeter, name="set_perimeter"),
+    path("acces-rapides/", quick_access.quick_access_list, name="quick_access"),
+    path("acces-rapides/ajouter/", quick_access.quick_access_add, name="quick_access_add"),
+    path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
     path("dossiers/", dossier_views.dossier_list, name="dossiers"),
     path("dossiers/nouvelle-demande/", dossier_views.dossier_new, name="dossier_new"),
     path("dossiers/<int:pk>/", dossier_views.dossier_detail, name="dossier"),

@@ -92,7 +92,7 @@ def test_todo_is_computed_from_the_data(client, scene):
 def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries):
     establishment = scene["establishment"]
     client.get(reverse("www:home"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("www:home"))
     for i in range(5):
         dossier = Dossier.objects.create(
@@ -109,5 +109,55 @@ def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries
         )
         notification_create(recipient=scene["user"], title=f"n{i}")
         Announcement.objects.create(title=f"a{i}", body="x")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("www:home"))
+
+
+def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_assert_num_queries):
+    from monespace.dossiers.models import SavedView
+
+    establishment = scene["establishment"]
+    for i, state in enumerate(["approved", "approved", "submitted"]):
+        Dossier.objects.create(
+            company=establishment.company,
+            establishment=establishment,
+            state=state,
+            number=f"2026-AF-00020{i}",
+            title=f"T{i}",
+        )
+    response = client.post(
+        reverse("www:quick_access_add"),
+        {"name": "Dossiers accordés", "query": "group=accordes&page=3"},
+    )
+    assert response.url == "/dossiers/?group=accordes"
+    client.post(reverse("www:quick_access_add"), {"name": "Recherche T2", "query": "q=T2"})
+    client.post(reverse("www:quick_access_add"), {"name": "", "query": "q=x"})
+    assert SavedView.objects.count() == 2
+    page = client.get(reverse("www:home")).content.decode()
+    assert 'Dossiers accordés</a> <span class="badge-soft">2</span>' in page
+    assert 'Recherche T2</a> <span class="badge-soft">1</span>' in page
+    with django_assert_num_queries(11):
+        client.get(reverse("www:home"))
+    for i in range(4):
+        client.post(reverse("www:quick_access_add"), {"name": f"Vue {i}", "query": f"q=T{i}"})
+    with django_assert_num_queries(11):
+        client.get(reverse("www:home"))
+    first, second = SavedView.objects.order_by("position")[:2]
+    client.post(reverse("www:quick_access_change", args=[second.pk]), {"action": "up"})
+    assert list(SavedView.objects.order_by("position").values_list("pk", flat=True))[:2] == [
+        second.pk,
+        first.pk,
+    ]
+    client.post(
+        reverse("www:quick_access_change", args=[first.pk]),
+        {"action": "rename", "name": "Accordés"},
+    )
+    client.post(reverse("www:quick_access_change", args=[second.pk]), {"action": "delete"})
+    assert list(SavedView.objects.values_list("name", flat=True))[:1] == ["Accordés"]
+    other = SavedView.objects.create(user=UserFactory(), name="Autre", query="")
+    assert (
+        client.post(
+            reverse("www:quick_access_change", args=[other.pk]), {"action": "delete"}
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,58 @@
+"""The filters of « Mes dossiers » as one Q object, so that a list and the live counts of the
+quick accesses apply exactly the same rules (and all counts fit in one query)."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from . import perms
+from .enums import STATE_GROUPS, DossierState
+from .models import Trainee
+
+FILTER_KEYS = (
+    "q",
+    "establishment",
+    "provider",
+    "start_from",
+    "start_to",
+    "state",
+    "group",
+    "profile",
+)
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def dossier_filter_q(user, params):
+    """``params``: a mapping of the list's query parameters (strings, as in the URL)."""
+    q = Q()
+    term = (params.get("q") or "").strip()
+    if term:
+        trainee = Trainee.objects.filter(dossier=OuterRef("pk")).filter(
+            Q(employee__last_name__icontains=term) | Q(employee__first_name__icontains=term)
+        )
+        q &= Q(number__icontains=term) | Q(title__icontains=term) | Q(Exists(trainee))
+    establishment = params.get("establishment") or ""
+    if establishment.isdigit():
+        q &= Q(establishment_id=int(establishment))
+    provider = (params.get("provider") or "").strip()
+    if provider:
+        q &= Q(provider_name__icontains=provider) | Q(provider_siret=provider.replace(" ", ""))
+    if start_from := _date(params.get("start_from")):
+        q &= Q(start_date__gte=start_from)
+    if start_to := _date(params.get("start_to")):
+        q &= Q(start_date__lte=start_to)
+    if params.get("state") in DossierState.values:
+        q &= Q(state=params["state"])
+    if params.get("group") in STATE_GROUPS:
+        q &= Q(state__in=STATE_GROUPS[params["group"]])
+    if params.get("profile") == "provider":
+        q &= Q(pk__in=perms.provided_by(user).values("pk"))
+    elif params.get("profile") == "company":
+        q &= ~Q(pk__in=perms.provided_by(user).values("pk"))
+    return q
