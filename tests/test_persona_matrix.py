@@ -199,6 +199,7 @@ EXPECTED = {
         staff_only(302),
     ),
     "backoffice:contact_requests": ({}, staff_only(200), staff_only(405)),
+    "backoffice:announcements": ({}, staff_only(200), staff_only(200)),
     "backoffice:contact_request_handle": (
         lambda s: {"pk": s["contact"].pk},
         staff_only(405),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SecurityEvent, User
+from .models import SecurityEvent, StaffProfile, User
 
 
 @admin.register(User)
@@ -18,3 +18,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["user"]
     list_select_related = ["user"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+    raw_id_fields = ["user"]

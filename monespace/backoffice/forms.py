@@ -120,3 +120,34 @@ class StaffChangeForm(Form):
                 "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
             )
         return cleaned
+
+
+class AnnouncementForm(forms.ModelForm):
+    required_css_class = "required"
+
+    class Meta:
+        from monespace.notifications.models import Announcement
+
+        model = Announcement
+        fields = ["title", "body", "audience", "branch", "published_from", "published_until"]
+        widgets = {
+            "published_from": DATE,
+            "published_until": DATE,
+            "body": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = field.label[:1].upper() + field.label[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("published_from"), cleaned.get("published_until")
+        if start and end and end < start:
+            self.add_error(
+                "published_until",
+                _("La date de fin doit être postérieure ou égale à la date de début."),
+            )
+        return cleaned

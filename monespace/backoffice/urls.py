@@ -11,6 +11,7 @@ urlpatterns = [
         "utilisateurs/<int:pk>/connexion-en-tant-que/", views.support_access, name="support_access"
     ),
     path("demandes-de-contact/", views.contact_requests, name="contact_requests"),
+    path("informations/", views.announcements, name="announcements"),
     path(
         "demandes-de-contact/<int:pk>/traitee/",
         views.contact_request_handle,

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.perms import has_second_factor
 from monespace.organizations.activation import activation_code_issue, membership_make_admin
@@ -232,3 +232,33 @@ def contact_request_handle(request, pk):
     handle(actor=request.user, contact=get_object_or_404(ContactRequest, pk=pk))
     messages.success(request, _("La demande est marquée comme traitée."))
     return redirect("backoffice:contact_requests")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def announcements(request):
+    """« Informations » shown on users' home pages: publish, list, withdraw."""
+    from monespace.notifications.models import Announcement
+
+    from .forms import AnnouncementForm
+
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            get_object_or_404(Announcement, pk=_posted_int(request.POST.get("delete"))).delete()
+            messages.success(request, _("L'information est retirée."))
+            return redirect("backoffice:announcements")
+        if form.is_valid():
+            announcement = form.save(commit=False)
+            announcement.created_by = request.user
+            announcement.save()
+            messages.success(request, _("L'information est publiée."))
+            return redirect("backoffice:announcements")
+    page = Paginator(Announcement.objects.all(), 25).get_page(request.GET.get("page"))
+    return render(request, "backoffice/announcements.html", {"form": form, "page": page})
+
+
+def _posted_int(value):
+    if not (value or "").isdigit():
+        raise Http404
+    return int(value)

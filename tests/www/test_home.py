@@ -161,3 +161,30 @@ def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_asse
         ).status_code
         == 404
     )
+
+
+def test_staff_publish_information_shown_on_home(client, scene):
+    staff = StaffProfile.objects.create(user=UserFactory(staff=True), role="manager").user
+    client.force_login(staff)
+    bad = client.post(
+        reverse("backoffice:announcements"),
+        {
+            "title": "Qualiopi",
+            "body": "x",
+            "audience": "all",
+            "published_from": "2026-12-10",
+            "published_until": "2026-12-01",
+        },
+    )
+    assert "La date de fin doit être postérieure" in bad.content.decode()
+    client.post(
+        reverse("backoffice:announcements"),
+        {
+            "title": "Rappel Qualiopi",
+            "body": "Vérifiez la certification.",
+            "audience": "member",
+            "published_from": timezone.localdate().isoformat(),
+        },
+    )
+    client.force_login(scene["user"])
+    assert "Rappel Qualiopi" in client.get(reverse("www:home")).content.decode()

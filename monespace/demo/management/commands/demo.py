@@ -1,8 +1,10 @@
 """One command for a fresh machine: migrate, load the demo data, start a task worker and the server."""
 
+import os
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -22,6 +24,13 @@ class Command(BaseCommand):
         call_command("seed_demo")
         if options["no_server"]:
             return
+        if not os.environ.get("DEMO_REQUIRE_MFA"):
+            # In the demonstration, administrators and staff are not asked for a second factor
+            # (set DEMO_REQUIRE_MFA=1 to see it, as in production where it is required).
+            settings.ADMIN_REQUIRE_MFA = settings.STAFF_REQUIRE_MFA = False
+            self.stdout.write(
+                "Démonstration : double authentification non exigée (DEMO_REQUIRE_MFA=1 pour l'exiger)."
+            )
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         )

@@ -66,7 +66,15 @@ PERSONAS = [
         "conseiller@demo.monespace.fr",
         "Ericka",
         "Dubos",
-        "Personnel OPCO — conseillère",
+        "Personnel OPCO — conseillère (branche boulangerie : dossiers à instruire)",
+        True,
+        False,
+    ),
+    (
+        "support@demo.monespace.fr",
+        "Sam",
+        "Martin",
+        "Personnel OPCO — support (connexion « en tant que »)",
         True,
         False,
     ),
@@ -139,6 +147,7 @@ class Command(BaseCommand):
                 users["cfa@demo.monespace.fr"], cfa, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS
             )
             self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
+            self._staff(users)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
 
@@ -209,6 +218,32 @@ class Command(BaseCommand):
         draft = services.dossier_create(actor=user, establishment=establishment)
         services.dossier_update(
             actor=user, dossier=draft, values={"title": "SÉCURITÉ INCENDIE (brouillon)"}
+        )
+
+    def _staff(self, users):
+        from monespace.accounts.models import StaffProfile
+        from monespace.notifications.models import Announcement
+
+        StaffProfile.objects.get_or_create(
+            user=users["conseiller@demo.monespace.fr"],
+            defaults={
+                "role": "advisor",
+                "branches": ["Boulangerie-pâtisserie", "Hôtels, cafés, restaurants"],
+            },
+        )
+        StaffProfile.objects.get_or_create(
+            user=users["support@demo.monespace.fr"], defaults={"role": "support"}
+        )
+        StaffProfile.objects.get_or_create(
+            user=users["admin@demo.monespace.fr"], defaults={"role": "manager"}
+        )
+        Announcement.objects.get_or_create(
+            title="Prêt à déposer votre demande de prise en charge ?",
+            defaults={
+                "body": "Vous êtes-vous assuré que votre prestataire détient la certification Qualiopi ? Depuis le "
+                "1er janvier 2022, elle conditionne la prise en charge des actions de formation.",
+                "audience": "all",
+            },
         )
 
     def _user(self, email, first_name, last_name, staff, superuser):
