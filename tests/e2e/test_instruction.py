@@ -56,7 +56,9 @@ def test_documents_requested_then_approved_and_a_refusal(live_server, page, tmp_
 
     sign_in(page, live_server, advisor.email)
     page.get_by_role("link", name="Back office").click()
-    page.get_by_role("link", name="Dossiers à instruire").click()
+    page.get_by_role("navigation", name="Navigation du back office").get_by_role(
+        "link", name="Dossiers à instruire"
+    ).click()
     assert_accessible(page)
     page.get_by_role("link", name=dossier.number).click()
     page.get_by_role("button", name="M'attribuer le dossier").click()
