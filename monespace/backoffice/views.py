@@ -189,10 +189,12 @@ def support_access(request, pk):
     """Open a « connexion en tant que » to a user who consented, with a mandatory reason."""
     from hijack.views import AcquireUserView
 
-    from monespace.accounts.perms import can_support_access
+    from monespace.accounts.perms import can_open_support_sessions, can_support_access
     from monespace.support.forms import SupportAccessForm
     from monespace.support.services import support_session_open
 
+    if not can_open_support_sessions(request.user):
+        raise PermissionDenied
     user = get_object_or_404(get_user_model().objects.filter(is_staff=False), pk=pk)
     form = SupportAccessForm(request.POST)
     if not form.is_valid():

@@ -13,6 +13,8 @@ from monespace.dossiers import perms
 from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
 from monespace.dossiers.models import SavedView
 
+from .perimeter import get_perimeter
+
 MAX_VIEWS = 12
 
 
@@ -69,7 +71,7 @@ def quick_access_add(request):
 @require_GET
 def quick_access_list(request):
     views = list(request.user.saved_views.all())
-    counts = quick_access_counts(request.user, views)
+    counts = quick_access_counts(request.user, views, get_perimeter(request))
     return render(
         request,
         "www/quick_access.html",

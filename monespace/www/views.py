@@ -51,7 +51,9 @@ def help_page(request):
     """« Aide & contact »: guides, phone and hours, and the call-back form (seeds 003 and 004)."""
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        key = f"contact:{request.META.get('REMOTE_ADDR', '')}"
+        from allauth.account.adapter import get_adapter
+
+        key = f"contact:{get_adapter(request).get_client_ip(request)}"
         if ratelimit.is_blocked(key, limit=5):
             form.add_error(
                 None, _("Vous avez déjà envoyé plusieurs demandes : nous vous rappellerons.")

@@ -59,6 +59,9 @@ def test_without_consent_or_reason_or_role_nothing_happens(client, staff):
     ).user
     client.force_login(assistant)
     assert acquire(client, consenting_user()).status_code == 403
+    assert not SupportSession.objects.filter(staff=assistant).exists(), (
+        "nothing recorded for a role that may not"
+    )
 
 
 def test_the_hijack_url_alone_is_refused(client, staff):
