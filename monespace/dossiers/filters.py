@@ -56,3 +56,18 @@ def dossier_filter_q(user, params):
     elif params.get("profile") == "company":
         q &= ~Q(pk__in=perms.provided_by(user).values("pk"))
     return q
+
+
+def perimeter_q(company_id):
+    """Dossiers of a working perimeter: the company's own, those where it is the training
+    organisation, and those of the client companies it acts for (active delegation)."""
+    from monespace.organizations.models import Delegation, DelegationStatus
+
+    acting_for = Delegation.objects.filter(
+        delegate_id=company_id, status=DelegationStatus.ACTIVE, company_id=OuterRef("company_id")
+    )
+    return (
+        Q(company_id=company_id)
+        | Q(provider_establishment__company_id=company_id)
+        | Q(Exists(acting_for))
+    )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from monespace.core.pdf import render_pdf
 from monespace.dossiers import instruction, perms, services
 from monespace.dossiers.enums import STATE_GROUPS, DossierState, StateGroup
-from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
+from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q, perimeter_q
 from monespace.dossiers.models import (
     MAX_TRAINEES,
     Document,
@@ -45,7 +45,7 @@ from .dossier_forms import (
     SubmitForm,
     TrainingStepForm,
 )
-from .perimeter import filter_by_perimeter
+from .perimeter import filter_by_perimeter, get_perimeter
 
 STEPS = [
     ("formation", gettext_lazy("1 - Formation")),
@@ -57,7 +57,9 @@ STEP_KEYS = [key for key, _label in STEPS]
 
 
 def _visible(request):
-    return filter_by_perimeter(request, perms.visible_to(request.user))
+    visible = perms.visible_to(request.user)
+    perimeter = get_perimeter(request)
+    return visible.filter(perimeter_q(perimeter["id"])) if perimeter else visible
 
 
 def _dossier_or_404(request, pk):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from monespace.accounts.models import StaffProfile, StaffRole
 from monespace.dossiers import perms as dossier_perms
 from monespace.dossiers.enums import DossierState
+from monespace.dossiers.filters import perimeter_q
 from monespace.dossiers.models import Decision, DecisionKind
 from monespace.notifications.models import Announcement
 from monespace.organizations.models import Membership
@@ -47,7 +48,7 @@ def home_context(request, memberships, perimeter):
 
     dossiers = dossier_perms.visible_to(user)
     if perimeter:
-        dossiers = dossiers.filter(company_id=perimeter["id"])
+        dossiers = dossiers.filter(perimeter_q(perimeter["id"]))
     todo_counts = dossiers.aggregate(
         drafts=Count("pk", filter=Q(state=DossierState.DRAFT, created_by=user)),
         awaiting_invoices=Count("pk", filter=Q(state=DossierState.APPROVED, end_date__lt=today)),

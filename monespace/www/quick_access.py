@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from monespace.dossiers import perms
-from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
+from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q, perimeter_q
 from monespace.dossiers.models import SavedView
 
 from .perimeter import get_perimeter
@@ -24,7 +24,7 @@ def quick_access_counts(user, views, perimeter=None):
         return {}
     visible = perms.visible_to(user)
     if perimeter:
-        visible = visible.filter(company_id=perimeter["id"])
+        visible = visible.filter(perimeter_q(perimeter["id"]))
     counts = visible.aggregate(
         **{
             f"v{view.pk}": Count("pk", filter=dossier_filter_q(user, QueryDict(view.query)))

@@ -472,3 +472,37 @@ class TestListsAndWarnings:
             add_trainee(client, dossier, last_name=name)
         with django_assert_num_queries(8):
             client.get(url)
+
+
+def test_an_organisation_working_on_its_own_perimeter_sees_its_clients_dossiers(client, setup):
+    from monespace.organizations.models import Delegation
+
+    provider = EstablishmentFactory(provider=True, siret="83012345100015", company__name="FORMAPRO")
+    of_membership = MembershipFactory(company=provider.company, profile="provider", is_admin=True)
+    MembershipFactory(
+        user=of_membership.user, company=EstablishmentFactory(member=True).company, is_admin=True
+    )
+    dossier = new_draft(client, setup)
+    complete(client, dossier)
+    client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+    firm = MembershipFactory(
+        user=of_membership.user,
+        company=EstablishmentFactory(member=True, company__name="CABINET").company,
+        is_admin=True,
+    )
+    Delegation.objects.create(
+        company=setup["company"],
+        delegate=firm.company,
+        kind="accounting_firm",
+        status="active",
+        can_view_training=True,
+    )
+    dossier.refresh_from_db()
+    client.force_login(of_membership.user)
+    client.post(reverse("www:set_perimeter"), {"company": provider.company_id})
+    assert dossier.number in client.get(reverse("www:dossiers")).content.decode()
+    client.post(reverse("www:set_perimeter"), {"company": firm.company_id})
+    assert dossier.number in client.get(reverse("www:dossiers")).content.decode()
+    other = MembershipFactory(user=of_membership.user, is_admin=True).company
+    client.post(reverse("www:set_perimeter"), {"company": other.pk})
+    assert dossier.number not in client.get(reverse("www:dossiers")).content.decode()
