@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.perms import has_second_factor
+from monespace.core.identifiers import parse_id
 from monespace.organizations.activation import activation_code_issue, membership_make_admin
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Company, Establishment, Membership, MembershipEventKind
@@ -74,7 +75,7 @@ def companies(request):
     results = Company.objects.none()
     if query:
         digits = query.replace(" ", "")
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             results = Company.objects.filter(
                 Q(siren=digits[:9]) | Q(establishments__siret=digits)
             ).distinct()
@@ -127,10 +128,7 @@ def issue_code(request, pk, profile):
 
 
 def _posted_id(request):
-    value = request.POST.get("membership", "")
-    if not value.isdigit():
-        raise Http404
-    return int(value)
+    return _posted_int(request.POST.get("membership"))
 
 
 @staff_required
@@ -187,6 +185,7 @@ def remove_admin(request, pk):
 @require_POST
 def support_access(request, pk):
     """Open a « connexion en tant que » to a user who consented, with a mandatory reason."""
+    from django.utils.http import url_has_allowed_host_and_scheme
     from hijack.views import AcquireUserView
 
     from monespace.accounts.perms import can_open_support_sessions, can_support_access
@@ -195,19 +194,26 @@ def support_access(request, pk):
 
     if not can_open_support_sessions(request.user):
         raise PermissionDenied
-    user = get_object_or_404(get_user_model().objects.filter(is_staff=False), pk=pk)
+    user = get_object_or_404(get_user_model().objects.filter(is_staff=False, is_active=True), pk=pk)
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "backoffice:home"
     form = SupportAccessForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Indiquez le motif de la connexion."))
-        return redirect(request.POST.get("back") or "backoffice:home")
+        return redirect(back)
     if user.support_access_consent_at is None:
         messages.error(
             request, _("Cet utilisateur n'a pas donné son accord à la connexion « en tant que ».")
         )
-        return redirect(request.POST.get("back") or "backoffice:home")
-    support_session_open(staff=request.user, user=user, reason=form.cleaned_data["reason"])
-    if not can_support_access(hijacker=request.user, hijacked=user):
-        raise PermissionDenied
+        return redirect(back)
+    # Every condition is checked before the session is recorded; the record then authorises
+    # the hijack, in the same transaction.
+    with transaction.atomic():
+        support_session_open(staff=request.user, user=user, reason=form.cleaned_data["reason"])
+        if not can_support_access(hijacker=request.user, hijacked=user):
+            transaction.set_rollback(True)
+            raise PermissionDenied
     request.POST = request.POST.copy()
     request.POST["user_pk"] = str(user.pk)
     request.POST["next"] = "/"
@@ -261,6 +267,7 @@ def announcements(request):
 
 
 def _posted_int(value):
-    if not (value or "").isdigit():
+    parsed = parse_id(value)
+    if parsed is None:
         raise Http404
-    return int(value)
+    return parsed

@@ -112,3 +112,11 @@ def format_siret(value):
 
 def format_siren(value):
     return stdnum_siren.format(value) if value and len(value) == 9 else value
+
+
+def parse_id(value):
+    """An object id typed or posted by a user, or None (never an exception on odd input)."""
+    value = (value or "").strip() if isinstance(value, str) else str(value or "")
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

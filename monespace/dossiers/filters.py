@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
+from monespace.core.identifiers import parse_id
+
 from . import perms
 from .enums import STATE_GROUPS, DossierState
 from .models import Trainee
@@ -37,9 +39,9 @@ def dossier_filter_q(user, params):
             Q(employee__last_name__icontains=term) | Q(employee__first_name__icontains=term)
         )
         q &= Q(number__icontains=term) | Q(title__icontains=term) | Q(Exists(trainee))
-    establishment = params.get("establishment") or ""
-    if establishment.isdigit():
-        q &= Q(establishment_id=int(establishment))
+    establishment = parse_id(params.get("establishment"))
+    if establishment is not None:
+        q &= Q(establishment_id=establishment)
     provider = (params.get("provider") or "").strip()
     if provider:
         q &= Q(provider_name__icontains=provider) | Q(provider_siret=provider.replace(" ", ""))

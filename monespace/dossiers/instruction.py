@@ -70,7 +70,7 @@ def _transition(dossier, action, *, actor, kind, message=""):
     before = dossier.state
     if target is not None:
         dossier.state = target
-    DossierEvent.objects.create(
+    dossier.transition_event = DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
         kind=kind,
@@ -285,7 +285,7 @@ def dossier_staff_change(*, actor, dossier, values, message):
             changes.append(f"{Dossier._meta.get_field(name).verbose_name} : {old} → {value}")
             setattr(dossier, name, value)
     dossier.save()
-    event = dossier.events.first()
+    event = dossier.transition_event
     event.message = "\n".join([message, *changes]).strip()
     event.save(update_fields=["message"])
     return dossier

@@ -47,6 +47,13 @@ DELEGATE_MEMBER = (
 )
 
 
+# To enter for the client, the person needs the right to enter (or to administer) in their own
+# organisation too.
+DELEGATE_ENTER = Q(delegate__memberships__can_edit_training=True) | Q(
+    delegate__memberships__is_admin=True
+)
+
+
 def _delegate(user, rights):
     return Exists(
         Delegation.objects.filter(
@@ -68,6 +75,8 @@ def _provider(user):
             status=MembershipStatus.ACTIVE,
             profile=Profile.PROVIDER,
             company_id=OuterRef("provider_establishment__company_id"),
+        ).filter(
+            Q(establishments__isnull=True) | Q(establishments=OuterRef("provider_establishment_id"))
         )
     )
 
@@ -102,7 +111,7 @@ def establishments_user_can_enter(user):
     ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
     delegate = Delegation.objects.filter(
         ENTER,
-        DELEGATE_MEMBER,
+        DELEGATE_ENTER,
         status=DelegationStatus.ACTIVE,
         company_id=OuterRef("company_id"),
         delegate__memberships__user=user,

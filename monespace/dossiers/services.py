@@ -387,9 +387,10 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()):
 @transaction.atomic
 def dossier_delete_draft(*, actor, dossier):
     dossier = _locked_draft(dossier)
-    for document in dossier.documents.all():
-        document.file.delete(save=False)
+    files = [document.file for document in dossier.documents.all()]
     dossier.delete()
+    # Files go once the rows are gone for good: a rollback never leaves a row without its file.
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
 
 
 # --- Documents ---------------------------------------------------------------------------------

@@ -75,6 +75,13 @@ def can_decide_delegation(user, delegation):
 
 
 def can_end_delegation(user, delegation):
-    return delegation.company_id in administered_company_ids(
-        user
+    """The client company's administrators (adhérent profile) or the organisation's administrators."""
+    return can_decide_delegation(
+        user, delegation
     ) or delegation.delegate_id in administered_company_ids(user)
+
+
+def member_administered_company_ids(user):
+    return set(
+        _admin_memberships(user).filter(profile="member").values_list("company_id", flat=True)
+    )

@@ -29,16 +29,21 @@ class SupportSessionMiddleware:
     def __call__(self, request):
         if getattr(request.user, "is_hijacked", False):
             record = SupportSession.objects.filter(pk=request.session.get(SESSION_KEY)).first()
-            if record is None or timezone.now() >= record.expires_at:
+            over = (
+                record is None
+                or timezone.now() >= record.expires_at
+                or record.ended_at is not None
+                or record.user_id != request.user.pk
+                or request.user.support_access_consent_at is None  # consent withdrawn meanwhile
+            )
+            if over:
                 if record is not None and record.ended_at is None:
                     record.ended_at = timezone.now()
                     record.save(update_fields=["ended_at"])
                 logout(request)
                 messages.info(
                     request,
-                    _(
-                        "La connexion « en tant que » a pris fin (durée dépassée). Reconnectez-vous."
-                    ),
+                    _("La connexion « en tant que » a pris fin. Reconnectez-vous."),
                 )
                 return redirect("account_login")
             if request.method == "POST" and self._blocked(request):

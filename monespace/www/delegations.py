@@ -42,7 +42,9 @@ def _list_page(request, form=None, administered=None):
     delegations = Delegation.objects.select_related("company", "delegate").order_by("-created_at")
     granted = filter_by_perimeter(
         request,
-        delegations.filter(company_id__in=administered).exclude(status=DelegationStatus.REFUSED),
+        delegations.filter(
+            company_id__in=perms.member_administered_company_ids(request.user)
+        ).exclude(status=DelegationStatus.REFUSED),
     )
     held = filter_by_perimeter(
         request, delegations.filter(delegate_id__in=administered), field="delegate_id"

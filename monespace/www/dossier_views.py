@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monespace.core.identifiers import parse_id
 from monespace.core.pdf import render_pdf
 from monespace.dossiers import instruction, perms, services
 from monespace.dossiers.enums import STATE_GROUPS, DossierState, StateGroup
@@ -217,15 +219,12 @@ def _step_training(request, dossier):
         term = search.cleaned_data["q"].strip()
         digits = term.replace(" ", "")
         providers = (
-            Establishment.objects.filter(Q(provider_number__gt="") | Q(nda__gt=""))
+            _providers()
             .filter(Q(siret=digits) | Q(name__icontains=term) | Q(company__name__icontains=term))
             .select_related("company")[:10]
         )
     if request.method == "POST" and "choose_provider" in request.POST:
-        provider = get_object_or_404(
-            Establishment.objects.filter(Q(provider_number__gt="") | Q(nda__gt="")),
-            pk=_int(request.POST.get("choose_provider")),
-        )
+        provider = get_object_or_404(_providers(), pk=_int(request.POST.get("choose_provider")))
         services.dossier_update(
             actor=request.user,
             dossier=dossier,
@@ -251,7 +250,7 @@ def _step_training(request, dossier):
         # A provider known to the directory is linked, so that it sees the dossier once sent.
         siret = values["provider_siret"]
         values["provider_establishment"] = (
-            Establishment.objects.filter(siret=siret).first() if siret else None
+            _providers().filter(siret=siret).first() if siret else None
         )
         services.dossier_update(actor=request.user, dossier=dossier, values=values)
         return _after_save(request, dossier, "formation")
@@ -289,7 +288,12 @@ def _step_modules(request, dossier):
 
 
 def _int(value):
-    return int(value) if (value or "").isdigit() else 0
+    return parse_id(value) or 0
+
+
+def _providers():
+    """Establishments the directory knows as training organisations (OPCO number or NDA)."""
+    return Establishment.objects.active().filter(Q(provider_number__gt="") | Q(nda__gt=""))
 
 
 def _step_trainees(request, dossier):
@@ -311,29 +315,30 @@ def _step_trainees(request, dossier):
                 messages.success(request, _("Le salarié est inscrit."))
                 return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
             if "add_new" in request.POST and new.is_valid():
-                data = new.cleaned_data
-                employee = services.employee_register(
-                    actor=request.user,
-                    company=dossier.company,
-                    last_name=data["last_name"],
-                    first_name=data["first_name"],
-                    birth_date=data["birth_date"],
-                    job=data["job"],
-                    category=data["category"],
-                    contract=data["contract"],
-                )
-                services.trainee_add(
-                    actor=request.user,
-                    dossier=dossier,
-                    employee=employee,
-                    hours_on_work_time=data["hours_on_work_time"],
-                    hours_off_work_time=data["hours_off_work_time"],
-                )
-                messages.success(
-                    request, _("Le salarié est inscrit et ajouté au registre des salariés.")
-                )
-                return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
-        except services.TooManyTrainees as error:
+                with transaction.atomic():
+                    data = new.cleaned_data
+                    employee = services.employee_register(
+                        actor=request.user,
+                        company=dossier.company,
+                        last_name=data["last_name"],
+                        first_name=data["first_name"],
+                        birth_date=data["birth_date"],
+                        job=data["job"],
+                        category=data["category"],
+                        contract=data["contract"],
+                    )
+                    services.trainee_add(
+                        actor=request.user,
+                        dossier=dossier,
+                        employee=employee,
+                        hours_on_work_time=data["hours_on_work_time"],
+                        hours_off_work_time=data["hours_off_work_time"],
+                    )
+                    messages.success(
+                        request, _("Le salarié est inscrit et ajouté au registre des salariés.")
+                    )
+                    return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+        except services.DossierError as error:
             target = existing if "add_existing" in request.POST else new
             target.add_error(None, str(error))
         if "remove_trainee" in request.POST:

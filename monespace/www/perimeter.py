@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from monespace.core.identifiers import parse_id
 from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Membership
 
@@ -40,11 +41,11 @@ def set_perimeter(request):
     else:
         membership = (
             Membership.objects.filter(
-                user=request.user, status=MembershipStatus.ACTIVE, company_id=value
+                user=request.user, status=MembershipStatus.ACTIVE, company_id=parse_id(value)
             )
             .select_related("company")
             .first()
-            if value.isdigit()
+            if parse_id(value) is not None
             else None
         )
         if membership is None:
