@@ -245,7 +245,13 @@ class DocumentForm(Form):
     )
 
     def __init__(self, *args, **kwargs):
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image ou document bureautique, %(max)s au plus."
+        ) % {"max": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         # Users cannot pose as the OPCO's letters.
         self.fields["piece_type"].choices = [
             c for c in PieceType.choices if c[0] != PieceType.LETTER
