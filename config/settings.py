@@ -351,6 +351,11 @@ SPECTACULAR_SETTINGS = {"TITLE": "Mon Espace API", "VERSION": "1.0.0"}
 # plugged in here.
 DIRECTORY_BACKEND = env("DIRECTORY_BACKEND", "monespace.organizations.directory.LocalDirectory")
 
+# --- Benchmarks -----------------------------------------------------------------------------
+# A bare page at /_bench/reference/ (login required, one indexed SELECT) that the load benchmark
+# (benchmarks/scale/) compares the real pages with. Never on in a real deployment.
+BENCHMARK_REFERENCE_VIEW = env_bool("BENCHMARK_REFERENCE_VIEW", False)
+
 # --- Logging: ids only, never names, e-mails or identifiers of people -------------------------
 LOGGING = {
     "version": 1,

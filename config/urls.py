@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,6 +19,11 @@ urlpatterns = [
     path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
     path("dev/outbox/<int:pk>/", core_views.dev_outbox, name="dev_outbox_message"),
 ]
+if settings.BENCHMARK_REFERENCE_VIEW:
+    # The load benchmark's reference page (benchmarks/scale/); the view checks the setting too.
+    urlpatterns.append(
+        path("_bench/reference/", core_views.benchmark_reference, name="benchmark_reference")
+    )
 
 handler400 = "monespace.core.views.error_400"
 handler403 = "monespace.core.views.error_403"

@@ -7,6 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, TestCase
 
+from monespace.core import memo
+
 # Playwright runs an event loop in the test thread; the ORM calls of the tests are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -16,8 +18,10 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    memo.clear_all()
     yield
     cache.clear()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(
         _("dernière modification du mot de passe"), null=True, blank=True
     )
+    # The bell's count, kept by the notification services so that no page counts it.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     is_staff = models.BooleanField(_("personnel de l'OPCO"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)

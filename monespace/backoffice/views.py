@@ -247,19 +247,23 @@ def contact_request_handle(request, pk):
 def announcements(request):
     """« Informations » shown on users' home pages: publish, list, withdraw."""
     from monespace.notifications.models import Announcement
+    from monespace.notifications.services import announcement_publish, announcement_withdraw
 
     from .forms import AnnouncementForm
 
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST":
         if "delete" in request.POST:
-            get_object_or_404(Announcement, pk=_posted_int(request.POST.get("delete"))).delete()
+            announcement_withdraw(
+                actor=request.user,
+                announcement=get_object_or_404(
+                    Announcement, pk=_posted_int(request.POST.get("delete"))
+                ),
+            )
             messages.success(request, _("L'information est retirée."))
             return redirect("backoffice:announcements")
         if form.is_valid():
-            announcement = form.save(commit=False)
-            announcement.created_by = request.user
-            announcement.save()
+            announcement_publish(actor=request.user, announcement=form.save(commit=False))
             messages.success(request, _("L'information est publiée."))
             return redirect("backoffice:announcements")
     page = Paginator(Announcement.objects.all(), 25).get_page(request.GET.get("page"))

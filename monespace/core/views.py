@@ -1,7 +1,14 @@
-from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+import functools
+import random
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+
+from .identifiers import parse_id
 from .models import OutboxMessage
 
 
@@ -12,6 +19,38 @@ def dev_outbox(request, pk=None):
     messages_ = OutboxMessage.objects.all()[:50]
     selected = get_object_or_404(OutboxMessage, pk=pk) if pk else None
     return render(request, "dev/outbox.html", {"outbox": messages_, "selected": selected})
+
+
+@functools.cache
+def _dossier_id_range():
+    """Lowest and highest dossier ids, read once per process (the benchmark's data is fixed)."""
+    from monespace.dossiers.models import Dossier
+
+    bounds = Dossier.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    return bounds["low"] or 0, bounds["high"] or 0
+
+
+def benchmark_reference(request):
+    """The load benchmark's reference page (benchmarks/scale/): what any page costs at least.
+
+    It goes through the whole middleware stack, needs a signed-in user like every page, reads
+    one dossier by primary key (``?id=N``, or a random id in the table's range) and returns a
+    few bytes of HTML. Only exists when ``BENCHMARK_REFERENCE_VIEW`` is on: the URL is routed
+    only then, and the view checks it again at request time.
+    """
+    if not settings.BENCHMARK_REFERENCE_VIEW:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from monespace.dossiers.models import Dossier
+
+    pk = parse_id(request.GET.get("id"))
+    if pk is None:
+        pk = random.randint(*_dossier_id_range())
+    number = Dossier.objects.filter(pk=pk).values_list("number", flat=True).first()
+    return HttpResponse(
+        format_html("<!doctype html><title>Référence</title><p>{} {}</p>", pk, number or "-")
+    )
 
 
 def error_404(request, exception):

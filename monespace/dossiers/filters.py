@@ -30,7 +30,7 @@ def _date(value):
         return None
 
 
-def dossier_filter_q(user, params):
+def dossier_filter_q(user, params, *, reach=None):
     """``params``: a mapping of the list's query parameters (strings, as in the URL)."""
     q = Q()
     term = (params.get("q") or "").strip()
@@ -53,23 +53,25 @@ def dossier_filter_q(user, params):
         q &= Q(state=params["state"])
     if params.get("group") in STATE_GROUPS:
         q &= Q(state__in=STATE_GROUPS[params["group"]])
-    if params.get("profile") == "provider":
-        q &= Q(pk__in=perms.provided_by(user).values("pk"))
-    elif params.get("profile") == "company":
-        q &= ~Q(pk__in=perms.provided_by(user).values("pk"))
+    if params.get("profile") in ("provider", "company"):
+        provided = (reach if reach is not None else perms.reach_of(user)).provided_q()
+        q &= provided if params["profile"] == "provider" else ~provided
     return q
 
 
 def perimeter_q(company_id):
     """Dossiers of a working perimeter: the company's own, those where it is the training
-    organisation, and those of the client companies it acts for (active delegation)."""
-    from monespace.organizations.models import Delegation, DelegationStatus
+    organisation, and those of the client companies it acts for (active delegation).
 
-    acting_for = Delegation.objects.filter(
-        delegate_id=company_id, status=DelegationStatus.ACTIVE, company_id=OuterRef("company_id")
-    )
-    return (
-        Q(company_id=company_id)
-        | Q(provider_establishment__company_id=company_id)
-        | Q(Exists(acting_for))
-    )
+    Read first as lists of ids (two small queries), so that the dossiers are filtered on indexed
+    columns only."""
+    from monespace.organizations.models import Delegation, DelegationStatus, Establishment
+
+    clients = Delegation.objects.filter(
+        delegate_id=company_id, status=DelegationStatus.ACTIVE
+    ).values_list("company_id", flat=True)
+    q = Q(company_id__in=sorted({company_id, *clients}))
+    own = list(Establishment.objects.filter(company_id=company_id).values_list("pk", flat=True))
+    if own:
+        q |= Q(provider_establishment_id__in=sorted(own))
+    return q

@@ -3,14 +3,26 @@
 - Company users see the dossiers of the establishments in their scope when an administrator
   gave them the right to view (or enter) training actions; they enter (create, edit drafts)
   with the right to enter.
-- An organisation attached to the company (delegation) does the same within its scope.
+- An organisation attached to the company (delegation) does the same within its scope; the
+  person also needs, in their own organisation, a training right (or to be its administrator),
+  and the right to enter (or to administer) to enter for the client.
 - The training organisation of a transmitted dossier sees it under its provider profile, and may
   attach documents to it.
 - OPCO staff see everything.
 A dossier outside these is a 404; visible but without the right to act, a 403.
+
+**Reach first.** The user's reach — the companies seen whole, the establishments seen one by
+one, the provider establishments — is read once from their memberships and delegations (two or
+three indexed queries on small tables) and the dossiers are then filtered with plain ``IN``
+lists on indexed columns. The database never evaluates a membership lookup per dossier, so a
+list costs what the user sees, not what the table holds (docs/performance.md).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Delegation, DelegationStatus, Establishment, Membership
@@ -18,120 +30,266 @@ from monespace.organizations.models import Delegation, DelegationStatus, Establi
 from .enums import DossierState
 from .models import Dossier
 
-VIEW = Q(can_view_training=True) | Q(can_edit_training=True)
-ENTER = Q(can_edit_training=True)
+# The rights that open training actions: any of ``view`` to see them, ``enter`` to enter them.
+VIEW_RIGHTS = ("can_view_training", "can_edit_training")
+ENTER_RIGHT = "can_edit_training"
 
 
-def _in_scope(outer_establishment):
-    return Q(establishments__isnull=True) | Q(establishments=OuterRef(outer_establishment))
+NOTHING = Q(pk__in=[])
 
 
-def _member(user, rights):
-    return Exists(
-        Membership.objects.filter(
-            rights,
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            profile=Profile.MEMBER,
-            company_id=OuterRef("company_id"),
-        ).filter(_in_scope("establishment_id"))
-    )
+def _any(parts: list[Q]) -> Q:
+    if not parts:
+        return NOTHING
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
 
 
-# Within a delegate organisation, the person also needs a training right (or the administrator
-# right) from their own administrator.
-DELEGATE_MEMBER = (
-    Q(delegate__memberships__can_view_training=True)
-    | Q(delegate__memberships__can_edit_training=True)
-    | Q(delegate__memberships__is_admin=True)
-)
+@dataclass(frozen=True)
+class Scope:
+    """Whole companies and single establishments."""
+
+    companies: frozenset[int] = frozenset()
+    establishments: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.companies or self.establishments)
+
+    def q(self, company: str = "company_id", establishment: str = "establishment_id") -> Q:
+        """``company IN (…) OR establishment IN (…)``; matches nothing when the scope is empty."""
+        parts = []
+        if self.companies:
+            parts.append(Q(**{f"{company}__in": sorted(self.companies)}))
+        if self.establishments:
+            parts.append(Q(**{f"{establishment}__in": sorted(self.establishments)}))
+        return _any(parts)
+
+    def covers(self, establishment: Establishment) -> bool:
+        return establishment.company_id in self.companies or establishment.pk in self.establishments
 
 
-# To enter for the client, the person needs the right to enter (or to administer) in their own
-# organisation too.
-DELEGATE_ENTER = Q(delegate__memberships__can_edit_training=True) | Q(
-    delegate__memberships__is_admin=True
-)
+@dataclass(frozen=True)
+class Reach:
+    """What one user may see and enter, read once from their memberships and delegations."""
 
+    everything: bool = False
+    view: Scope = field(default_factory=Scope)
+    enter: Scope = field(default_factory=Scope)
+    # Establishments of the user's training organisations: the transmitted dossiers naming one
+    # of them as provider are seen (provider profile).
+    provider_establishments: frozenset[int] = frozenset()
 
-def _delegate(user, rights):
-    return Exists(
-        Delegation.objects.filter(
-            rights,
-            DELEGATE_MEMBER,
-            status=DelegationStatus.ACTIVE,
-            company_id=OuterRef("company_id"),
-            delegate__memberships__user=user,
-            delegate__memberships__status=MembershipStatus.ACTIVE,
-        ).filter(_in_scope("establishment_id"))
-    )
+    def dossier_q(self) -> Q:
+        """The dossiers seen: ``Q()`` for everything, a condition on indexed columns otherwise."""
+        if self.everything:
+            return Q()
+        parts = []
+        if self.view:
+            parts.append(self.view.q())
+        if self.provider_establishments:
+            parts.append(self.provided_q())
+        return _any(parts)
 
-
-def _provider(user):
-    return Exists(
-        Membership.objects.filter(
-            Q(can_view_training=True) | Q(can_edit_training=True) | Q(is_admin=True),
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            profile=Profile.PROVIDER,
-            company_id=OuterRef("provider_establishment__company_id"),
-        ).filter(
-            Q(establishments__isnull=True) | Q(establishments=OuterRef("provider_establishment_id"))
+    def provided_q(self) -> Q:
+        """Dossiers where one of the user's training organisations is the provider."""
+        if not self.provider_establishments:
+            return NOTHING
+        return Q(provider_establishment_id__in=sorted(self.provider_establishments)) & ~Q(
+            state=DossierState.DRAFT
         )
+
+    def can_enter_for(self, establishment: Establishment) -> bool:
+        return establishment.is_active and self.enter.covers(establishment)
+
+
+NOBODY = Reach()
+EVERYTHING = Reach(everything=True)
+
+
+def _has(row: dict, names) -> bool:
+    return any(row[name] for name in names)
+
+
+def _scoped(rows, *, key="id", company_key="company_id"):
+    """Group rows of (owner, company, establishment) into a Scope: an owner without
+    establishments covers the whole company; one with establishments covers those (kept only
+    when they belong to that company)."""
+    by_owner: dict[int, tuple[int, set[int]]] = {}
+    for row in rows:
+        owner = by_owner.setdefault(row[key], (row[company_key], set()))
+        if row["scope_id"] is not None:
+            if row["scope_company_id"] == row[company_key]:
+                owner[1].add(row["scope_id"])
+            else:
+                owner[1].add(-1)  # scoped, but to nothing of this company
+    companies, establishments = set(), set()
+    for company_id, scoped in by_owner.values():
+        if scoped:
+            establishments |= scoped - {-1}
+        else:
+            companies.add(company_id)
+    return Scope(frozenset(companies), frozenset(establishments))
+
+
+_COLUMNS = (
+    "origin",
+    "id",
+    "company_id",
+    "profile",
+    "holder_id",
+    "can_view_training",
+    "can_edit_training",
+    "admin",
+    "scope_id",
+    "scope_company_id",
+)
+
+
+def _reach_rows(user) -> list[dict]:
+    """Everything the reach is made of, in one query (``UNION ALL``):
+
+    - ``m``: the user's active memberships, one row per establishment of a scope (``scope_id``
+      is ``None`` for a whole company);
+    - ``d``: the active delegations held by the organisations where the user has a training
+      right or administers, one row per establishment of their scope;
+    - ``p``: the establishments of the training organisations the user sees whole as provider.
+    """
+    memberships = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+    any_right = Q(can_view_training=True) | Q(can_edit_training=True) | Q(is_admin=True)
+    member_rows = (
+        memberships.annotate(
+            origin=Value("m"),
+            holder_id=Value(None, output_field=IntegerField()),
+            admin=F("is_admin"),
+            scope_id=F("establishments__id"),
+            scope_company_id=F("establishments__company_id"),
+        )
+        .order_by()
+        .values_list(*_COLUMNS)
     )
+    delegation_rows = (
+        Delegation.objects.filter(
+            status=DelegationStatus.ACTIVE,
+            delegate_id__in=memberships.filter(any_right).values("company_id"),
+        )
+        .annotate(
+            origin=Value("d"),
+            profile=Value(""),
+            holder_id=F("delegate_id"),
+            admin=Value(False),
+            scope_id=F("establishments__id"),
+            scope_company_id=F("establishments__company_id"),
+        )
+        .order_by()
+        .values_list(*_COLUMNS)
+    )
+    provider_whole = memberships.filter(
+        any_right, profile=Profile.PROVIDER, establishments__isnull=True
+    ).values("company_id")
+    provider_rows = (
+        Establishment.objects.filter(company_id__in=provider_whole)
+        .annotate(
+            origin=Value("p"),
+            profile=Value(""),
+            holder_id=Value(None, output_field=IntegerField()),
+            can_view_training=Value(False),
+            can_edit_training=Value(False),
+            admin=Value(False),
+            scope_id=F("pk"),
+            scope_company_id=F("company_id"),
+        )
+        .order_by()
+        .values_list(*_COLUMNS)
+    )
+    rows = member_rows.union(delegation_rows, provider_rows, all=True).order_by("origin", "id")
+    return [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
 
 
-def visible_to(user):
+def reach_of(user) -> Reach:
+    """Compute the user's reach in one query, whatever the number of dossiers."""
     if not user.is_authenticated:
-        return Dossier.objects.none()
+        return NOBODY
     if user.is_staff:
+        return EVERYTHING
+    rows = _reach_rows(user)
+    memberships = [r for r in rows if r["origin"] == "m"]
+    delegations = [r for r in rows if r["origin"] == "d"]
+    member = [m for m in memberships if m["profile"] == Profile.MEMBER]
+    view = _scoped([m for m in member if _has(m, VIEW_RIGHTS)])
+    enter = _scoped([m for m in member if m[ENTER_RIGHT]])
+
+    # Delegations count where the person, in the organisation holding them, has a training
+    # right or administers it (to enter: the right to enter or to administer).
+    entering = {m["company_id"] for m in memberships if m[ENTER_RIGHT] or m["admin"]}
+    view = _union(view, _scoped([d for d in delegations if _has(d, VIEW_RIGHTS)]))
+    enter = _union(
+        enter, _scoped([d for d in delegations if d[ENTER_RIGHT] and d["holder_id"] in entering])
+    )
+
+    provider = _scoped(
+        [
+            m
+            for m in memberships
+            if m["profile"] == Profile.PROVIDER and _has(m, (*VIEW_RIGHTS, "admin"))
+        ]
+    )
+    provider_establishments = set(provider.establishments) | {
+        r["scope_id"]
+        for r in rows
+        if r["origin"] == "p" and r["scope_company_id"] in provider.companies
+    }
+    return Reach(view=view, enter=enter, provider_establishments=frozenset(provider_establishments))
+
+
+def _union(a: Scope, b: Scope) -> Scope:
+    return Scope(a.companies | b.companies, a.establishments | b.establishments)
+
+
+def _reach(user, reach: Reach | None) -> Reach:
+    return reach if reach is not None else reach_of(user)
+
+
+def visible_to(user, *, reach: Reach | None = None) -> QuerySet[Dossier]:
+    reach = _reach(user, reach)
+    if reach.everything:
         return Dossier.objects.all()
-    return Dossier.objects.filter(
-        _member(user, VIEW)
-        | _delegate(user, VIEW)
-        | (_provider(user) & ~Q(state=DossierState.DRAFT))
+    return Dossier.objects.filter(reach.dossier_q())
+
+
+def provided_by(user, *, reach: Reach | None = None) -> QuerySet[Dossier]:
+    """Dossiers where one of the user's training organisations is the provider (provider profile)."""
+    return Dossier.objects.filter(_reach(user, reach).provided_q())
+
+
+def establishments_user_can_enter(user, *, reach: Reach | None = None) -> QuerySet[Establishment]:
+    """Establishments for which the user may file training-action requests."""
+    reach = _reach(user, reach)
+    if not reach.enter:
+        return Establishment.objects.none()
+    return Establishment.objects.active().filter(
+        reach.enter.q(company="company_id", establishment="pk")
     )
 
 
-def provided_by(user):
-    """Dossiers where one of the user's training organisations is the provider (provider profile)."""
-    return Dossier.objects.filter(_provider(user) & ~Q(state=DossierState.DRAFT))
+def can_enter_for(user, establishment, *, reach: Reach | None = None) -> bool:
+    return _reach(user, reach).can_enter_for(establishment)
 
 
-def establishments_user_can_enter(user):
-    """Establishments for which the user may file training-action requests."""
-    if not user.is_authenticated:
-        return Establishment.objects.none()
-    member = Membership.objects.filter(
-        ENTER,
-        user=user,
-        status=MembershipStatus.ACTIVE,
-        profile=Profile.MEMBER,
-        company_id=OuterRef("company_id"),
-    ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
-    delegate = Delegation.objects.filter(
-        ENTER,
-        DELEGATE_ENTER,
-        status=DelegationStatus.ACTIVE,
-        company_id=OuterRef("company_id"),
-        delegate__memberships__user=user,
-        delegate__memberships__status=MembershipStatus.ACTIVE,
-    ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
-    return Establishment.objects.filter(Exists(member) | Exists(delegate)).active()
-
-
-def can_enter_for(user, establishment):
-    return establishments_user_can_enter(user).filter(pk=establishment.pk).exists()
-
-
-def can_edit(user, dossier):
+def can_edit(user, dossier, *, reach: Reach | None = None) -> bool:
     """Only drafts are edited by users; after transmission only OPCO staff change a dossier."""
-    return dossier.is_draft and can_enter_for(user, dossier.establishment)
+    return dossier.is_draft and can_enter_for(user, dossier.establishment, reach=reach)
 
 
-def can_attach_documents(user, dossier):
+def can_attach_documents(user, dossier, *, reach: Reach | None = None) -> bool:
     """Documents may be attached after transmission too (seed 003), by those who enter for the
     establishment and by the dossier's training organisation."""
-    if can_enter_for(user, dossier.establishment):
+    reach = _reach(user, reach)
+    if reach.can_enter_for(dossier.establishment):
         return True
-    return provided_by(user).filter(pk=dossier.pk).exists()
+    return (
+        not dossier.is_draft
+        and dossier.provider_establishment_id is not None
+        and dossier.provider_establishment_id in reach.provider_establishments
+    )

@@ -1,14 +1,52 @@
+"""Writes on in-app notifications. The unread count shown by the bell is kept on the user's
+row (``User.unread_notifications``) by these services, so that pages never count it."""
+
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from monespace.accounts.models import User
+
 from .models import Notification
+from .selectors import published_announcements
 
 
+@transaction.atomic
 def notification_create(*, recipient, title, body="", url=""):
-    return Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url)
+    notification = Notification.objects.create(
+        recipient=recipient, title=title[:200], body=body, url=url
+    )
+    User.objects.filter(pk=recipient.pk).update(unread_notifications=F("unread_notifications") + 1)
+    return notification
 
 
+@transaction.atomic
 def notifications_mark_read(*, recipient, notification=None):
+    """Mark one or all of the recipient's notifications read, and recount from the rows.
+
+    The user's row is locked first: a notification created meanwhile either waits for this
+    transaction (and adds one to the recount) or is seen by the recount."""
+    User.objects.select_for_update().filter(pk=recipient.pk).values_list("pk").first()
     queryset = Notification.objects.unread().filter(recipient=recipient)
     if notification is not None:
         queryset = queryset.filter(pk=notification.pk)
-    return queryset.update(read_at=timezone.now())
+    changed = queryset.update(read_at=timezone.now())
+    unread = Notification.objects.unread().filter(recipient=recipient).count()
+    User.objects.filter(pk=recipient.pk).update(unread_notifications=unread)
+    recipient.unread_notifications = unread
+    return changed
+
+
+@transaction.atomic
+def announcement_publish(*, actor, announcement):
+    """Publish an « Information » (an unsaved Announcement filled by the staff form)."""
+    announcement.created_by = actor
+    announcement.save()
+    transaction.on_commit(published_announcements.clear)
+    return announcement
+
+
+@transaction.atomic
+def announcement_withdraw(*, actor, announcement):
+    announcement.delete()
+    transaction.on_commit(published_announcements.clear)

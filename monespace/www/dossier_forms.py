@@ -288,7 +288,9 @@ class DossierFilterForm(Form):
     q = forms.CharField(
         label=_("Rechercher (numéro, intitulé, stagiaire)"), max_length=100, required=False
     )
-    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None, required=False)
+    establishment = forms.TypedChoiceField(
+        label=_("Établissement"), coerce=int, required=False, empty_value=None
+    )
     provider = forms.CharField(label=_("Organisme de formation"), max_length=100, required=False)
     start_from = forms.DateField(label=_("Début à partir du"), required=False, widget=DATE)
     start_to = forms.DateField(label=_("Début jusqu'au"), required=False, widget=DATE)
@@ -312,9 +314,15 @@ class DossierFilterForm(Form):
     )
 
     def __init__(self, *args, establishments, **kwargs):
+        """``establishments``: the establishments in the user's reach, already read."""
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments
-        self.fields["establishment"].label_from_instance = lambda e: f"{e.display_name} ({e.siret})"
+        self.fields["establishment"].choices = [
+            ("", "---------"),
+            *((e.pk, f"{e.display_name} ({e.siret})") for e in establishments),
+        ]
+        self.fields["establishment"].error_messages["invalid_choice"] = _(
+            "Choisissez un établissement de la liste."
+        )
 
     def clean(self):
         cleaned = super().clean()

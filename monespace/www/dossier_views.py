@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.core.identifiers import parse_id
+from monespace.core.pagination import CountedPaginator
 from monespace.core.pdf import render_pdf
 from monespace.dossiers import instruction, perms, services
 from monespace.dossiers.enums import STATE_GROUPS, DossierState, StateGroup
-from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q, perimeter_q
+from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
 from monespace.dossiers.models import (
     MAX_TRAINEES,
     Document,
@@ -47,7 +48,7 @@ from .dossier_forms import (
     SubmitForm,
     TrainingStepForm,
 )
-from .perimeter import filter_by_perimeter, get_perimeter
+from .perimeter import dossier_reach, filter_by_perimeter, visible_dossiers
 
 STEPS = [
     ("formation", gettext_lazy("1 - Formation")),
@@ -59,9 +60,7 @@ STEP_KEYS = [key for key, _label in STEPS]
 
 
 def _visible(request):
-    visible = perms.visible_to(request.user)
-    perimeter = get_perimeter(request)
-    return visible.filter(perimeter_q(perimeter["id"])) if perimeter else visible
+    return visible_dossiers(request)
 
 
 def _dossier_or_404(request, pk):
@@ -75,7 +74,7 @@ def _dossier_or_404(request, pk):
 
 def _editable(request, pk):
     dossier = _dossier_or_404(request, pk)
-    if not perms.can_enter_for(request.user, dossier.establishment):
+    if not perms.can_enter_for(request.user, dossier.establishment, reach=dossier_reach(request)):
         raise PermissionDenied
     if not dossier.is_draft:
         messages.error(
@@ -111,9 +110,17 @@ def _redirecting(view):
 def dossier_list(request):
     """Counts and lists by state group, with filters, search, sort and pagination."""
     visible = _visible(request)
-    establishments = Establishment.objects.filter(
-        pk__in=visible.values("establishment_id")
-    ).select_related("company")
+    reach = dossier_reach(request)
+    # The choices come from the user's reach, not from the dossiers (which would scan them all).
+    establishments = (
+        []
+        if reach.everything
+        else list(
+            Establishment.objects.filter(reach.view.q(company="company_id", establishment="pk"))
+            .select_related("company")
+            .order_by("siret")
+        )
+    )
     form = DossierFilterForm(request.GET or None, establishments=establishments)
     data = form.cleaned_data if form.is_valid() else {}
     group = data.get("group") or ""
@@ -124,7 +131,7 @@ def dossier_list(request):
         if key in data and data[key] not in (None, "")
     }
     params.pop("group", None)
-    dossiers = visible.filter(dossier_filter_q(request.user, params))
+    dossiers = visible.filter(dossier_filter_q(request.user, params, reach=reach))
     counts = dossiers.aggregate(
         all=Count("pk"),
         **{
@@ -136,7 +143,8 @@ def dossier_list(request):
         dossiers = dossiers.filter(state__in=STATE_GROUPS[group])
     order = SORTS.get(data.get("sort") or "recent", SORTS["recent"])[0]
     dossiers = dossiers.select_related("establishment__company").order_by(order, "-id")
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    total = counts[group.replace("-", "_")] if group else counts["all"]
+    page = CountedPaginator(dossiers, 25, count=total).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("group", None)
@@ -151,7 +159,8 @@ def dossier_list(request):
             "groups": groups,
             "count_all": counts["all"],
             "query": query.urlencode(),
-            "can_create": perms.establishments_user_can_enter(request.user).exists(),
+            # What one may enter is within what one sees: no query needed.
+            "can_create": any(reach.can_enter_for(e) for e in establishments),
         },
     )
 
@@ -163,7 +172,7 @@ def dossier_list(request):
 @require_http_methods(["GET", "POST"])
 def dossier_new(request):
     """« Nouvelle demande » → « Action de formation »: choose the establishment, start a draft."""
-    establishments = perms.establishments_user_can_enter(request.user)
+    establishments = perms.establishments_user_can_enter(request.user, reach=dossier_reach(request))
     if not establishments.exists():
         raise PermissionDenied
     form = NewDossierForm(request.POST or None, establishments=establishments)
@@ -430,14 +439,17 @@ def dossier_detail(request, pk):
     counts = Dossier.objects.filter(pk=dossier.pk).aggregate(
         trainees=Count("trainees", distinct=True), documents=Count("documents", distinct=True)
     )
-    can_enter = perms.can_enter_for(request.user, dossier.establishment)
+    can_enter = perms.can_enter_for(
+        request.user, dossier.establishment, reach=dossier_reach(request)
+    )
     context = {
         "dossier": dossier,
         "tabs": TABS,
         "tab": tab,
         "counts": counts,
         "can_edit": dossier.is_draft and can_enter,
-        "can_attach": can_enter or perms.can_attach_documents(request.user, dossier),
+        "can_attach": can_enter
+        or perms.can_attach_documents(request.user, dossier, reach=dossier_reach(request)),
         "can_duplicate": can_enter,
         "document_form": DocumentForm(),
         "change_form": ChangeRequestForm(),
@@ -459,7 +471,7 @@ def dossier_detail(request, pk):
 def document_upload(request, pk):
     """« Joindre des fichiers », before or after transmission, by those allowed to."""
     dossier = _dossier_or_404(request, pk)
-    if not perms.can_attach_documents(request.user, dossier):
+    if not perms.can_attach_documents(request.user, dossier, reach=dossier_reach(request)):
         raise PermissionDenied
     form = DocumentForm(request.POST, request.FILES)
     back = request.POST.get("back") == "envoi" and dossier.is_draft
@@ -524,7 +536,7 @@ def dossier_print(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_duplicate(request, pk):
     dossier = _dossier_or_404(request, pk)
-    if not perms.can_enter_for(request.user, dossier.establishment):
+    if not perms.can_enter_for(request.user, dossier.establishment, reach=dossier_reach(request)):
         raise PermissionDenied
     form = DuplicateForm(request.POST or None, dossier=dossier)
     if request.method == "POST" and form.is_valid():
@@ -542,7 +554,7 @@ def dossier_duplicate(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_delete(request, pk):
     dossier = _dossier_or_404(request, pk)
-    if not perms.can_enter_for(request.user, dossier.establishment):
+    if not perms.can_enter_for(request.user, dossier.establishment, reach=dossier_reach(request)):
         raise PermissionDenied
     if not dossier.is_draft:
         messages.error(request, _("Seuls les brouillons peuvent être supprimés."))
@@ -561,7 +573,9 @@ def dossier_delete(request, pk):
 @require_GET
 def employee_list(request):
     """« Salariés »: the register of the companies the user enters requests for."""
-    companies = perms.establishments_user_can_enter(request.user).values("company_id")
+    companies = perms.establishments_user_can_enter(
+        request.user, reach=dossier_reach(request)
+    ).values("company_id")
     if not companies.exists():
         raise PermissionDenied
     employees = filter_by_perimeter(
@@ -579,7 +593,10 @@ def employee_list(request):
 def dossier_change_request(request, pk):
     """Users no longer change a transmitted dossier: they ask their advisor (a message on it)."""
     dossier = _dossier_or_404(request, pk)
-    if not perms.can_enter_for(request.user, dossier.establishment) or dossier.is_draft:
+    if (
+        not perms.can_enter_for(request.user, dossier.establishment, reach=dossier_reach(request))
+        or dossier.is_draft
+    ):
         raise PermissionDenied
     form = ChangeRequestForm(request.POST)
     if form.is_valid():

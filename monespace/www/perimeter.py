@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from monespace.core.identifiers import parse_id
+from monespace.dossiers import perms as dossier_perms
+from monespace.dossiers.filters import perimeter_q
 from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Membership
 
@@ -29,6 +31,21 @@ def filter_by_perimeter(request, queryset, field="company_id"):
     if perimeter is None:
         return queryset
     return queryset.filter(**{field: perimeter["id"]})
+
+
+def dossier_reach(request):
+    """The signed-in user's reach over dossiers, computed once per request."""
+    reach = getattr(request, "_dossier_reach", None)
+    if reach is None:
+        reach = request._dossier_reach = dossier_perms.reach_of(request.user)
+    return reach
+
+
+def visible_dossiers(request):
+    """The dossiers the user sees, narrowed to the working perimeter when one is chosen."""
+    visible = dossier_perms.visible_to(request.user, reach=dossier_reach(request))
+    perimeter = get_perimeter(request)
+    return visible.filter(perimeter_q(perimeter["id"])) if perimeter else visible
 
 
 @login_required

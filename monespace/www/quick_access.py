@@ -9,25 +9,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monespace.dossiers import perms
-from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q, perimeter_q
+from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
 from monespace.dossiers.models import SavedView
 
-from .perimeter import get_perimeter
+from .perimeter import dossier_reach, visible_dossiers
 
 MAX_VIEWS = 12
 
 
-def quick_access_counts(user, views, perimeter=None):
+def quick_access_counts(request, views):
     """Live counts of every quick access in a single query."""
     if not views:
         return {}
-    visible = perms.visible_to(user)
-    if perimeter:
-        visible = visible.filter(perimeter_q(perimeter["id"]))
-    counts = visible.aggregate(
+    reach = dossier_reach(request)
+    counts = visible_dossiers(request).aggregate(
         **{
-            f"v{view.pk}": Count("pk", filter=dossier_filter_q(user, QueryDict(view.query)))
+            f"v{view.pk}": Count(
+                "pk", filter=dossier_filter_q(request.user, QueryDict(view.query), reach=reach)
+            )
             for view in views
         }
     )
@@ -71,7 +70,7 @@ def quick_access_add(request):
 @require_GET
 def quick_access_list(request):
     views = list(request.user.saved_views.all())
-    counts = quick_access_counts(request.user, views, get_perimeter(request))
+    counts = quick_access_counts(request, views)
     return render(
         request,
         "www/quick_access.html",

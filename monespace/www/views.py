@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +22,19 @@ from .profile_forms import ProfileForm, SupportConsentForm
 @require_GET
 def home(request):
     """Accueil: coordonnées, interlocuteurs, informations, to-do list, attachments."""
+    pending = Membership.objects.pending().filter(company_id=OuterRef("company_id"))
     memberships = list(
         Membership.objects.for_user(request.user)
         .filter(status__in=["pending", "active"])
         .select_related("company", "requested_establishment")
+        .annotate(
+            waiting=Coalesce(
+                Subquery(
+                    pending.order_by().values("company_id").annotate(n=Count("pk")).values("n")
+                ),
+                0,
+            )
+        )
         .order_by("company__name")
     )
     companies = {m.company_id: m.company for m in memberships if m.status == "active"}

@@ -73,9 +73,9 @@ def test_list_query_count_is_flat(client, django_assert_num_queries):
     for i in range(3):
         notification_create(recipient=user, title=f"n{i}")
     client.get(reverse("notifications:list"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("notifications:list"))
     for i in range(10):
         notification_create(recipient=user, title=f"m{i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("notifications:list"))

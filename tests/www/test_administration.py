@@ -303,11 +303,11 @@ def test_company_page_query_count_is_flat(client, company_setup, django_assert_n
     login(client, company_setup["admin"])
     url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     for _ in range(6):
         MembershipFactory(company=company_setup["company"], can_view_training=True)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
 
 

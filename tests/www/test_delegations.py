@@ -220,10 +220,10 @@ def test_list_query_count_is_flat(client, setup, django_assert_num_queries):
         firm = MembershipFactory(is_admin=True).company
         Delegation.objects.create(company=setup["client"], delegate=firm, kind="accounting_firm")
     client.get(reverse("www:delegations"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("www:delegations"))
     for _ in range(4):
         firm = MembershipFactory(is_admin=True).company
         Delegation.objects.create(company=setup["client"], delegate=firm, kind="accounting_firm")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("www:delegations"))

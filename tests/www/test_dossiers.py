@@ -454,11 +454,11 @@ class TestListsAndWarnings:
         for _ in range(2):
             new_draft(client, setup)
         client.get(reverse("www:dossiers"))
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             client.get(reverse("www:dossiers"))
         for _ in range(6):
             new_draft(client, setup)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             client.get(reverse("www:dossiers"))
 
     def test_detail_query_count_is_flat(self, client, setup, django_assert_num_queries):
@@ -466,11 +466,11 @@ class TestListsAndWarnings:
         complete(client, dossier)
         url = reverse("www:dossier", args=[dossier.pk])
         client.get(url)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             client.get(url)
         for name in ["A", "B", "C", "D"]:
             add_trainee(client, dossier, last_name=name)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             client.get(url)
 
 

@@ -92,7 +92,7 @@ def test_todo_is_computed_from_the_data(client, scene):
 def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries):
     establishment = scene["establishment"]
     client.get(reverse("www:home"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(reverse("www:home"))
     for i in range(5):
         dossier = Dossier.objects.create(
@@ -109,7 +109,7 @@ def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries
         )
         notification_create(recipient=scene["user"], title=f"n{i}")
         Announcement.objects.create(title=f"a{i}", body="x")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(reverse("www:home"))
 
 
@@ -136,11 +136,11 @@ def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_asse
     page = client.get(reverse("www:home")).content.decode()
     assert 'Dossiers accordés</a> <span class="badge-soft">2</span>' in page
     assert 'Recherche T2</a> <span class="badge-soft">1</span>' in page
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         client.get(reverse("www:home"))
     for i in range(4):
         client.post(reverse("www:quick_access_add"), {"name": f"Vue {i}", "query": f"q=T{i}"})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         client.get(reverse("www:home"))
     first, second = SavedView.objects.order_by("position")[:2]
     client.post(reverse("www:quick_access_change", args=[second.pk]), {"action": "up"})

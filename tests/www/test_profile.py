@@ -80,15 +80,15 @@ def test_home_and_attachments_query_counts(client, user, django_assert_num_queri
     for _ in range(3):
         MembershipFactory(user=user)
     client.get(reverse("www:home"))  # first request of the session records it (usersessions)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(reverse("www:home"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("www:attachments"))
     for _ in range(5):
         MembershipFactory(user=user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(reverse("www:home"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("www:attachments"))
 
 

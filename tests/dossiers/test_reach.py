@@ -1,0 +1,232 @@
+"""The reach-first filter returns exactly what the former per-row filter returned.
+
+The former ``visible_to`` (a correlated ``EXISTS`` per dossier for members, delegates and
+providers) is kept here as the oracle. Random worlds — companies and establishments, memberships
+of every profile, status, right and scope, delegations of every status, flag and scope, dossiers
+in every state with or without a provider — are generated from fixed seeds, and for every user
+of every world the new filter must give the same dossiers, the same provided dossiers and the
+same establishments to enter for, with and without a working perimeter.
+"""
+
+import random
+
+import pytest
+from django.db.models import Exists, OuterRef, Q
+
+from monespace.dossiers import perms
+from monespace.dossiers.enums import DossierState
+from monespace.dossiers.filters import perimeter_q
+from monespace.dossiers.models import Dossier
+from monespace.organizations.enums import MembershipStatus, Profile
+from monespace.organizations.models import Delegation, DelegationStatus, Establishment, Membership
+from tests.factories import (
+    CompanyFactory,
+    EstablishmentFactory,
+    MembershipFactory,
+    UserFactory,
+    siret_from,
+)
+
+pytestmark = pytest.mark.django_db
+
+# --- The former filter, as it was (the oracle) ------------------------------------------------
+
+VIEW = Q(can_view_training=True) | Q(can_edit_training=True)
+ENTER = Q(can_edit_training=True)
+DELEGATE_MEMBER = (
+    Q(delegate__memberships__can_view_training=True)
+    | Q(delegate__memberships__can_edit_training=True)
+    | Q(delegate__memberships__is_admin=True)
+)
+DELEGATE_ENTER = Q(delegate__memberships__can_edit_training=True) | Q(
+    delegate__memberships__is_admin=True
+)
+
+
+def _in_scope(outer):
+    return Q(establishments__isnull=True) | Q(establishments=OuterRef(outer))
+
+
+def old_visible_to(user):
+    if user.is_staff:
+        return Dossier.objects.all()
+    member = Exists(
+        Membership.objects.filter(
+            VIEW,
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            profile=Profile.MEMBER,
+            company_id=OuterRef("company_id"),
+        ).filter(_in_scope("establishment_id"))
+    )
+    delegate = Exists(
+        Delegation.objects.filter(
+            VIEW,
+            DELEGATE_MEMBER,
+            status=DelegationStatus.ACTIVE,
+            company_id=OuterRef("company_id"),
+            delegate__memberships__user=user,
+            delegate__memberships__status=MembershipStatus.ACTIVE,
+        ).filter(_in_scope("establishment_id"))
+    )
+    return Dossier.objects.filter(member | delegate | (old_provider(user) & ~Q(state="draft")))
+
+
+def old_provider(user):
+    return Exists(
+        Membership.objects.filter(
+            Q(can_view_training=True) | Q(can_edit_training=True) | Q(is_admin=True),
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            profile=Profile.PROVIDER,
+            company_id=OuterRef("provider_establishment__company_id"),
+        ).filter(
+            Q(establishments__isnull=True) | Q(establishments=OuterRef("provider_establishment_id"))
+        )
+    )
+
+
+def old_provided_by(user):
+    return Dossier.objects.filter(old_provider(user) & ~Q(state="draft"))
+
+
+def old_establishments_user_can_enter(user):
+    member = Membership.objects.filter(
+        ENTER,
+        user=user,
+        status=MembershipStatus.ACTIVE,
+        profile=Profile.MEMBER,
+        company_id=OuterRef("company_id"),
+    ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
+    delegate = Delegation.objects.filter(
+        ENTER,
+        DELEGATE_ENTER,
+        status=DelegationStatus.ACTIVE,
+        company_id=OuterRef("company_id"),
+        delegate__memberships__user=user,
+        delegate__memberships__status=MembershipStatus.ACTIVE,
+    ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
+    return Establishment.objects.filter(Exists(member) | Exists(delegate)).active()
+
+
+def old_perimeter_q(company_id):
+    acting_for = Delegation.objects.filter(
+        delegate_id=company_id, status=DelegationStatus.ACTIVE, company_id=OuterRef("company_id")
+    )
+    return (
+        Q(company_id=company_id)
+        | Q(provider_establishment__company_id=company_id)
+        | Q(Exists(acting_for))
+    )
+
+
+# --- Random worlds ----------------------------------------------------------------------------
+
+FLAGS = ("can_view_training", "can_edit_training", "is_admin")
+DELEGATION_FLAGS = ("can_view_training", "can_edit_training")
+
+
+def _maybe(rng, p=0.5):
+    return rng.random() < p
+
+
+def build_world(rng):
+    companies = [CompanyFactory() for _ in range(4)]
+    establishments = {}
+    for company in companies:
+        establishments[company.pk] = [
+            EstablishmentFactory(
+                company=company,
+                siret=siret_from(company.siren, n + 1),
+                state="F" if _maybe(rng, 0.15) else "A",
+            )
+            for n in range(rng.randint(1, 3))
+        ]
+    users = [UserFactory() for _ in range(5)]
+    for user in users:
+        for company in rng.sample(companies, rng.randint(0, 3)):
+            membership = MembershipFactory(
+                user=user,
+                company=company,
+                profile=rng.choice([Profile.MEMBER, Profile.MEMBER, Profile.PROVIDER]),
+                status=rng.choice(
+                    [MembershipStatus.ACTIVE] * 3 + [MembershipStatus.PENDING, MembershipStatus.REVOKED]
+                ),
+                **{flag: _maybe(rng, 0.4) for flag in FLAGS},
+            )
+            if _maybe(rng, 0.4):
+                own = establishments[company.pk]
+                membership.establishments.set(rng.sample(own, rng.randint(1, len(own))))
+    for company in companies:
+        for delegate in rng.sample([c for c in companies if c != company], rng.randint(0, 2)):
+            delegation = Delegation.objects.create(
+                company=company,
+                delegate=delegate,
+                kind="training_organisation",
+                status=rng.choice(
+                    [DelegationStatus.ACTIVE] * 3 + [DelegationStatus.PENDING, DelegationStatus.REVOKED]
+                ),
+                **{flag: _maybe(rng, 0.5) for flag in DELEGATION_FLAGS},
+            )
+            if _maybe(rng, 0.4):
+                own = establishments[company.pk]
+                delegation.establishments.set(rng.sample(own, rng.randint(1, len(own))))
+    everywhere = [e for own in establishments.values() for e in own]
+    for n in range(15):
+        company = rng.choice(companies)
+        state = rng.choice(list(DossierState))
+        Dossier.objects.create(
+            company=company,
+            establishment=rng.choice(establishments[company.pk]),
+            state=state,
+            number=None if state == DossierState.DRAFT else f"N-{company.pk}-{n}",
+            provider_establishment=rng.choice(everywhere) if _maybe(rng, 0.6) else None,
+        )
+    return users, companies
+
+
+def ids(queryset):
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_reach_first_filter_equals_the_former_filter(seed):
+    users, companies = build_world(random.Random(seed))
+    for user in [*users, UserFactory(staff=True)]:
+        reach = perms.reach_of(user)
+        assert ids(perms.visible_to(user, reach=reach)) == ids(old_visible_to(user)), user
+        assert ids(perms.provided_by(user, reach=reach)) == ids(old_provided_by(user)), user
+        enter = ids(old_establishments_user_can_enter(user))
+        assert ids(perms.establishments_user_can_enter(user, reach=reach)) == enter, user
+        for establishment in Establishment.objects.all():
+            assert perms.can_enter_for(user, establishment, reach=reach) == (
+                establishment.pk in enter
+            )
+        for company in companies:
+            assert ids(perms.visible_to(user, reach=reach).filter(perimeter_q(company.pk))) == ids(
+                old_visible_to(user).filter(old_perimeter_q(company.pk))
+            ), (user, company)
+
+
+def test_the_reach_is_read_in_one_query(django_assert_num_queries):
+    """Memberships and delegations in one query, whatever the number of dossiers."""
+    users, _companies = build_world(random.Random(7))
+    member_only = MembershipFactory(can_view_training=True).user
+    staff = UserFactory(staff=True)
+    for user in [member_only, *users]:
+        with django_assert_num_queries(1):
+            perms.reach_of(user)
+    with django_assert_num_queries(0):
+        perms.reach_of(staff)
+
+
+def test_a_scope_outside_its_company_covers_nothing():
+    """An establishment of another company in a membership's scope opens nothing (the former
+    filter also required the dossier's company to be the membership's)."""
+    membership = MembershipFactory(can_view_training=True)
+    foreign = EstablishmentFactory()
+    membership.establishments.set([foreign])
+    Dossier.objects.create(company=foreign.company, establishment=foreign)
+    reach = perms.reach_of(membership.user)
+    assert not reach.view
+    assert not perms.visible_to(membership.user, reach=reach).exists()
