@@ -150,7 +150,8 @@ def build_world(rng):
                 company=company,
                 profile=rng.choice([Profile.MEMBER, Profile.MEMBER, Profile.PROVIDER]),
                 status=rng.choice(
-                    [MembershipStatus.ACTIVE] * 3 + [MembershipStatus.PENDING, MembershipStatus.REVOKED]
+                    [MembershipStatus.ACTIVE] * 3
+                    + [MembershipStatus.PENDING, MembershipStatus.REVOKED]
                 ),
                 **{flag: _maybe(rng, 0.4) for flag in FLAGS},
             )
@@ -164,7 +165,8 @@ def build_world(rng):
                 delegate=delegate,
                 kind="training_organisation",
                 status=rng.choice(
-                    [DelegationStatus.ACTIVE] * 3 + [DelegationStatus.PENDING, DelegationStatus.REVOKED]
+                    [DelegationStatus.ACTIVE] * 3
+                    + [DelegationStatus.PENDING, DelegationStatus.REVOKED]
                 ),
                 **{flag: _maybe(rng, 0.5) for flag in DELEGATION_FLAGS},
             )
