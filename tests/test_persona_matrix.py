@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from monespace.accounts.models import StaffProfile
-from monespace.dossiers.models import Document, Dossier, SavedView
+from monespace.dossiers.models import Document, SavedView
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from monespace.support.models import ContactRequest
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
-from tests.helpers import read_streaming
+from tests.helpers import create_dossier, read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +322,7 @@ def scene():
     from django.utils.http import urlsafe_base64_encode
 
     editor = MembershipFactory(company=a, can_view_training=True, can_edit_training=True).user
-    dossier = Dossier.objects.create(
+    dossier = create_dossier(
         company=a,
         establishment=a_establishment,
         created_by=editor,
@@ -341,7 +341,7 @@ def scene():
     )
     document.file.save("x", ContentFile(b"%PDF"), save=False)
     document.save()
-    draft = Dossier.objects.create(
+    draft = create_dossier(
         company=a, establishment=a_establishment, created_by=editor, title="BROUILLON"
     )
     users = {

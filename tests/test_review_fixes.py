@@ -11,6 +11,7 @@ from monespace.dossiers.models import Dossier, Employee, SavedView, Trainee
 from monespace.organizations.models import Delegation
 from monespace.support.models import SupportSession
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_provider_scope_is_respected(client, company):
     second = EstablishmentFactory(company=first.company, provider=True, is_head_office=False)
     scoped = MembershipFactory(company=first.company, profile="provider", can_view_training=True)
     scoped.establishments.add(second)
-    dossier = Dossier.objects.create(
+    dossier = create_dossier(
         company=company.company,
         establishment=company,
         state="submitted",
@@ -56,7 +57,7 @@ def test_a_typed_siret_links_only_a_training_organisation(client, company):
         company=company.company, can_edit_training=True, can_view_training=True
     ).user
     other_member = EstablishmentFactory(member=True)
-    dossier = Dossier.objects.create(company=company.company, establishment=company)
+    dossier = create_dossier(company=company.company, establishment=company)
     client.force_login(editor)
     client.post(
         reverse("www:dossier_step", args=[dossier.pk, "formation"]),
@@ -71,7 +72,7 @@ def test_odd_ids_never_give_a_500(client, company, value):
     editor = MembershipFactory(
         company=company.company, can_edit_training=True, can_view_training=True, is_admin=True
     ).user
-    dossier = Dossier.objects.create(company=company.company, establishment=company)
+    dossier = create_dossier(company=company.company, establishment=company)
     client.force_login(editor)
     SavedView.objects.create(user=editor, name="Bizarre", query=f"establishment={value}")
     assert client.get(reverse("www:home")).status_code == 200
@@ -156,7 +157,7 @@ def test_a_refused_31st_trainee_is_not_added_to_the_register(client, company):
     editor = MembershipFactory(
         company=company.company, can_edit_training=True, can_view_training=True
     ).user
-    dossier = Dossier.objects.create(company=company.company, establishment=company)
+    dossier = create_dossier(company=company.company, establishment=company)
     for i in range(30):
         employee = Employee.objects.create(
             company=company.company, last_name=f"N{i}", first_name="A", birth_date=date(1990, 1, 1)

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from monespace.core.forms import Form
 from monespace.dossiers.enums import DossierState, PieceType
-from monespace.dossiers.models import COST_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,8 +63,7 @@ class ApproveForm(Form):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
-        for name, label in COST_FIELDS:
-            requested = getattr(dossier, name)
+        for name, label, requested in dossier.spec.requested_lines(dossier):
             if requested:
                 self.fields[name] = forms.DecimalField(
                     label=label,

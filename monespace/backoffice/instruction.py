@@ -10,18 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from monespace.dossiers import instruction
 from monespace.dossiers.enums import DossierState
+from monespace.dossiers.errors import DossierError
 from monespace.dossiers.models import Dossier
-from monespace.dossiers.services import DossierError
 
 from .forms import ApproveForm, QueueFilterForm, ReasonForm, RequestDocumentsForm, StaffChangeForm
 from .views import staff_required
 
 TO_INSTRUCT = [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.DOCUMENTS_REQUESTED]
-
-
-def _can_instruct(user):
-    profile = getattr(user, "staff_profile", None)
-    return user.is_superuser or (profile is not None and profile.can_instruct)
 
 
 @staff_required
@@ -74,7 +69,7 @@ def queue(request):
 def _dossier(pk):
     return get_object_or_404(
         Dossier.objects.exclude(state=DossierState.DRAFT).select_related(
-            "company", "establishment", "assigned_to", "provider_establishment"
+            "company", "establishment", "assigned_to", "provider_establishment", "training"
         ),
         pk=pk,
     )
@@ -92,7 +87,7 @@ def _page(request, dossier, **forms):
                 "title": dossier.title,
                 "start_date": dossier.start_date,
                 "end_date": dossier.end_date,
-                "duration_hours": dossier.duration_hours,
+                "duration_hours": dossier.training.duration_hours,
             }
         ),
         "trainees": dossier.trainees.select_related("employee"),
@@ -100,7 +95,7 @@ def _page(request, dossier, **forms):
         "decisions": dossier.decisions.select_related("decided_by", "letter"),
         "events": dossier.events.select_related("actor")[:30],
         "modules": dossier.modules.all(),
-        "can_instruct": _can_instruct(request.user),
+        "can_instruct": instruction.can_instruct(request.user),
     }
     return render(request, "backoffice/dossier.html", context)
 
@@ -115,7 +110,7 @@ def _instructing(view):
     """Instruction actions: staff whose role instructs (not support); a refused rule is a message."""
 
     def wrapped(request, pk):
-        if not _can_instruct(request.user):
+        if not instruction.can_instruct(request.user):
             raise PermissionDenied
         target = _dossier(pk)
         try:

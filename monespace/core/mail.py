@@ -14,6 +14,10 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .urls import absolute_url
+
+__all__ = ["absolute_url", "deliver_email", "render_email", "send_email"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,10 +35,6 @@ def render_email(template_prefix, context):
         body = render_to_string(f"{template_prefix}.txt", context)
         html = render_to_string(f"{template_prefix}.html", context)
     return subject, body, html
-
-
-def absolute_url(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_email(*, to, template_prefix, context):

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class DossiersConfig(AppConfig):
     name = "monespace.dossiers"
     label = "dossiers"
+
+    def ready(self):
+        # Each dispositif registers itself (dossiers/kinds/).
+        from .kinds import training_action  # noqa: F401

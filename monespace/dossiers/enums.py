@@ -6,9 +6,6 @@ class DossierKind(models.TextChoices):
     TRAINING_ACTION = "training_action", _("Action de formation")
 
 
-KIND_CODES = {DossierKind.TRAINING_ACTION: "AF"}
-
-
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Transmis")
@@ -82,7 +79,8 @@ class EventKind(models.TextChoices):
     DUPLICATED = "duplicated", _("Dossier créé par duplication")
     SUBMITTED = "submitted", _("Dossier transmis")
     DOCUMENT_ADDED = "document_added", _("Pièce jointe")
-    CANCELLED = "cancelled", _("Brouillon supprimé")
+    EDITED = "edited", _("Brouillon modifié")
+    CANCELLED = "cancelled", _("Dossier annulé")
     ASSIGNED = "assigned", _("Pris en charge par un conseiller")
     DOCUMENTS_REQUESTED = "documents_requested", _("Pièces demandées")
     DOCUMENTS_PROVIDED = "documents_provided", _("Pièces fournies")

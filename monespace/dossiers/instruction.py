@@ -1,9 +1,12 @@
 """Instruction by OPCO staff: the dossier lifecycle after transmission, decisions and letters.
 
-Every transition goes through ``_transition``: it locks the row, checks the table, writes the
-event, and the people concerned are told after the commit. Each decision produces its letter —
-courrier d'accord, de refus or de relance — stored among the dossier's documents.
+Every state change goes through ``lifecycle.transition`` (row locked, table of the dispositif
+checked, state and history row written together); the people concerned are told after the
+commit. Each decision produces its letter — courrier d'accord, de refus or de relance — stored
+among the dossier's documents.
 """
+
+from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
@@ -12,80 +15,39 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monespace.core.mail import absolute_url, send_email
+from monespace.core.mail import send_email
 from monespace.core.pdf import render_pdf
+from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
 
+from . import lifecycle
 from .enums import DossierState, EventKind, PieceType
+from .errors import DossierError, InvalidTransition
 from .models import (
-    COST_FIELDS,
     Decision,
     DecisionKind,
     Document,
     Dossier,
     DossierEvent,
     FundingRule,
+    GrantedAmount,
 )
-from .services import DossierError
-
-ACTIVE_STATES = {
-    DossierState.SUBMITTED,
-    DossierState.UNDER_REVIEW,
-    DossierState.DOCUMENTS_REQUESTED,
-}
-TRANSITIONS = {
-    "assign": (ACTIVE_STATES, None),
-    "request_documents": (ACTIVE_STATES, DossierState.DOCUMENTS_REQUESTED),
-    "documents_provided": ({DossierState.DOCUMENTS_REQUESTED}, DossierState.UNDER_REVIEW),
-    "approve": (ACTIVE_STATES, DossierState.APPROVED),
-    "refuse": (ACTIVE_STATES, DossierState.REFUSED),
-    "close": ({DossierState.APPROVED}, DossierState.CLOSED),
-    "change": (ACTIVE_STATES | {DossierState.APPROVED}, None),
-}
-
-
-class InvalidTransition(DossierError):
-    def __init__(self, dossier):
-        super().__init__(
-            _("Cette action n'est pas possible sur un dossier « %(state)s ».")
-            % {"state": dossier.get_state_display()}
-        )
-
-
-def _transition(dossier, action, *, actor, kind, message=""):
-    dossier = (
-        Dossier.objects.select_for_update()
-        .select_related("company", "establishment")
-        .get(pk=dossier.pk)
-    )
-    allowed, target = TRANSITIONS[action]
-    if dossier.state not in allowed:
-        raise InvalidTransition(dossier)
-    before = dossier.state
-    if target is not None:
-        dossier.state = target
-    dossier.transition_event = DossierEvent.objects.create(
-        dossier=dossier,
-        actor=actor,
-        kind=kind,
-        from_state=before,
-        to_state=dossier.state,
-        message=message,
-    )
-    return dossier
 
 
 def concerned_users(dossier):
-    """Company users whose rights cover the dossier (members in scope with a training right)."""
+    """Company users whose rights cover the dossier (members in scope with a right that shows
+    its dispositif)."""
+    shows = Q()
+    for name in dossier.spec.view_rights:
+        shows |= Q(**{name: True})
     memberships = (
         Membership.objects.filter(
-            Q(can_view_training=True) | Q(can_edit_training=True),
+            shows,
             company_id=dossier.company_id,
             profile=Profile.MEMBER,
             status=MembershipStatus.ACTIVE,
@@ -98,7 +60,7 @@ def concerned_users(dossier):
 
 
 def _tell_company(dossier, *, title, body):
-    url = reverse("www:dossier", args=[dossier.pk])
+    url = path_to("dossier", dossier)
     for user in concerned_users(dossier):
         notification_create(recipient=user, title=title, body=body, url=url)
         if "dossiers" in user.notification_themes:  # « Instruction des dossiers »
@@ -114,17 +76,20 @@ def _tell_company(dossier, *, title, body):
             )
 
 
+def granted_lines(decision):
+    """(label, amount) of each cost line of an approval, in the dispositif's order."""
+    labels = dict(decision.dossier.spec.cost_lines)
+    amounts = {a.line: a.amount for a in decision.amounts.all()}
+    return [(labels[code], amounts[code]) for code in labels if code in amounts]
+
+
 def _letter(dossier, decision, *, actor, title):
     pdf = render_pdf(
         "letters/decision.html",
         {
             "dossier": dossier,
             "decision": decision,
-            "granted_lines": [
-                (label, Decimal(decision.granted.get(name, "0")))
-                for name, label in COST_FIELDS
-                if name in decision.granted
-            ],
+            "granted_lines": granted_lines(decision),
             "OPCO_NAME": settings.OPCO_NAME,
             "PORTAL_NAME": settings.PORTAL_NAME,
             "OPCO_PHONE": settings.OPCO_PHONE,
@@ -149,27 +114,17 @@ def _letter(dossier, decision, *, actor, title):
 
 
 @transaction.atomic
-def dossier_assign(*, actor, dossier):
+def dossier_assign(*, actor, dossier) -> Dossier:
     """An advisor takes the dossier; a transmitted dossier is then under review."""
-    dossier = _transition(dossier, "assign", actor=actor, kind=EventKind.ASSIGNED)
-    dossier.assigned_to = actor
-    if dossier.state == DossierState.SUBMITTED:
-        dossier.state = DossierState.UNDER_REVIEW
-    dossier.save(update_fields=["assigned_to", "state", "updated_at"])
-    return dossier
+    return lifecycle.transition(actor=actor, dossier=dossier, action="assign", assigned_to=actor)
 
 
 @transaction.atomic
-def dossier_request_documents(*, actor, dossier, pieces, due_date, message=""):
+def dossier_request_documents(*, actor, dossier, pieces, due_date, message="") -> Decision:
     """« Courrier de relance »: the missing pieces and the date they are due."""
-    dossier = _transition(
-        dossier,
-        "request_documents",
-        actor=actor,
-        kind=EventKind.DOCUMENTS_REQUESTED,
-        message=message,
+    dossier = lifecycle.transition(
+        actor=actor, dossier=dossier, action="request_documents", message=message
     )
-    dossier.save(update_fields=["state", "updated_at"])
     decision = Decision.objects.create(
         dossier=dossier,
         kind=DecisionKind.DOCUMENTS_REQUEST,
@@ -188,19 +143,18 @@ def dossier_request_documents(*, actor, dossier, pieces, due_date, message=""):
     return decision
 
 
-def documents_provided(*, actor, dossier):
+@transaction.atomic
+def dossier_documents_provided(*, actor, dossier) -> Dossier:
     """A user attached a piece to a dossier waiting for pieces: it goes back to review."""
-    if dossier.state != DossierState.DOCUMENTS_REQUESTED:
+    try:
+        dossier = lifecycle.transition(actor=actor, dossier=dossier, action="documents_provided")
+    except InvalidTransition:  # no longer waiting for pieces (decided meanwhile)
         return dossier
-    dossier = _transition(
-        dossier, "documents_provided", actor=actor, kind=EventKind.DOCUMENTS_PROVIDED
-    )
-    dossier.save(update_fields=["state", "updated_at"])
     if dossier.assigned_to_id:
         notification_create(
             recipient=dossier.assigned_to,
             title=_("Pièces fournies pour le dossier %(number)s") % {"number": dossier.number},
-            url=reverse("backoffice:dossier", args=[dossier.pk]),
+            url=path_to("staff_dossier", dossier),
         )
     return dossier
 
@@ -217,29 +171,36 @@ def rule_in_force(dossier):
 
 
 @transaction.atomic
-def dossier_approve(*, actor, dossier, granted):
-    """« Courrier d'accord » with the amounts granted per cost line, never above what was requested."""
-    granted = {name: Decimal(amount).quantize(Decimal("0.01")) for name, amount in granted.items()}
-    for name, amount in granted.items():
-        requested = getattr(dossier, name)
-        if amount < 0 or amount > requested:
+def dossier_approve(*, actor, dossier, granted) -> Decision:
+    """« Courrier d'accord » with the amounts granted per cost line, never above what was
+    requested. ``granted``: {line code: amount}."""
+    requested = {code: amount for code, _label, amount in dossier.spec.requested_lines(dossier)}
+    granted = {code: Decimal(amount).quantize(Decimal("0.01")) for code, amount in granted.items()}
+    for code, amount in granted.items():
+        if code not in requested:
+            raise DossierError(_("Cette ligne de coût n'existe pas pour ce dossier."))
+        if amount < 0 or amount > requested[code]:
             raise DossierError(
                 _(
                     "Le montant accordé doit être compris entre 0 et le montant demandé (%(requested)s €)."
                 )
-                % {"requested": requested}
+                % {"requested": requested[code]},
+                field=code,
             )
-    dossier = _transition(dossier, "approve", actor=actor, kind=EventKind.APPROVED)
     total = sum(granted.values(), Decimal(0))
-    dossier.granted_total = total
-    dossier.save(update_fields=["state", "granted_total", "updated_at"])
+    dossier = lifecycle.transition(
+        actor=actor, dossier=dossier, action="approve", granted_total=total
+    )
     decision = Decision.objects.create(
         dossier=dossier,
         kind=DecisionKind.APPROVAL,
         decided_by=actor,
-        granted={name: str(amount) for name, amount in granted.items()},
         granted_total=total,
         rule=rule_in_force(dossier),
+    )
+    GrantedAmount.objects.bulk_create(
+        GrantedAmount(decision=decision, line=code, amount=amount)
+        for code, amount in granted.items()
     )
     _letter(dossier, decision, actor=actor, title=_("Courrier d'accord"))
     _tell_company(
@@ -254,9 +215,8 @@ def dossier_approve(*, actor, dossier, granted):
 
 
 @transaction.atomic
-def dossier_refuse(*, actor, dossier, reason):
-    dossier = _transition(dossier, "refuse", actor=actor, kind=EventKind.REFUSED, message=reason)
-    dossier.save(update_fields=["state", "updated_at"])
+def dossier_refuse(*, actor, dossier, reason) -> Decision:
+    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="refuse", message=reason)
     decision = Decision.objects.create(
         dossier=dossier, kind=DecisionKind.REFUSAL, decided_by=actor, reason=reason
     )
@@ -268,23 +228,41 @@ def dossier_refuse(*, actor, dossier, reason):
 
 
 @transaction.atomic
-def dossier_close(*, actor, dossier):
-    dossier = _transition(dossier, "close", actor=actor, kind=EventKind.CLOSED)
-    dossier.save(update_fields=["state", "updated_at"])
+def dossier_close(*, actor, dossier) -> Decision:
+    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="close")
     return Decision.objects.create(dossier=dossier, kind=DecisionKind.CLOSURE, decided_by=actor)
 
 
 @transaction.atomic
-def dossier_staff_change(*, actor, dossier, values, message):
+def dossier_cancel(*, actor, dossier, reason) -> Dossier:
+    """The OPCO cancels a transmitted dossier that will not be instructed (withdrawn by the
+    company, sent twice…); the company is told why."""
+    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="cancel", message=reason)
+    _tell_company(
+        dossier, title=_("Dossier %(number)s annulé") % {"number": dossier.number}, body=reason
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_staff_change(*, actor, dossier, values, message) -> Dossier:
     """Only staff change a transmitted dossier; the change is recorded field by field."""
-    dossier = _transition(dossier, "change", actor=actor, kind=EventKind.CHANGED, message=message)
-    changes = []
+    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="change", message=message)
+    spec = dossier.spec
+    detail = spec.detail_model.objects.select_for_update().get(dossier=dossier)
+    detail_fields = set(spec.detail_fields())
+    changes, changed = [], {"dossier": [], "detail": []}
     for name, value in values.items():
-        old = getattr(dossier, name)
+        target, key = (detail, "detail") if name in detail_fields else (dossier, "dossier")
+        old = getattr(target, name)
         if old != value:
-            changes.append(f"{Dossier._meta.get_field(name).verbose_name} : {old} → {value}")
-            setattr(dossier, name, value)
-    dossier.save()
+            label = type(target)._meta.get_field(name).verbose_name
+            changes.append(f"{label} : {old} → {value}")
+            setattr(target, name, value)
+            changed[key].append(name)
+    dossier.save(update_fields=[*changed["dossier"], "updated_at"])
+    if changed["detail"]:
+        detail.save(update_fields=changed["detail"])
     event = dossier.transition_event
     event.message = "\n".join([message, *changes]).strip()
     event.save(update_fields=["message"])
@@ -293,7 +271,7 @@ def dossier_staff_change(*, actor, dossier, values, message):
 
 @transaction.atomic
 def dossier_request_change(*, actor, dossier, message):
-    """A user asks the advisor to change a transmitted dossier (a message on the dossier)."""
+    """A user asks the advisor to change a transmitted dossier (a message on it)."""
     if dossier.is_draft:
         raise DossierError(_("Un brouillon se modifie directement."))
     DossierEvent.objects.create(
@@ -309,7 +287,7 @@ def dossier_request_change(*, actor, dossier, message):
             recipient=dossier.assigned_to,
             title=_("Demande de modification du dossier %(number)s") % {"number": dossier.number},
             body=message,
-            url=reverse("backoffice:dossier", args=[dossier.pk]),
+            url=path_to("staff_dossier", dossier),
         )
     if settings.OPCO_INSTRUCTION_EMAIL:
         send_email(
@@ -320,6 +298,32 @@ def dossier_request_change(*, actor, dossier, message):
                 "subject": _("Demande de modification du dossier %(number)s")
                 % {"number": dossier.number},
                 "body": message,
-                "url": absolute_url(reverse("backoffice:dossier", args=[dossier.pk])),
+                "url": absolute_url(path_to("staff_dossier", dossier)),
             },
         )
+
+
+def can_instruct(user) -> bool:
+    """Staff whose role instructs (advisor, training assistant, manager) or superusers."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    profile = getattr(user, "staff_profile", None)
+    return user.is_superuser or (profile is not None and profile.can_instruct)
+
+
+__all__ = [
+    "DossierState",
+    "can_instruct",
+    "concerned_users",
+    "dossier_approve",
+    "dossier_assign",
+    "dossier_cancel",
+    "dossier_close",
+    "dossier_documents_provided",
+    "dossier_refuse",
+    "dossier_request_change",
+    "dossier_request_documents",
+    "dossier_staff_change",
+    "granted_lines",
+    "rule_in_force",
+]

@@ -1,23 +1,26 @@
-"""Writes on dossiers. Each takes the acting user, runs in a transaction and records the event."""
+"""Writes on dossiers by the people who enter them. Each takes the acting user, runs in a
+transaction and records its history row; state changes go through ``lifecycle.transition``."""
+
+from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from monespace.core.mail import absolute_url, send_email
+from monespace.core.mail import send_email
+from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 
-from .enums import KIND_CODES, DossierState, EventKind
+from . import instruction, lifecycle
+from .enums import DossierKind, DossierState, EventKind
+from .errors import DossierError, Incomplete, NotADraft, TooManyTrainees
+from .kinds import get_kind
 from .models import (
-    COST_FIELDS,
     MAX_TRAINEES,
     Document,
     Dossier,
@@ -25,47 +28,42 @@ from .models import (
     DossierSequence,
     Employee,
     Module,
-    RequiredDocument,
-    SmicRate,
     Trainee,
 )
 
-
-class DossierError(Exception):
-    """A rule stops the action; the message is for the user."""
-
-
-class NotADraft(DossierError):
-    def __init__(self):
-        super().__init__(
-            _("Ce dossier a été transmis : seul votre conseiller de l'OPCO peut le modifier.")
-        )
-
-
-class TooManyTrainees(DossierError):
-    def __init__(self):
-        super().__init__(
-            _(
-                "Un dossier compte au plus %(max)d salariés. Pour en inscrire davantage, enregistrez ce dossier "
-                "puis dupliquez-le : la duplication reprend la formation et vous permet d'inscrire les autres "
-                "salariés dans un second dossier."
-            )
-            % {"max": MAX_TRAINEES}
-        )
+__all__ = [
+    "DossierError",
+    "NotADraft",
+    "TooManyTrainees",
+    "document_add",
+    "dossier_create",
+    "dossier_delete_draft",
+    "dossier_duplicate",
+    "dossier_submit",
+    "dossier_update",
+    "employee_register",
+    "missing_items",
+    "module_add",
+    "module_delete",
+    "trainee_add",
+    "trainee_register_and_add",
+    "trainee_remove",
+    "warnings",
+]
 
 
-def _event(dossier, *, actor, kind, from_state="", to_state="", message=""):
+def _event(dossier, *, actor, kind, message=""):
     return DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
         kind=kind,
-        from_state=from_state,
-        to_state=to_state,
+        from_state=dossier.state,
+        to_state=dossier.state,
         message=message,
     )
 
 
-def _locked_draft(dossier):
+def _locked_draft(dossier) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not dossier.is_draft:
         raise NotADraft
@@ -73,29 +71,54 @@ def _locked_draft(dossier):
 
 
 @transaction.atomic
-def dossier_create(*, actor, establishment):
-    """A new training-action request starts as a draft of the chosen establishment."""
+def dossier_create(*, actor, establishment, kind=DossierKind.TRAINING_ACTION) -> Dossier:
+    """A new request starts as a draft of the chosen establishment, with its dispositif's row."""
+    spec = get_kind(kind)
     dossier = Dossier.objects.create(
-        company=establishment.company, establishment=establishment, created_by=actor
+        kind=kind, company=establishment.company, establishment=establishment, created_by=actor
     )
-    _event(dossier, actor=actor, kind=EventKind.CREATED, to_state=DossierState.DRAFT)
+    spec.detail_model.objects.create(dossier=dossier)
+    DossierEvent.objects.create(
+        dossier=dossier, actor=actor, kind=EventKind.CREATED, to_state=DossierState.DRAFT
+    )
     return dossier
 
 
+def _label(model, name):
+    return str(model._meta.get_field(name).verbose_name)
+
+
 @transaction.atomic
-def dossier_update(*, actor, dossier, values):
-    """Save what a step holds, even incomplete: entry is non-linear, only transmission checks all."""
+def dossier_update(*, actor, dossier, values) -> Dossier:
+    """Save what a step holds, even incomplete: entry is non-linear, only transmission checks
+    all. Fields of the dossier and of its dispositif's row are told apart by the kind; the
+    history records which fields changed."""
     dossier = _locked_draft(dossier)
+    spec = dossier.spec
+    detail = spec.detail_model.objects.select_for_update().get(dossier=dossier)
+    detail_fields = set(spec.detail_fields())
+    changed = {"dossier": [], "detail": []}
     for name, value in values.items():
-        setattr(dossier, name, value)
-    dossier.save(update_fields=[*values.keys(), "updated_at"])
+        target, key = (detail, "detail") if name in detail_fields else (dossier, "dossier")
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed[key].append(name)
+    if changed["dossier"]:
+        dossier.save(update_fields=[*changed["dossier"], "updated_at"])
+    if changed["detail"]:
+        detail.save(update_fields=changed["detail"])
+    if changed["dossier"] or changed["detail"]:
+        labels = [_label(Dossier, n) for n in changed["dossier"]] + [
+            _label(spec.detail_model, n) for n in changed["detail"]
+        ]
+        _event(dossier, actor=actor, kind=EventKind.EDITED, message=", ".join(labels))
     return dossier
 
 
 @transaction.atomic
 def module_add(*, actor, dossier, title, hours, start_date=None, end_date=None, cost=Decimal("0")):
     dossier = _locked_draft(dossier)
-    return Module.objects.create(
+    module = Module.objects.create(
         dossier=dossier,
         title=title,
         hours=hours,
@@ -103,18 +126,23 @@ def module_add(*, actor, dossier, title, hours, start_date=None, end_date=None, 
         end_date=end_date,
         cost=cost,
     )
+    _event(dossier, actor=actor, kind=EventKind.EDITED, message=_("Module ajouté : %s") % title)
+    return module
 
 
 @transaction.atomic
 def module_delete(*, actor, module):
-    _locked_draft(module.dossier)
+    dossier = _locked_draft(module.dossier)
     module.delete()
+    _event(
+        dossier, actor=actor, kind=EventKind.EDITED, message=_("Module retiré : %s") % module.title
+    )
 
 
 @transaction.atomic
 def employee_register(
     *, actor, company, last_name, first_name, birth_date, job="", category="", contract=""
-):
+) -> Employee:
     """Add someone to the company's register, or return them if already there."""
     employee, _created = Employee.objects.get_or_create(
         company=company,
@@ -129,7 +157,7 @@ def employee_register(
 @transaction.atomic
 def trainee_add(
     *, actor, dossier, employee, hours_on_work_time=Decimal("0"), hours_off_work_time=Decimal("0")
-):
+) -> Trainee:
     """A dossier holds at most 30 trainees; more means duplicating it (seed 002)."""
     dossier = _locked_draft(dossier)
     if employee.company_id != dossier.company_id:
@@ -141,112 +169,67 @@ def trainee_add(
             hours_off_work_time,
         )
         trainee.save(update_fields=["hours_on_work_time", "hours_off_work_time"])
+        _event(
+            dossier,
+            actor=actor,
+            kind=EventKind.EDITED,
+            message=_("Heures modifiées : %s") % employee,
+        )
         return trainee
     if dossier.trainees.count() >= MAX_TRAINEES:
         raise TooManyTrainees
-    return Trainee.objects.create(
+    trainee = Trainee.objects.create(
         dossier=dossier,
         employee=employee,
         hours_on_work_time=hours_on_work_time,
         hours_off_work_time=hours_off_work_time,
     )
+    _event(
+        dossier, actor=actor, kind=EventKind.EDITED, message=_("Salarié inscrit : %s") % employee
+    )
+    return trainee
+
+
+@transaction.atomic
+def trainee_register_and_add(
+    *, actor, dossier, last_name, first_name, birth_date, job="", category="", contract="", **hours
+) -> Trainee:
+    """A new person: into the company's register and onto the dossier, both or neither."""
+    employee = employee_register(
+        actor=actor,
+        company=dossier.company,
+        last_name=last_name,
+        first_name=first_name,
+        birth_date=birth_date,
+        job=job,
+        category=category,
+        contract=contract,
+    )
+    return trainee_add(actor=actor, dossier=dossier, employee=employee, **hours)
 
 
 @transaction.atomic
 def trainee_remove(*, actor, trainee):
-    _locked_draft(trainee.dossier)
+    dossier = _locked_draft(trainee.dossier)
     trainee.delete()
+    _event(
+        dossier,
+        actor=actor,
+        kind=EventKind.EDITED,
+        message=_("Salarié retiré : %s") % trainee.employee,
+    )
 
 
-# --- Completeness and warnings ---------------------------------------------------------------
-
-STEP_TRAINING, STEP_MODULES, STEP_TRAINEES, STEP_SEND = "formation", "modules", "salaries", "envoi"
-
-REQUIRED_TRAINING_FIELDS = [
-    ("title", gettext_lazy("l'intitulé de la formation")),
-    ("duration_hours", gettext_lazy("la durée en heures")),
-    ("start_date", gettext_lazy("la date de début")),
-    ("end_date", gettext_lazy("la date de fin")),
-    ("modality", gettext_lazy("la modalité")),
-]
-REQUIRED_PROVIDER_FIELDS = [
-    ("provider_name", gettext_lazy("le nom de l'organisme de formation")),
-    ("provider_address", gettext_lazy("l'adresse de l'organisme")),
-    ("provider_postal_code", gettext_lazy("le code postal de l'organisme")),
-    ("provider_city", gettext_lazy("la ville de l'organisme")),
-    ("provider_siret", gettext_lazy("le SIRET de l'organisme")),
-]
+# --- Completeness and warnings (the dispositif decides) ------------------------------------------
 
 
-def missing_items(dossier, *, trainee_count=None, documents=None):
+def missing_items(dossier, **preloaded):
     """What transmission still needs, as (step, field id, label) for links to the fields."""
-    missing = []
-    if not dossier.internal_training:
-        missing += [
-            (STEP_TRAINING, f"id_{name}", label)
-            for name, label in REQUIRED_PROVIDER_FIELDS
-            if not getattr(dossier, name)
-        ]
-    missing += [
-        (STEP_TRAINING, f"id_{name}", label)
-        for name, label in REQUIRED_TRAINING_FIELDS
-        if not getattr(dossier, name)
-    ]
-    if dossier.total_requested <= 0:
-        missing.append((STEP_TRAINING, "id_cost_teaching", _("au moins un coût demandé")))
-    trainee_count = dossier.trainees.count() if trainee_count is None else trainee_count
-    if trainee_count == 0:
-        missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))
-    present = {d.piece_type for d in (dossier.documents.all() if documents is None else documents)}
-    for required in RequiredDocument.objects.filter(kind=dossier.kind):
-        if required.piece_type not in present:
-            missing.append((STEP_SEND, "documents", required.get_piece_type_display()))
-    return missing
+    return dossier.spec.missing_items(dossier, **preloaded)
 
 
-def smic_at(day):
-    rate = SmicRate.objects.filter(effective_from__lte=day).first()
-    return rate.hourly if rate else None
-
-
-def warnings(dossier, *, trainee_hours=None):
-    """Warnings, not blocks: late request, provider without NDA / Qualiopi, pay above the SMIC cap."""
-    notes = []
-    lead = timedelta(days=settings.TRAINING_REQUEST_LEAD_DAYS)
-    if dossier.start_date and dossier.start_date < timezone.localdate() + lead:
-        notes.append(
-            _(
-                "La formation commence dans moins de %(days)d jours : la demande risque d'arriver trop tard."
-            )
-            % {"days": settings.TRAINING_REQUEST_LEAD_DAYS}
-        )
-    provider = dossier.provider_establishment
-    if not dossier.internal_training and dossier.provider_siret:
-        if provider is None or not provider.nda:
-            notes.append(
-                _(
-                    "L'organisme de formation n'a pas de numéro de déclaration d'activité connu de l'OPCO."
-                )
-            )
-        if provider is None or not provider.has_valid_qualiopi:
-            notes.append(
-                _(
-                    "L'organisme de formation n'a pas de certification Qualiopi valide connue de l'OPCO."
-                )
-            )
-    if dossier.cost_pay and dossier.start_date:
-        if trainee_hours is None:
-            trainee_hours = sum((t.hours for t in dossier.trainees.all()), Decimal(0))
-        smic = smic_at(dossier.start_date)
-        if smic is not None and dossier.cost_pay > trainee_hours * smic:
-            notes.append(
-                _(
-                    "La rémunération demandée (%(pay)s €) dépasse le plafond des heures des stagiaires × SMIC "
-                    "horaire (%(cap)s €)."
-                )
-                % {"pay": dossier.cost_pay, "cap": (trainee_hours * smic).quantize(Decimal("0.01"))}
-            )
-    return notes
+def warnings(dossier, **preloaded):
+    return dossier.spec.warnings(dossier, **preloaded)
 
 
 # --- Transmission ------------------------------------------------------------------------------
@@ -255,7 +238,7 @@ def warnings(dossier, *, trainee_hours=None):
 def _next_number(dossier):
     """Readable, unique, never reused: 2026-AF-000123."""
     year = timezone.localdate().year
-    code = KIND_CODES[dossier.kind]
+    code = dossier.spec.code
     sequence, _created = DossierSequence.objects.select_for_update().get_or_create(
         year=year, code=code
     )
@@ -265,30 +248,25 @@ def _next_number(dossier):
 
 
 @transaction.atomic
-def dossier_submit(*, actor, dossier, certified):
+def dossier_submit(*, actor, dossier, certified) -> Dossier:
     """Transmit a complete draft: it gets its number, becomes read-only for users, and the user
     and the OPCO are told. A second click finds it transmitted already and changes nothing."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not dossier.is_draft:
-        raise NotADraft
-    missing = missing_items(dossier)
-    if missing:
-        raise DossierError(_("Le dossier est incomplet."))
+    dossier = _locked_draft(dossier)
+    if missing_items(dossier):
+        raise Incomplete
     if not certified:
-        raise DossierError(_("Cochez la déclaration pour transmettre le dossier."))
-    dossier.number = _next_number(dossier)
-    dossier.state = DossierState.SUBMITTED
-    dossier.submitted_at = timezone.now()
-    dossier.certified = True
-    dossier.save(update_fields=["number", "state", "submitted_at", "certified", "updated_at"])
-    _event(
-        dossier,
+        raise DossierError(
+            _("Cochez la déclaration pour transmettre le dossier."), field="certified"
+        )
+    dossier = lifecycle.transition(
         actor=actor,
-        kind=EventKind.SUBMITTED,
-        from_state=DossierState.DRAFT,
-        to_state=DossierState.SUBMITTED,
+        dossier=dossier,
+        action="submit",
+        number=_next_number(dossier),
+        submitted_at=timezone.now(),
+        certified=True,
     )
-    url = reverse("www:dossier", args=[dossier.pk])
+    url = path_to("dossier", dossier)
     title = _("Dossier %(number)s transmis") % {"number": dossier.number}
     notification_create(recipient=actor, title=title, body=dossier.title, url=url)
     send_email(
@@ -318,45 +296,23 @@ def dossier_submit(*, actor, dossier, certified):
 
 # --- Drafts and duplication --------------------------------------------------------------------
 
-COPIED_FIELDS = [
-    "kind",
-    "company",
-    "establishment",
-    "internal_training",
-    "provider_establishment",
-    "provider_name",
-    "provider_type",
-    "provider_address",
-    "provider_postal_code",
-    "provider_city",
-    "provider_siret",
-    "provider_nda",
-    "provider_contact",
-    "provider_phone",
-    "provider_email",
-    "direct_payment",
-    "title",
-    "certification_code",
-    "duration_hours",
-    "start_date",
-    "end_date",
-    "modality",
-    "comment",
-    *[name for name, _label in COST_FIELDS],
-]
-
 
 @transaction.atomic
-def dossier_duplicate(*, actor, dossier, trainee_ids=()):
+def dossier_duplicate(*, actor, dossier, trainee_ids=()) -> Dossier:
     """A new draft with everything but documents, and the chosen trainees (none by default):
     the way to split a group larger than 30."""
+    spec = dossier.spec
     copy = Dossier.objects.create(
-        **{name: getattr(dossier, name) for name in COPIED_FIELDS},
+        **{name: getattr(dossier, name) for name in spec.copied_fields},
         created_by=actor,
         duplicated_from=dossier,
     )
-    for module in dossier.modules.all():
-        Module.objects.create(
+    detail = dossier.detail
+    spec.detail_model.objects.create(
+        dossier=copy, **{name: getattr(detail, name) for name in spec.copied_detail_fields}
+    )
+    Module.objects.bulk_create(
+        Module(
             dossier=copy,
             title=module.title,
             hours=module.hours,
@@ -364,6 +320,8 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()):
             end_date=module.end_date,
             cost=module.cost,
         )
+        for module in dossier.modules.all()
+    )
     chosen = dossier.trainees.filter(pk__in=trainee_ids).select_related("employee")[:MAX_TRAINEES]
     Trainee.objects.bulk_create(
         Trainee(
@@ -374,8 +332,8 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()):
         )
         for t in chosen
     )
-    _event(
-        copy,
+    DossierEvent.objects.create(
+        dossier=copy,
         actor=actor,
         kind=EventKind.DUPLICATED,
         to_state=DossierState.DRAFT,
@@ -386,6 +344,7 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()):
 
 @transaction.atomic
 def dossier_delete_draft(*, actor, dossier):
+    """A draft never transmitted is removed with its rows (nothing of it reached the OPCO)."""
     dossier = _locked_draft(dossier)
     files = [document.file for document in dossier.documents.all()]
     dossier.delete()
@@ -397,8 +356,11 @@ def dossier_delete_draft(*, actor, dossier):
 
 
 @transaction.atomic
-def document_add(*, actor, dossier, upload, content_type, piece_type, title, comment=""):
-    """Attach a checked file (allowed after transmission too, without e-mailing anyone)."""
+def document_add(
+    *, actor, dossier, upload, content_type, piece_type, title, comment=""
+) -> Document:
+    """Attach a checked file (allowed after transmission too, without e-mailing anyone). A piece
+    attached by the company to a dossier waiting for pieces sends it back to review."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -418,7 +380,5 @@ def document_add(*, actor, dossier, upload, content_type, piece_type, title, com
     document.save()
     _event(dossier, actor=actor, kind=EventKind.DOCUMENT_ADDED, message=title)
     if not actor.is_staff and dossier.state == DossierState.DOCUMENTS_REQUESTED:
-        from .instruction import documents_provided
-
-        documents_provided(actor=actor, dossier=dossier)
+        instruction.dossier_documents_provided(actor=actor, dossier=dossier)
     return document

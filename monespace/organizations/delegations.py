@@ -1,11 +1,11 @@
 """Organisations attached to a company: training organisations, CFAs, accounting firms."""
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.mail import absolute_url, send_email
+from monespace.core.urls import path_to
 from monespace.notifications.services import notification_create
 
 from .enums import MembershipStatus, Profile
@@ -66,7 +66,7 @@ def delegation_request(*, actor, delegate, company, kind):
         % {"delegate": delegate.name, "company": company.name},
         body=_("Type : %(kind)s. Vous pouvez accepter en définissant son périmètre, ou refuser.")
         % {"kind": delegation.get_kind_display()},
-        url=reverse("www:delegation", args=[delegation.pk]),
+        url=path_to("delegation", delegation),
     )
     return delegation
 
@@ -99,7 +99,7 @@ def delegation_set_scope(*, actor, delegation, scope, establishments):
             )
             % {"company": delegation.company.name},
             body=", ".join(str(label) for label in delegation.granted_scope_labels()),
-            url=reverse("www:delegation", args=[delegation.pk]),
+            url=path_to("delegation", delegation),
         )
     return delegation
 
@@ -121,7 +121,7 @@ def delegation_refuse(*, actor, delegation, reason):
         title=_("%(company)s a refusé votre demande de rattachement")
         % {"company": delegation.company.name},
         body=reason,
-        url=reverse("www:delegations"),
+        url=path_to("delegations"),
     )
     return delegation
 
@@ -144,6 +144,6 @@ def delegation_end(*, actor, delegation):
         title=_("Fin du rattachement de %(delegate)s à %(company)s")
         % {"delegate": delegation.delegate.name, "company": delegation.company.name},
         body="",
-        url=reverse("www:delegations"),
+        url=path_to("delegations"),
     )
     return delegation

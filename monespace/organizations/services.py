@@ -1,11 +1,11 @@
 """Writes on organizations: attachments (rattachements) and their requests."""
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.mail import absolute_url, send_email
+from monespace.core.urls import path_to
 from monespace.notifications.services import notification_create
 
 from .enums import MembershipSource, MembershipStatus
@@ -187,7 +187,7 @@ def _notify_admins_of_request(membership):
         status=MembershipStatus.ACTIVE,
         is_admin=True,
     ).select_related("user")
-    url = reverse("www:administration_membership", args=[membership.pk])
+    url = path_to("membership", membership)
     for admin in admins:
         notification_create(
             recipient=admin.user,
@@ -216,12 +216,12 @@ def _notify_requester(membership):
         recipient=membership.user,
         title=title,
         body=membership.refusal_reason,
-        url=reverse("www:attachments"),
+        url=path_to("attachments"),
     )
     send_email(
         to=membership.user.email,
         template_prefix="emails/membership_decided",
-        context={"membership": membership, "url": absolute_url(reverse("www:attachments"))},
+        context={"membership": membership, "url": absolute_url(path_to("attachments"))},
     )
 
 

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from monespace.core import identifiers
@@ -14,7 +16,8 @@ from monespace.dossiers.enums import (
     PieceType,
     StateGroup,
 )
-from monespace.dossiers.models import COST_FIELDS, Dossier, Employee, Module
+from monespace.dossiers.kinds.training_action import TRAINING_ACTION
+from monespace.dossiers.models import COST_FIELDS, Dossier, Employee, Module, TrainingAction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"inputmode": "decimal", "min": "0", "step": "0.01"}
@@ -36,49 +39,73 @@ class NewDossierForm(Form):
         )
 
 
-class TrainingStepForm(forms.ModelForm):
-    """Step 1 « Formation »: the organisation and the action. Everything may stay empty until
-    transmission; what is typed must be well formed."""
+TRAINING_STEP_FIELDS = [
+    "internal_training",
+    "provider_name",
+    "provider_type",
+    "provider_address",
+    "provider_postal_code",
+    "provider_city",
+    "provider_siret",
+    "provider_nda",
+    "provider_contact",
+    "provider_phone",
+    "provider_email",
+    "direct_payment",
+    "title",
+    "certification_code",
+    "duration_hours",
+    "start_date",
+    "end_date",
+    "modality",
+    *[name for name, _label in COST_FIELDS],
+    "comment",
+]
+
+
+class TrainingStepForm(forms.Form):
+    """Step 1 « Formation »: the organisation and the action, on the dossier (title, dates,
+    provider's name and SIRET) and on its training-action row (the rest). Everything may stay
+    empty until transmission; what is typed must be well formed."""
 
     required_css_class = "required"
+    widgets = {
+        "start_date": DATE,
+        "end_date": DATE,
+        "comment": forms.Textarea(attrs={"rows": 3}),
+        **{name: forms.NumberInput(attrs=MONEY_ATTRS) for name, _label in COST_FIELDS},
+        "duration_hours": forms.NumberInput(
+            attrs={"inputmode": "decimal", "min": "0", "step": "0.5"}
+        ),
+    }
 
-    class Meta:
-        model = Dossier
-        fields = [
-            "internal_training",
-            "provider_name",
-            "provider_type",
-            "provider_address",
-            "provider_postal_code",
-            "provider_city",
-            "provider_siret",
-            "provider_nda",
-            "provider_contact",
-            "provider_phone",
-            "provider_email",
-            "direct_payment",
-            "title",
-            "certification_code",
-            "duration_hours",
-            "start_date",
-            "end_date",
-            "modality",
-            *[name for name, _label in COST_FIELDS],
-            "comment",
-        ]
-        widgets = {
-            "start_date": DATE,
-            "end_date": DATE,
-            "comment": forms.Textarea(attrs={"rows": 3}),
-            **{name: forms.NumberInput(attrs=MONEY_ATTRS) for name, _label in COST_FIELDS},
-            "duration_hours": forms.NumberInput(
-                attrs={"inputmode": "decimal", "min": "0", "step": "0.5"}
-            ),
-        }
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, data=None, *, dossier, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+        on_dossier = [n for n in TRAINING_STEP_FIELDS if n in TRAINING_ACTION.dossier_fields]
+        on_detail = [n for n in TRAINING_STEP_FIELDS if n not in on_dossier]
+        initial = {
+            **model_to_dict(dossier, fields=on_dossier),
+            **model_to_dict(dossier.training, fields=on_detail),
+        }
+        super().__init__(data, initial=initial, **kwargs)
+        fields = {
+            **fields_for_model(
+                Dossier,
+                fields=on_dossier,
+                widgets=self.widgets,
+                labels={"title": _("intitulé de la formation")},
+            ),
+            **fields_for_model(TrainingAction, fields=on_detail, widgets=self.widgets),
+        }
+        self.fields = {name: fields[name] for name in TRAINING_STEP_FIELDS}
+        # The models' own bounds (amounts and hours are never negative) apply as typed.
+        for model, names in ((Dossier, on_dossier), (TrainingAction, on_detail)):
+            for name in names:
+                self.fields[name].validators += [
+                    v
+                    for v in model._meta.get_field(name).validators
+                    if isinstance(v, MinValueValidator)
+                ]
         for name, field in self.fields.items():
             field.required = False
             field.label = field.label[:1].upper() + field.label[1:]
@@ -123,6 +150,9 @@ class TrainingStepForm(forms.ModelForm):
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = Decimal("0.00")
         return cleaned
+
+    def values(self):
+        return {name: self.cleaned_data[name] for name in TRAINING_STEP_FIELDS}
 
 
 class ProviderSearchForm(Form):

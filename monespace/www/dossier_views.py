@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,7 +65,7 @@ def _visible(request):
 def _dossier_or_404(request, pk):
     return get_object_or_404(
         _visible(request).select_related(
-            "company", "establishment__company", "provider_establishment"
+            "company", "establishment__company", "provider_establishment", "training"
         ),
         pk=pk,
     )
@@ -221,7 +220,7 @@ def dossier_step(request, pk, step):
 
 
 def _step_training(request, dossier):
-    form = TrainingStepForm(request.POST or None, instance=dossier)
+    form = TrainingStepForm(request.POST or None, dossier=dossier)
     search = ProviderSearchForm(request.GET or None)
     providers = []
     if search.is_valid() and search.cleaned_data["q"]:
@@ -255,7 +254,7 @@ def _step_training(request, dossier):
         )
         return redirect("www:dossier_step", pk=dossier.pk, step="formation")
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        values = form.values()
         # A provider known to the directory is linked, so that it sees the dossier once sent.
         siret = values["provider_siret"]
         values["provider_establishment"] = (
@@ -324,29 +323,13 @@ def _step_trainees(request, dossier):
                 messages.success(request, _("Le salarié est inscrit."))
                 return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
             if "add_new" in request.POST and new.is_valid():
-                with transaction.atomic():
-                    data = new.cleaned_data
-                    employee = services.employee_register(
-                        actor=request.user,
-                        company=dossier.company,
-                        last_name=data["last_name"],
-                        first_name=data["first_name"],
-                        birth_date=data["birth_date"],
-                        job=data["job"],
-                        category=data["category"],
-                        contract=data["contract"],
-                    )
-                    services.trainee_add(
-                        actor=request.user,
-                        dossier=dossier,
-                        employee=employee,
-                        hours_on_work_time=data["hours_on_work_time"],
-                        hours_off_work_time=data["hours_off_work_time"],
-                    )
-                    messages.success(
-                        request, _("Le salarié est inscrit et ajouté au registre des salariés.")
-                    )
-                    return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+                services.trainee_register_and_add(
+                    actor=request.user, dossier=dossier, **new.cleaned_data
+                )
+                messages.success(
+                    request, _("Le salarié est inscrit et ajouté au registre des salariés.")
+                )
+                return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
         except services.DossierError as error:
             target = existing if "add_existing" in request.POST else new
             target.add_error(None, str(error))

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monespace.accounts.models import StaffProfile
-from monespace.dossiers.models import Decision, Document, Dossier, DossierEvent
+from monespace.dossiers.models import Decision, Document, DossierEvent
 from monespace.notifications.models import Notification
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
-from tests.helpers import read_streaming
+from tests.helpers import create_dossier, read_streaming
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -33,7 +33,7 @@ def scene(client):
         company=establishment.company, can_view_training=True
     ).user  # no e-mail theme
     stranger = MembershipFactory(company=establishment.company).user  # no training right
-    dossier = Dossier.objects.create(
+    dossier = create_dossier(
         company=establishment.company,
         establishment=establishment,
         title="HYGIÈNE",
@@ -86,7 +86,10 @@ def test_approval_with_amounts_and_letter(client, scene):
     dossier.refresh_from_db()
     assert dossier.state == "approved" and dossier.granted_total == Decimal("950")
     decision = Decision.objects.get(dossier=dossier, kind="approval")
-    assert decision.granted == {"cost_teaching": "900.00", "cost_meals": "50.00"}
+    assert {a.line: a.amount for a in decision.amounts.all()} == {
+        "cost_teaching": Decimal("900.00"),
+        "cost_meals": Decimal("50.00"),
+    }
     letter = Document.objects.get(dossier=dossier, piece_type="letter")
     assert decision.letter == letter
     with letter.file.open("rb") as handle:
@@ -204,7 +207,7 @@ def test_queue_filters_and_flat_query_count(client, scene, django_assert_num_que
     with django_assert_num_queries(5):
         client.get(url)
     for i in range(5):
-        Dossier.objects.create(
+        create_dossier(
             company=scene["dossier"].company,
             establishment=scene["dossier"].establishment,
             state="submitted",

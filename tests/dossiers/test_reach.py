@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     siret_from,
 )
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def build_world(rng):
     for n in range(15):
         company = rng.choice(companies)
         state = rng.choice(list(DossierState))
-        Dossier.objects.create(
+        create_dossier(
             company=company,
             establishment=rng.choice(establishments[company.pk]),
             state=state,
@@ -228,7 +229,7 @@ def test_a_scope_outside_its_company_covers_nothing():
     membership = MembershipFactory(can_view_training=True)
     foreign = EstablishmentFactory()
     membership.establishments.set([foreign])
-    Dossier.objects.create(company=foreign.company, establishment=foreign)
+    create_dossier(company=foreign.company, establishment=foreign)
     reach = perms.reach_of(membership.user)
     assert not reach.view
     assert not perms.visible_to(membership.user, reach=reach).exists()

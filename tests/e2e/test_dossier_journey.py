@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from monespace.dossiers.models import Dossier, Employee, Trainee
 from tests.e2e.conftest import assert_accessible, sign_in, sign_out
 from tests.factories import EstablishmentFactory, MembershipFactory
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -141,7 +142,7 @@ def test_thirty_first_trainee_is_refused(live_server, page):
     editor = MembershipFactory(
         company=establishment.company, can_view_training=True, can_edit_training=True
     ).user
-    dossier = Dossier.objects.create(
+    dossier = create_dossier(
         company=establishment.company, establishment=establishment, title="GRAND GROUPE"
     )
     for i in range(30):

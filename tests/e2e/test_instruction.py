@@ -11,16 +11,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from monespace.accounts.models import StaffProfile
-from monespace.dossiers.models import Dossier
 from tests.e2e.conftest import assert_accessible, sign_in, sign_out
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def transmitted(establishment, number, title):
-    return Dossier.objects.create(
+    return create_dossier(
         company=establishment.company,
         establishment=establishment,
         title=title,

@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from monespace.dossiers.models import Dossier
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import EstablishmentFactory, MembershipFactory
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ def test_quick_access(live_server, page):
     establishment = EstablishmentFactory(member=True)
     user = MembershipFactory(company=establishment.company, can_view_training=True).user
     for i, state in enumerate(["approved", "approved", "submitted"]):
-        Dossier.objects.create(
+        create_dossier(
             company=establishment.company,
             establishment=establishment,
             state=state,

@@ -96,8 +96,9 @@ class TestSteps:
         response = client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
         assert response.url == step_url(dossier, "modules")
         dossier.refresh_from_db()
-        assert dossier.title == "PILOTER LA FORMATION" and dossier.cost_teaching == Decimal(
-            "2020.00"
+        assert (
+            dossier.title == "PILOTER LA FORMATION"
+            and dossier.training.cost_teaching == Decimal("2020.00")
         )
         client.post(
             step_url(dossier, "modules"),

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monespace.accounts.models import StaffProfile
-from monespace.dossiers.models import Decision, Dossier
+from monespace.dossiers.models import Decision
 from monespace.notifications.models import Announcement
 from monespace.notifications.services import notification_create
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,10 @@ def test_coordinates_contacts_and_information(client, scene):
 
 def test_todo_is_computed_from_the_data(client, scene):
     establishment = scene["establishment"]
-    Dossier.objects.create(
+    create_dossier(
         company=establishment.company, establishment=establishment, created_by=scene["user"]
     )
-    waiting = Dossier.objects.create(
+    waiting = create_dossier(
         company=establishment.company,
         establishment=establishment,
         state="documents_requested",
@@ -72,7 +73,7 @@ def test_todo_is_computed_from_the_data(client, scene):
         missing_pieces=["Programme"],
         due_date=timezone.localdate() + timedelta(days=9),
     )
-    Dossier.objects.create(
+    create_dossier(
         company=establishment.company,
         establishment=establishment,
         state="approved",
@@ -95,7 +96,7 @@ def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries
     with django_assert_num_queries(7):
         client.get(reverse("www:home"))
     for i in range(5):
-        dossier = Dossier.objects.create(
+        dossier = create_dossier(
             company=establishment.company,
             establishment=establishment,
             state="documents_requested",
@@ -118,7 +119,7 @@ def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_asse
 
     establishment = scene["establishment"]
     for i, state in enumerate(["approved", "approved", "submitted"]):
-        Dossier.objects.create(
+        create_dossier(
             company=establishment.company,
             establishment=establishment,
             state=state,

@@ -9,36 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from monespace.organizations.models import Company, Establishment
 
-from .enums import (
+from ..enums import (
     ContractType,
     DossierKind,
     DossierState,
     EmployeeCategory,
     EventKind,
-    Modality,
     PieceType,
-    ProviderType,
 )
 
-MAX_TRAINEES = 30
 MONEY = {
     "max_digits": 12,
     "decimal_places": 2,
     "default": Decimal("0.00"),
     "validators": [MinValueValidator(0)],
 }
-
-COST_FIELDS = (
-    ("cost_teaching", _("Coûts pédagogiques (HT)")),
-    ("cost_pay", _("Rémunération (HT)")),
-    ("cost_lodging", _("Hébergement (HT)")),
-    ("cost_meals", _("Repas (HT)")),
-    ("cost_transport", _("Transport (HT)")),
-    ("cost_tutor_training", _("Formation tuteur (HT)")),
-    ("cost_training_allowance", _("Allocation formation (HT)")),
-    ("cost_other", _("Divers (HT)")),
-    ("cost_engineering", _("Frais d'ingénierie (HT)")),
-)
 
 
 class Dossier(models.Model):
@@ -82,8 +67,12 @@ class Dossier(models.Model):
         _("montant accordé (HT)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
-    # Organisme de formation
-    internal_training = models.BooleanField(_("formation interne"), default=False)
+    # Shown in every list, whatever the dispositif: the kind's module fills them.
+    title = models.CharField(_("intitulé"), max_length=255, blank=True)
+    start_date = models.DateField(_("du"), null=True, blank=True)
+    end_date = models.DateField(_("au"), null=True, blank=True)
+    # The training organisation or CFA: its establishment when the directory knows it (it then
+    # sees the dossier once transmitted), its name and SIRET as entered.
     provider_establishment = models.ForeignKey(
         Establishment,
         on_delete=models.SET_NULL,
@@ -92,49 +81,7 @@ class Dossier(models.Model):
         related_name="provided_dossiers",
     )
     provider_name = models.CharField(_("nom de l'organisme"), max_length=255, blank=True)
-    provider_type = models.CharField(
-        _("type"), max_length=30, choices=ProviderType.choices, blank=True
-    )
-    provider_address = models.CharField(_("adresse"), max_length=255, blank=True)
-    provider_postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
-    provider_city = models.CharField(_("ville"), max_length=100, blank=True)
     provider_siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    provider_nda = models.CharField(
-        _("numéro de déclaration d'activité"), max_length=11, blank=True
-    )
-    provider_contact = models.CharField(_("contact"), max_length=150, blank=True)
-    provider_phone = models.CharField(_("téléphone"), max_length=20, blank=True)
-    provider_email = models.EmailField(_("e-mail"), blank=True)
-    direct_payment = models.BooleanField(
-        _("paiement direct par l'OPCO à l'organisme (subrogation)"), default=False
-    )
-
-    # Action de formation
-    title = models.CharField(_("intitulé de la formation"), max_length=255, blank=True)
-    certification_code = models.CharField(
-        _("code formation / certification (RNCP, RS)"), max_length=20, blank=True
-    )
-    duration_hours = models.DecimalField(
-        _("durée (heures)"),
-        max_digits=7,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    start_date = models.DateField(_("du"), null=True, blank=True)
-    end_date = models.DateField(_("au"), null=True, blank=True)
-    modality = models.CharField(_("modalité"), max_length=20, choices=Modality.choices, blank=True)
-    cost_teaching = models.DecimalField(_("coûts pédagogiques (HT)"), **MONEY)
-    cost_pay = models.DecimalField(_("rémunération (HT)"), **MONEY)
-    cost_lodging = models.DecimalField(_("hébergement (HT)"), **MONEY)
-    cost_meals = models.DecimalField(_("repas (HT)"), **MONEY)
-    cost_transport = models.DecimalField(_("transport (HT)"), **MONEY)
-    cost_tutor_training = models.DecimalField(_("formation tuteur (HT)"), **MONEY)
-    cost_training_allowance = models.DecimalField(_("allocation formation (HT)"), **MONEY)
-    cost_other = models.DecimalField(_("divers (HT)"), **MONEY)
-    cost_engineering = models.DecimalField(_("frais d'ingénierie (HT)"), **MONEY)
-    comment = models.TextField(_("commentaire"), blank=True)
     certified = models.BooleanField(_("déclaration sur l'honneur"), default=False)
 
     class Meta:
@@ -172,30 +119,23 @@ class Dossier(models.Model):
         return self.state == DossierState.DRAFT
 
     @property
+    def spec(self):
+        """The dispositif's module (dossiers.kinds): steps, rules, rights, transitions."""
+        from monespace.dossiers.kinds import get_kind
+
+        return get_kind(self.kind)
+
+    @property
+    def detail(self):
+        """The dispositif's own data (one row, one-to-one with the dossier)."""
+        return getattr(self, self.spec.detail_name)
+
+    @property
     def total_requested(self):
-        return sum((getattr(self, name) or Decimal(0) for name, _label in COST_FIELDS), Decimal(0))
+        return self.spec.total_requested(self)
 
     def cost_lines(self):
-        return [(label, getattr(self, name)) for name, label in COST_FIELDS]
-
-
-class Module(models.Model):
-    """A complementary module of a training action (step 2, optional)."""
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="modules")
-    title = models.CharField(_("intitulé du module"), max_length=255)
-    hours = models.DecimalField(
-        _("durée (heures)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-    start_date = models.DateField(_("du"), null=True, blank=True)
-    end_date = models.DateField(_("au"), null=True, blank=True)
-    cost = models.DecimalField(_("coût (HT)"), **MONEY)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.title
+        return [(label, amount) for _code, label, amount in self.spec.requested_lines(self)]
 
 
 class Employee(models.Model):
@@ -228,40 +168,6 @@ class Employee(models.Model):
 
     def __str__(self):
         return f"{self.last_name} {self.first_name}"
-
-
-class Trainee(models.Model):
-    """An employee enrolled in a dossier (at most MAX_TRAINEES per dossier)."""
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="trainees")
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="trainings")
-    hours_on_work_time = models.DecimalField(
-        _("heures sur le temps de travail"),
-        max_digits=7,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(0)],
-    )
-    hours_off_work_time = models.DecimalField(
-        _("heures hors temps de travail"),
-        max_digits=7,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(0)],
-    )
-
-    class Meta:
-        ordering = ["employee__last_name", "employee__first_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "employee"], name="trainee_once_per_dossier")
-        ]
-
-    def __str__(self):
-        return str(self.employee)
-
-    @property
-    def hours(self):
-        return self.hours_on_work_time + self.hours_off_work_time
 
 
 class RequiredDocument(models.Model):
@@ -400,7 +306,6 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    granted = models.JSONField(_("montants accordés par ligne"), default=dict, blank=True)
     granted_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     reason = models.TextField(_("motif"), blank=True)
     missing_pieces = models.JSONField(_("pièces demandées"), default=list, blank=True)
@@ -418,6 +323,32 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.dossier_id}"
+
+
+class GrantedAmount(models.Model):
+    """One cost line of an approval: the amount granted, never above the amount requested.
+    Rows are written with their decision and never changed; a new decision makes new rows."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="amounts")
+    line = models.CharField(_("ligne de coût"), max_length=40)
+    amount = models.DecimalField(
+        _("montant accordé (HT)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["decision", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "line"], name="granted_amount_once"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="granted_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line}: {self.amount}"
 
 
 class SavedView(models.Model):

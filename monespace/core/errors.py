@@ -1,0 +1,27 @@
+"""The one shape of a refused action, for every domain app and every door.
+
+A service that refuses raises a ``DomainError`` (or a subclass): ``code`` is stable and meant for
+software (the API returns it), ``message`` is the French sentence shown to the user, ``field``
+names the form field it belongs to when there is one. Doors catch ``DomainError`` only: the web
+shows the message next to the field or at the top of the page, the API answers a problem
+document.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code: str = "refused"
+    default_message: str = ""
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, field: str | None = None
+    ):
+        self.message = str(message if message is not None else self.default_message)
+        if code is not None:
+            self.code = code
+        self.field = field
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,126 @@
+"""The dispositifs a dossier can be, as a registry.
+
+Each dispositif (training action, and the contracts to come) is a module of this package that
+declares a ``Kind``: its detail table (one row per dossier), the number code, the rights that
+open it, the fields copied by duplication, its cost lines, its lifecycle's transitions, what
+transmission requires and what it warns about, and its entry steps. Everything common — lists,
+permissions, numbering, documents, history, instruction — works on ``Dossier`` and asks the
+kind for the rest, so adding a dispositif is adding a module here (docs/architecture.md, « How a
+dispositif is added »).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from django.db import models
+
+from ..enums import DossierState
+
+if TYPE_CHECKING:
+    from ..models import Dossier
+
+# The states a dossier is instructed in, for every dispositif.
+INSTRUCTED = (
+    DossierState.SUBMITTED,
+    DossierState.UNDER_REVIEW,
+    DossierState.DOCUMENTS_REQUESTED,
+)
+
+# The lifecycle shared by the dispositifs: action → {from state: to state}. A kind may extend or
+# restrict it. Users act on drafts only; the other moves are the OPCO's.
+COMMON_TRANSITIONS: Mapping[str, Mapping[str, str]] = {
+    "submit": {DossierState.DRAFT: DossierState.SUBMITTED},
+    "cancel": {
+        DossierState.SUBMITTED: DossierState.CANCELLED,
+        DossierState.UNDER_REVIEW: DossierState.CANCELLED,
+        DossierState.DOCUMENTS_REQUESTED: DossierState.CANCELLED,
+    },
+    "assign": {
+        DossierState.SUBMITTED: DossierState.UNDER_REVIEW,
+        DossierState.UNDER_REVIEW: DossierState.UNDER_REVIEW,
+        DossierState.DOCUMENTS_REQUESTED: DossierState.DOCUMENTS_REQUESTED,
+    },
+    "request_documents": dict.fromkeys(INSTRUCTED, DossierState.DOCUMENTS_REQUESTED),
+    "documents_provided": {DossierState.DOCUMENTS_REQUESTED: DossierState.UNDER_REVIEW},
+    "approve": dict.fromkeys(INSTRUCTED, DossierState.APPROVED),
+    "refuse": dict.fromkeys(INSTRUCTED, DossierState.REFUSED),
+    "close": {DossierState.APPROVED: DossierState.CLOSED},
+    "change": {state: state for state in (*INSTRUCTED, DossierState.APPROVED)},
+}
+
+
+class Kind:
+    """What a dispositif declares. Subclass it in a module of this package and ``register`` an
+    instance."""
+
+    value: ClassVar[str]  # a DossierKind value
+    code: ClassVar[str]  # in the dossier's number: 2026-AF-000123
+    detail_model: ClassVar[type[models.Model]]
+    detail_name: ClassVar[str]  # the one-to-one's related name on Dossier
+    # Membership / delegation rights: any of ``view_rights`` shows the dossiers of this kind,
+    # ``enter_right`` lets one create and edit drafts.
+    view_rights: ClassVar[tuple[str, ...]]
+    enter_right: ClassVar[str]
+    # Entry steps of the front office: (key, label), in order; entry is non-linear.
+    steps: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Duplication copies these fields of the dossier and of the detail.
+    copied_fields: ClassVar[tuple[str, ...]] = ()
+    copied_detail_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields users enter on the dossier itself (title, dates, provider); the rest is the detail's.
+    dossier_fields: ClassVar[tuple[str, ...]] = ()
+    # Cost lines asked for: (code, label); the code is the detail's field name.
+    cost_lines: ClassVar[tuple[tuple[str, str], ...]] = ()
+    transitions: ClassVar[Mapping[str, Mapping[str, str]]] = COMMON_TRANSITIONS
+
+    @property
+    def label(self) -> str:
+        from ..enums import DossierKind
+
+        return DossierKind(self.value).label
+
+    # --- Data ------------------------------------------------------------------------------
+
+    def detail_fields(self) -> tuple[str, ...]:
+        return tuple(
+            f.name
+            for f in self.detail_model._meta.concrete_fields
+            if not f.primary_key and f.name != "dossier"
+        )
+
+    def requested_lines(self, dossier: Dossier) -> list[tuple[str, str, Decimal]]:
+        detail = dossier.detail
+        return [(code, label, getattr(detail, code)) for code, label in self.cost_lines]
+
+    def total_requested(self, dossier: Dossier) -> Decimal:
+        return sum(
+            (amount or Decimal(0) for *_rest, amount in self.requested_lines(dossier)), Decimal(0)
+        )
+
+    # --- Rules -----------------------------------------------------------------------------
+
+    def missing_items(self, dossier: Dossier, **preloaded) -> list[tuple[str, str, str]]:
+        """What transmission still needs: (step, field id, label)."""
+        raise NotImplementedError
+
+    def warnings(self, dossier: Dossier, **preloaded) -> list[str]:
+        """What deserves a warning without blocking transmission."""
+        return []
+
+
+_registry: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    _registry[kind.value] = kind
+    return kind
+
+
+def get_kind(value: str) -> Kind:
+    return _registry[value]
+
+
+def all_kinds() -> list[Kind]:
+    return list(_registry.values())

@@ -1,0 +1,162 @@
+"""« Action de formation » (seed 003): four non-linear steps — Formation, Modules
+complémentaires, Salariés, Envoi — at most 30 trainees, the costs of the form, and the rules
+checked before transmission."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..enums import DossierKind
+from ..models import COST_FIELDS, RequiredDocument, SmicRate, TrainingAction
+from . import Kind, register
+
+STEP_TRAINING, STEP_MODULES, STEP_TRAINEES, STEP_SEND = "formation", "modules", "salaries", "envoi"
+
+REQUIRED_TRAINING_FIELDS = [
+    ("title", gettext_lazy("l'intitulé de la formation")),
+    ("duration_hours", gettext_lazy("la durée en heures")),
+    ("start_date", gettext_lazy("la date de début")),
+    ("end_date", gettext_lazy("la date de fin")),
+    ("modality", gettext_lazy("la modalité")),
+]
+REQUIRED_PROVIDER_FIELDS = [
+    ("provider_name", gettext_lazy("le nom de l'organisme de formation")),
+    ("provider_address", gettext_lazy("l'adresse de l'organisme")),
+    ("provider_postal_code", gettext_lazy("le code postal de l'organisme")),
+    ("provider_city", gettext_lazy("la ville de l'organisme")),
+    ("provider_siret", gettext_lazy("le SIRET de l'organisme")),
+]
+
+
+def smic_at(day):
+    rate = SmicRate.objects.filter(effective_from__lte=day).first()
+    return rate.hourly if rate else None
+
+
+def missing_pieces(dossier, documents=None):
+    """The required pieces (data per dispositif) not attached yet, as their labels."""
+    present = {d.piece_type for d in (dossier.documents.all() if documents is None else documents)}
+    return [
+        required.get_piece_type_display()
+        for required in RequiredDocument.objects.filter(kind=dossier.kind)
+        if required.piece_type not in present
+    ]
+
+
+class TrainingActionKind(Kind):
+    value = DossierKind.TRAINING_ACTION
+    code = "AF"
+    detail_model = TrainingAction
+    detail_name = "training"
+    view_rights = ("can_view_training", "can_edit_training")
+    enter_right = "can_edit_training"
+    steps = (
+        (STEP_TRAINING, gettext_lazy("1 - Formation")),
+        (STEP_MODULES, gettext_lazy("2 - Modules complémentaires")),
+        (STEP_TRAINEES, gettext_lazy("3 - Salariés")),
+        (STEP_SEND, gettext_lazy("4 - Envoi")),
+    )
+    dossier_fields = ("title", "start_date", "end_date", "provider_name", "provider_siret")
+    copied_fields = (
+        "kind",
+        "company",
+        "establishment",
+        "provider_establishment",
+        "provider_name",
+        "provider_siret",
+        "title",
+        "start_date",
+        "end_date",
+    )
+    copied_detail_fields = (
+        "internal_training",
+        "provider_type",
+        "provider_address",
+        "provider_postal_code",
+        "provider_city",
+        "provider_nda",
+        "provider_contact",
+        "provider_phone",
+        "provider_email",
+        "direct_payment",
+        "certification_code",
+        "duration_hours",
+        "modality",
+        "comment",
+        *[name for name, _label in COST_FIELDS],
+    )
+    cost_lines = COST_FIELDS
+
+    def missing_items(self, dossier, *, trainee_count=None, documents=None):
+        detail = dossier.detail
+        missing = []
+        if not detail.internal_training:
+            missing += [
+                (STEP_TRAINING, f"id_{name}", label)
+                for name, label in REQUIRED_PROVIDER_FIELDS
+                if not (getattr(dossier, name, None) or getattr(detail, name, None))
+            ]
+        missing += [
+            (STEP_TRAINING, f"id_{name}", label)
+            for name, label in REQUIRED_TRAINING_FIELDS
+            if not (getattr(dossier, name, None) or getattr(detail, name, None))
+        ]
+        if self.total_requested(dossier) <= 0:
+            missing.append((STEP_TRAINING, "id_cost_teaching", _("au moins un coût demandé")))
+        trainee_count = dossier.trainees.count() if trainee_count is None else trainee_count
+        if trainee_count == 0:
+            missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))
+        missing += [(STEP_SEND, "documents", label) for label in missing_pieces(dossier, documents)]
+        return missing
+
+    def warnings(self, dossier, *, trainee_hours=None):
+        """Late request, provider without NDA / Qualiopi, pay above the SMIC cap."""
+        detail = dossier.detail
+        notes = []
+        lead = timedelta(days=settings.TRAINING_REQUEST_LEAD_DAYS)
+        if dossier.start_date and dossier.start_date < timezone.localdate() + lead:
+            notes.append(
+                _(
+                    "La formation commence dans moins de %(days)d jours : la demande risque d'arriver trop tard."
+                )
+                % {"days": settings.TRAINING_REQUEST_LEAD_DAYS}
+            )
+        provider = dossier.provider_establishment
+        if not detail.internal_training and dossier.provider_siret:
+            if provider is None or not provider.nda:
+                notes.append(
+                    _(
+                        "L'organisme de formation n'a pas de numéro de déclaration d'activité connu de l'OPCO."
+                    )
+                )
+            if provider is None or not provider.has_valid_qualiopi:
+                notes.append(
+                    _(
+                        "L'organisme de formation n'a pas de certification Qualiopi valide connue de l'OPCO."
+                    )
+                )
+        if detail.cost_pay and dossier.start_date:
+            if trainee_hours is None:
+                trainee_hours = sum((t.hours for t in dossier.trainees.all()), Decimal(0))
+            smic = smic_at(dossier.start_date)
+            if smic is not None and detail.cost_pay > trainee_hours * smic:
+                notes.append(
+                    _(
+                        "La rémunération demandée (%(pay)s €) dépasse le plafond des heures des stagiaires × SMIC "
+                        "horaire (%(cap)s €)."
+                    )
+                    % {
+                        "pay": detail.cost_pay,
+                        "cap": (trainee_hours * smic).quantize(Decimal("0.01")),
+                    }
+                )
+        return notes
+
+
+TRAINING_ACTION = register(TrainingActionKind())

@@ -1,0 +1,61 @@
+"""The one way a dossier changes state.
+
+Each dispositif declares its transitions as data (``Kind.transitions``: action → {from: to});
+``transition`` locks the dossier's row, checks the table, writes the new state and its history
+row in the caller's transaction, and returns the locked dossier. Submission, cancellation and
+every staff move go through it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .enums import EventKind
+from .errors import InvalidTransition
+from .models import Dossier, DossierEvent
+
+EVENTS = {
+    "submit": EventKind.SUBMITTED,
+    "cancel": EventKind.CANCELLED,
+    "assign": EventKind.ASSIGNED,
+    "request_documents": EventKind.DOCUMENTS_REQUESTED,
+    "documents_provided": EventKind.DOCUMENTS_PROVIDED,
+    "approve": EventKind.APPROVED,
+    "refuse": EventKind.REFUSED,
+    "close": EventKind.CLOSED,
+    "change": EventKind.CHANGED,
+}
+
+
+def allowed(dossier: Dossier, action: str) -> bool:
+    return dossier.state in dossier.spec.transitions.get(action, {})
+
+
+@transaction.atomic
+def transition(*, actor, dossier: Dossier, action: str, message: str = "", **values) -> Dossier:
+    """Move ``dossier`` by ``action``: ``values`` are other fields saved with the new state.
+
+    The returned dossier is the locked, current row; its ``transition_event`` is the history
+    row written (from-state → to-state, by ``actor``)."""
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("company", "establishment", "provider_establishment")
+        .get(pk=dossier.pk)
+    )
+    table = locked.spec.transitions.get(action, {})
+    if locked.state not in table:
+        raise InvalidTransition(locked)
+    before = locked.state
+    locked.state = table[before]
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["state", "updated_at", *values])
+    locked.transition_event = DossierEvent.objects.create(
+        dossier=locked,
+        actor=actor,
+        kind=EVENTS[action],
+        from_state=before,
+        to_state=locked.state,
+        message=message,
+    )
+    return locked

@@ -1,0 +1,41 @@
+"""The dossier core (common to every dispositif) and each dispositif's own tables."""
+
+from .core import (
+    MONEY,
+    Decision,
+    DecisionKind,
+    Document,
+    Dossier,
+    DossierEvent,
+    DossierSequence,
+    Employee,
+    FundingRule,
+    GrantedAmount,
+    RequiredDocument,
+    SavedView,
+    SmicRate,
+    document_key,
+)
+from .training_action import COST_FIELDS, MAX_TRAINEES, Module, Trainee, TrainingAction
+
+__all__ = [
+    "COST_FIELDS",
+    "MAX_TRAINEES",
+    "MONEY",
+    "Decision",
+    "DecisionKind",
+    "Document",
+    "Dossier",
+    "DossierEvent",
+    "DossierSequence",
+    "Employee",
+    "FundingRule",
+    "GrantedAmount",
+    "Module",
+    "RequiredDocument",
+    "SavedView",
+    "SmicRate",
+    "Trainee",
+    "TrainingAction",
+    "document_key",
+]
