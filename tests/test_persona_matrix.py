@@ -232,6 +232,11 @@ EXPECTED = {
         staff_only(405),
         staff_only(302) | {"support": 403},
     ),
+    "backoffice:dossier_cancel": (
+        lambda s: {"pk": s["dossier"].pk},
+        staff_only(405),
+        staff_only(200) | {"support": 403},
+    ),
     "backoffice:dossier_change": (
         lambda s: {"pk": s["dossier"].pk},
         staff_only(405),

@@ -94,6 +94,19 @@ class ReasonForm(Form):
     )
 
 
+class CancelForm(Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indiquez le motif de l'annulation.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "cancel")
+        super().__init__(*args, **kwargs)
+
+
 class StaffChangeForm(Form):
     title = forms.CharField(label=_("Intitulé de la formation"), max_length=255)
     start_date = forms.DateField(label=_("Du"), widget=DATE)

@@ -4,16 +4,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monespace.dossiers import instruction
+from monespace.dossiers import access, instruction, lifecycle
 from monespace.dossiers.enums import DossierState
 from monespace.dossiers.errors import DossierError
-from monespace.dossiers.models import Dossier
 
-from .forms import ApproveForm, QueueFilterForm, ReasonForm, RequestDocumentsForm, StaffChangeForm
+from .forms import (
+    ApproveForm,
+    CancelForm,
+    QueueFilterForm,
+    ReasonForm,
+    RequestDocumentsForm,
+    StaffChangeForm,
+)
 from .views import staff_required
 
 TO_INSTRUCT = [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.DOCUMENTS_REQUESTED]
@@ -25,7 +31,7 @@ def queue(request):
     """Dossiers to instruct by state, age (oldest first), branch and establishment; assignment."""
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    dossiers = Dossier.objects.exclude(state=DossierState.DRAFT)
+    dossiers = access.staff_dossiers()
     counts = dossiers.aggregate(
         **{state: Count("pk", filter=Q(state=state)) for state in TO_INSTRUCT}
     )
@@ -66,13 +72,8 @@ def queue(request):
     )
 
 
-def _dossier(pk):
-    return get_object_or_404(
-        Dossier.objects.exclude(state=DossierState.DRAFT).select_related(
-            "company", "establishment", "assigned_to", "provider_establishment", "training"
-        ),
-        pk=pk,
-    )
+def _dossier(request, pk):
+    return access.staff_dossier_for(request.user, pk)
 
 
 def _page(request, dossier, **forms):
@@ -81,6 +82,8 @@ def _page(request, dossier, **forms):
         "documents_form": forms.get("documents_form") or RequestDocumentsForm(),
         "approve_form": forms.get("approve_form") or ApproveForm(dossier=dossier),
         "refuse_form": forms.get("refuse_form") or ReasonForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "actions": {a for a in dossier.spec.transitions if lifecycle.allowed(dossier, a)},
         "change_form": forms.get("change_form")
         or StaffChangeForm(
             initial={
@@ -103,7 +106,7 @@ def _page(request, dossier, **forms):
 @staff_required
 @require_GET
 def dossier(request, pk):
-    return _page(request, _dossier(pk))
+    return _page(request, _dossier(request, pk))
 
 
 def _instructing(view):
@@ -112,7 +115,7 @@ def _instructing(view):
     def wrapped(request, pk):
         if not instruction.can_instruct(request.user):
             raise PermissionDenied
-        target = _dossier(pk)
+        target = _dossier(request, pk)
         try:
             return view(request, target)
         except DossierError as error:
@@ -176,6 +179,18 @@ def refuse(request, dossier):
 def close(request, dossier):
     instruction.dossier_close(actor=request.user, dossier=dossier)
     messages.success(request, _("Le dossier est clôturé."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def cancel(request, dossier):
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, cancel_form=form)
+    instruction.dossier_cancel(
+        actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Le dossier est annulé ; l'entreprise en est informée."))
     return redirect("backoffice:dossier", pk=dossier.pk)
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/accorder/", instruction.approve, name="dossier_approve"),
     path("dossiers/<int:pk>/refuser/", instruction.refuse, name="dossier_refuse"),
     path("dossiers/<int:pk>/cloturer/", instruction.close, name="dossier_close"),
+    path("dossiers/<int:pk>/annuler/", instruction.cancel, name="dossier_cancel"),
     path("dossiers/<int:pk>/modifier/", instruction.change, name="dossier_change"),
     path("demandes-de-rattachement/", views.requests, name="requests"),
     path("entreprises/", views.companies, name="companies"),

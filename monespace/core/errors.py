@@ -9,6 +9,9 @@ document.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 
 class DomainError(Exception):
     code: str = "refused"
@@ -25,3 +28,16 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotFound(DomainError, Http404):
+    """Out of the user's reach, or missing: the same answer (a 404), so that nothing confirms
+    that an object exists to someone who may not see it."""
+
+    code = "not_found"
+
+
+class Forbidden(DomainError, PermissionDenied):
+    """Within the user's reach, without the right to act on it (a 403)."""
+
+    code = "forbidden"

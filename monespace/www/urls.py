@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import administration, delegations, dossier_views, onboarding, perimeter, quick_access, views
+from . import administration, delegations, onboarding, perimeter, quick_access, views
+from .dossiers import detail, documents, lists, steps
 
 app_name = "www"
 
@@ -10,29 +11,29 @@ urlpatterns = [
     path("acces-rapides/", quick_access.quick_access_list, name="quick_access"),
     path("acces-rapides/ajouter/", quick_access.quick_access_add, name="quick_access_add"),
     path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
-    path("dossiers/", dossier_views.dossier_list, name="dossiers"),
-    path("dossiers/nouvelle-demande/", dossier_views.dossier_new, name="dossier_new"),
-    path("dossiers/<int:pk>/", dossier_views.dossier_detail, name="dossier"),
-    path("dossiers/<int:pk>/etape/<str:step>/", dossier_views.dossier_step, name="dossier_step"),
+    path("dossiers/", lists.dossier_list, name="dossiers"),
+    path("dossiers/nouvelle-demande/", steps.dossier_new, name="dossier_new"),
+    path("dossiers/<int:pk>/", detail.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/etape/<str:step>/", steps.dossier_step, name="dossier_step"),
     path(
         "dossiers/<int:pk>/documents/",
-        dossier_views.document_upload,
+        documents.document_upload,
         name="dossier_document_upload",
     ),
     path(
         "dossiers/<int:pk>/documents/<int:document_pk>/",
-        dossier_views.document_download,
+        documents.document_download,
         name="dossier_document",
     ),
-    path("dossiers/<int:pk>/imprimer/", dossier_views.dossier_print, name="dossier_print"),
-    path("dossiers/<int:pk>/dupliquer/", dossier_views.dossier_duplicate, name="dossier_duplicate"),
+    path("dossiers/<int:pk>/imprimer/", detail.dossier_print, name="dossier_print"),
+    path("dossiers/<int:pk>/dupliquer/", detail.dossier_duplicate, name="dossier_duplicate"),
     path(
         "dossiers/<int:pk>/demande-de-modification/",
-        dossier_views.dossier_change_request,
+        detail.dossier_change_request,
         name="dossier_change_request",
     ),
-    path("dossiers/<int:pk>/supprimer/", dossier_views.dossier_delete, name="dossier_delete"),
-    path("salaries/", dossier_views.employee_list, name="employees"),
+    path("dossiers/<int:pk>/supprimer/", detail.dossier_delete, name="dossier_delete"),
+    path("salaries/", lists.employee_list, name="employees"),
     path("factures/", views.invoices, name="invoices"),
     path("aide/", views.help_page, name="help"),
     path("donnees-personnelles/", views.privacy, name="privacy"),

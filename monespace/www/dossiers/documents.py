@@ -1,0 +1,58 @@
+"""« Joindre des fichiers » and the download of a dossier's documents, through the permission
+check (never a direct link to the file)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from monespace.dossiers import access, services
+
+from .common import dossier_for, scope
+from .forms import DocumentForm
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    """Before or after transmission, by those allowed to attach."""
+    dossier = access.dossier_to_attach(request.user, pk, **scope(request))
+    form = DocumentForm(request.POST, request.FILES)
+    back = request.POST.get("back") == "envoi" and dossier.is_draft
+    if form.is_valid():
+        data = form.cleaned_data
+        services.document_add(
+            actor=request.user,
+            dossier=dossier,
+            upload=data["file"],
+            content_type=form.content_type,
+            piece_type=data["piece_type"],
+            title=data["title"],
+            comment=data["comment"],
+        )
+        messages.success(request, _("Le document est joint au dossier."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    if back:
+        return redirect("www:dossier_step", pk=dossier.pk, step="envoi")
+    return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=documents")
+
+
+@login_required
+@require_GET
+def document_download(request, pk, document_pk):
+    document = access.document_for(request.user, dossier_for(request, pk), document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,57 @@
+"""Creation of a request and its entry steps. Each dispositif's steps are handled by its own
+module here (``training_action``); entry is non-linear: every step saves, only the last one
+transmits."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from monespace.dossiers import access, perms, services
+from monespace.dossiers.enums import DossierKind
+from monespace.dossiers.errors import NotADraft
+
+from ..perimeter import dossier_reach
+from . import training_action
+from .common import scope
+from .forms import NewDossierForm
+
+# The step handlers of each dispositif: {kind: {step key: handler(request, dossier)}}.
+STEP_VIEWS = {DossierKind.TRAINING_ACTION: training_action.STEP_VIEWS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_new(request):
+    """« Nouvelle demande » → « Action de formation »: choose the establishment, start a draft."""
+    establishments = perms.establishments_user_can_enter(request.user, reach=dossier_reach(request))
+    if not establishments.exists():
+        raise PermissionDenied
+    form = NewDossierForm(request.POST or None, establishments=establishments)
+    if request.method == "POST" and form.is_valid():
+        dossier = services.dossier_create(
+            actor=request.user, establishment=form.cleaned_data["establishment"]
+        )
+        first_step = dossier.spec.steps[0][0]
+        return redirect("www:dossier_step", pk=dossier.pk, step=first_step)
+    return render(request, "www/dossiers/new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_step(request, pk, step):
+    try:
+        dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    except NotADraft as error:
+        messages.error(request, str(error))
+        return redirect("www:dossier", pk=pk)
+    views = STEP_VIEWS[dossier.kind]
+    if step not in views:
+        raise Http404
+    if request.method == "POST" and "cancel" in request.POST:
+        messages.info(request, _("Votre dernière saisie est annulée, le dossier reste en l'état."))
+        return redirect("www:dossier_step", pk=dossier.pk, step=step)
+    return views[step](request, dossier)

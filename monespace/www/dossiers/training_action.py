@@ -1,0 +1,215 @@
+"""The entry steps of a training action (seed 003): « 1 - Formation », « 2 - Modules
+complémentaires », « 3 - Salariés », « 4 - Envoi »."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from monespace.core.identifiers import parse_id
+from monespace.dossiers import services
+from monespace.dossiers.errors import DossierError
+from monespace.dossiers.models import RequiredDocument
+from monespace.organizations.models import Establishment
+
+from .common import after_save, step_context
+from .forms import (
+    DocumentForm,
+    ExistingTraineeForm,
+    ModuleForm,
+    NewTraineeForm,
+    ProviderSearchForm,
+    SubmitForm,
+    TrainingStepForm,
+)
+
+
+def step_training(request, dossier):
+    form = TrainingStepForm(request.POST or None, dossier=dossier)
+    search = ProviderSearchForm(request.GET or None)
+    providers = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        term = search.cleaned_data["q"].strip()
+        digits = term.replace(" ", "")
+        providers = (
+            _providers()
+            .filter(Q(siret=digits) | Q(name__icontains=term) | Q(company__name__icontains=term))
+            .select_related("company")[:10]
+        )
+    if request.method == "POST" and "choose_provider" in request.POST:
+        provider = get_object_or_404(_providers(), pk=_int(request.POST.get("choose_provider")))
+        services.dossier_update(
+            actor=request.user,
+            dossier=dossier,
+            values={
+                "internal_training": False,
+                "provider_establishment": provider,
+                "provider_name": provider.display_name,
+                "provider_type": "cfa" if provider.uai else "training_organisation",
+                "provider_address": provider.address,
+                "provider_postal_code": provider.postal_code,
+                "provider_city": provider.city,
+                "provider_siret": provider.siret,
+                "provider_nda": provider.nda,
+            },
+        )
+        messages.success(
+            request,
+            _("L'organisme %(name)s est repris du répertoire.") % {"name": provider.display_name},
+        )
+        return redirect("www:dossier_step", pk=dossier.pk, step="formation")
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        # A provider known to the directory is linked, so that it sees the dossier once sent.
+        siret = values["provider_siret"]
+        values["provider_establishment"] = (
+            _providers().filter(siret=siret).first() if siret else None
+        )
+        services.dossier_update(actor=request.user, dossier=dossier, values=values)
+        return after_save(request, dossier, "formation")
+    return render(
+        request,
+        "www/dossiers/step_training.html",
+        {
+            **step_context(dossier, "formation"),
+            "form": form,
+            "search": search,
+            "providers": providers,
+        },
+    )
+
+
+def step_modules(request, dossier):
+    form = ModuleForm(request.POST or None) if "add_module" in request.POST else ModuleForm()
+    if request.method == "POST":
+        if "add_module" in request.POST and form.is_valid():
+            services.module_add(actor=request.user, dossier=dossier, **form.cleaned_data)
+            messages.success(request, _("Le module est ajouté."))
+            return redirect("www:dossier_step", pk=dossier.pk, step="modules")
+        if "delete_module" in request.POST:
+            module = get_object_or_404(dossier.modules, pk=_int(request.POST.get("delete_module")))
+            services.module_delete(actor=request.user, module=module)
+            messages.success(request, _("Le module est supprimé."))
+            return redirect("www:dossier_step", pk=dossier.pk, step="modules")
+        if "save_quit" in request.POST or "validate" in request.POST:
+            return after_save(request, dossier, "modules")
+    return render(
+        request,
+        "www/dossiers/step_modules.html",
+        {**step_context(dossier, "modules"), "form": form, "modules": dossier.modules.all()},
+    )
+
+
+def _int(value):
+    return parse_id(value) or 0
+
+
+def _providers():
+    """Establishments the directory knows as training organisations (OPCO number or NDA)."""
+    return Establishment.objects.active().filter(Q(provider_number__gt="") | Q(nda__gt=""))
+
+
+def step_trainees(request, dossier):
+    existing = ExistingTraineeForm(
+        request.POST if "add_existing" in request.POST else None, company=dossier.company
+    )
+    new = NewTraineeForm(request.POST if "add_new" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "add_existing" in request.POST and existing.is_valid():
+                data = existing.cleaned_data
+                services.trainee_add(
+                    actor=request.user,
+                    dossier=dossier,
+                    employee=data["employee"],
+                    hours_on_work_time=data["hours_on_work_time"],
+                    hours_off_work_time=data["hours_off_work_time"],
+                )
+                messages.success(request, _("Le salarié est inscrit."))
+                return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+            if "add_new" in request.POST and new.is_valid():
+                services.trainee_register_and_add(
+                    actor=request.user, dossier=dossier, **new.cleaned_data
+                )
+                messages.success(
+                    request, _("Le salarié est inscrit et ajouté au registre des salariés.")
+                )
+                return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+        except DossierError as error:
+            target = existing if "add_existing" in request.POST else new
+            target.add_error(None, str(error))
+        if "remove_trainee" in request.POST:
+            trainee = get_object_or_404(
+                dossier.trainees, pk=_int(request.POST.get("remove_trainee"))
+            )
+            services.trainee_remove(actor=request.user, trainee=trainee)
+            messages.success(request, _("Le salarié est retiré du dossier."))
+            return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+        if "save_quit" in request.POST or "validate" in request.POST:
+            return after_save(request, dossier, "salaries")
+    trainees = dossier.trainees.select_related("employee")
+    return render(
+        request,
+        "www/dossiers/step_trainees.html",
+        {
+            **step_context(dossier, "salaries"),
+            "existing": existing,
+            "new": new,
+            "trainees": trainees,
+        },
+    )
+
+
+def step_send(request, dossier):
+    trainees = list(dossier.trainees.select_related("employee"))
+    documents = list(dossier.documents.all())
+    form = SubmitForm(request.POST if "submit" in request.POST else None)
+    document_form = DocumentForm()
+    if request.method == "POST":
+        if "submit" in request.POST and form.is_valid():
+            try:
+                services.dossier_submit(actor=request.user, dossier=dossier, certified=True)
+            except DossierError as error:
+                messages.error(request, str(error))
+                return redirect("www:dossier_step", pk=dossier.pk, step="envoi")
+            dossier.refresh_from_db()
+            messages.success(
+                request,
+                _(
+                    "Votre dossier est transmis sous le numéro %(number)s. Il n'est plus modifiable que par l'OPCO."
+                )
+                % {"number": dossier.number},
+            )
+            return redirect("www:dossier", pk=dossier.pk)
+        if "save_quit" in request.POST:
+            return after_save(request, dossier, "envoi")
+    missing = services.missing_items(dossier, trainee_count=len(trainees), documents=documents)
+    present = {d.piece_type for d in documents}
+    checklist = [
+        (required.get_piece_type_display(), required.piece_type in present)
+        for required in RequiredDocument.objects.filter(kind=dossier.kind)
+    ]
+    hours = sum((t.hours for t in trainees), 0)
+    return render(
+        request,
+        "www/dossiers/step_send.html",
+        {
+            **step_context(dossier, "envoi"),
+            "form": form,
+            "document_form": document_form,
+            "trainees": trainees,
+            "documents": documents,
+            "missing": missing,
+            "checklist": checklist,
+            "warnings": services.warnings(dossier, trainee_hours=hours),
+            "modules": dossier.modules.all(),
+        },
+    )
+
+
+STEP_VIEWS = {
+    "formation": step_training,
+    "modules": step_modules,
+    "salaries": step_trainees,
+    "envoi": step_send,
+}
