@@ -15,6 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys carry the ``e2e`` marker from collection on, so that
+    ``pytest -m "not e2e"`` really skips them (a fixture would mark them too late)."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -424,3 +424,7 @@ def test_persona_matrix(client, scene, name, persona):
         assert not _leaks(persona, body), (
             f"{method.upper()} {url} as {persona} shows another company's data"
         )
+        # settings: TESTING renders an undefined template variable as this marker.
+        assert "INVALID_TEMPLATE_VARIABLE" not in body, (
+            f"{method.upper()} {url} as {persona} renders an undefined variable"
+        )

@@ -41,3 +41,10 @@ class SecurityEventKind(models.TextChoices):
         _("Accord retiré à la connexion « en tant que »"),
     )
     OTHER_SESSIONS_ENDED = "other_sessions_ended", _("Autres sessions déconnectées")
+
+
+class StaffRole(models.TextChoices):
+    ADVISOR = "advisor", _("Conseiller")
+    TRAINING_ASSISTANT = "training_assistant", _("Assistant formation")
+    MANAGER = "manager", _("Manager")
+    SUPPORT = "support", _("Support")

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Civility, NotificationTheme, SecurityEventKind
+from .enums import Civility, NotificationTheme, SecurityEventKind, StaffRole
 
 
 class UserManager(BaseUserManager):
@@ -111,13 +111,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class StaffRole(models.TextChoices):
-    ADVISOR = "advisor", _("Conseiller")
-    TRAINING_ASSISTANT = "training_assistant", _("Assistant formation")
-    MANAGER = "manager", _("Manager")
-    SUPPORT = "support", _("Support")
 
 
 class StaffProfile(models.Model):

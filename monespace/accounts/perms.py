@@ -1,12 +1,16 @@
 """Who may do what on accounts."""
 
+from .enums import StaffRole
+
 
 def can_open_support_sessions(user):
     """Support and advisors (or superusers) may open « connexion en tant que » sessions."""
     if not (user.is_active and user.is_staff):
         return False
     profile = getattr(user, "staff_profile", None)
-    return user.is_superuser or (profile is not None and profile.role in {"support", "advisor"})
+    return user.is_superuser or (
+        profile is not None and profile.role in {StaffRole.SUPPORT, StaffRole.ADVISOR}
+    )
 
 
 def can_support_access(*, hijacker, hijacked):

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from monespace.accounts.perms import has_second_factor
 from monespace.core.identifiers import parse_id
-from monespace.organizations.activation import activation_code_issue, membership_make_admin
+from monespace.organizations.activation import activation_code_issue
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Company, Establishment, Membership, MembershipEventKind
-from monespace.organizations.services import LastAdministratorError, membership_set_rights
+from monespace.organizations.services import (
+    LastAdministratorError,
+    membership_make_admin,
+    membership_set_rights,
+)
 
 
 def staff_required(view):
@@ -142,14 +145,13 @@ def designate_admin(request, pk):
         ),
         pk=_posted_id(request),
     )
-    with transaction.atomic():
-        membership_make_admin(
-            actor=request.user,
-            user=membership.user,
-            company=company,
-            profile=membership.profile,
-            kind=MembershipEventKind.DESIGNATED_BY_STAFF,
-        )
+    membership_make_admin(
+        actor=request.user,
+        user=membership.user,
+        company=company,
+        profile=membership.profile,
+        kind=MembershipEventKind.DESIGNATED_BY_STAFF,
+    )
     messages.success(
         request, _("%(name)s est administrateur.") % {"name": membership.user.get_full_name()}
     )
@@ -188,7 +190,7 @@ def support_access(request, pk):
     from django.utils.http import url_has_allowed_host_and_scheme
     from hijack.views import AcquireUserView
 
-    from monespace.accounts.perms import can_open_support_sessions, can_support_access
+    from monespace.accounts.perms import can_open_support_sessions
     from monespace.support.forms import SupportAccessForm
     from monespace.support.services import support_session_open
 
@@ -207,13 +209,8 @@ def support_access(request, pk):
             request, _("Cet utilisateur n'a pas donné son accord à la connexion « en tant que ».")
         )
         return redirect(back)
-    # Every condition is checked before the session is recorded; the record then authorises
-    # the hijack, in the same transaction.
-    with transaction.atomic():
-        support_session_open(staff=request.user, user=user, reason=form.cleaned_data["reason"])
-        if not can_support_access(hijacker=request.user, hijacked=user):
-            transaction.set_rollback(True)
-            raise PermissionDenied
+    # The record authorises the hijack; a refused one leaves nothing behind (a 403).
+    support_session_open(staff=request.user, user=user, reason=form.cleaned_data["reason"])
     request.POST = request.POST.copy()
     request.POST["user_pk"] = str(user.pk)
     request.POST["next"] = "/"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import Promise
 
 
 class DomainError(Exception):
     code: str = "refused"
-    default_message: str = ""
+    default_message: str | Promise = ""
 
     def __init__(
         self, message: str | None = None, *, code: str | None = None, field: str | None = None

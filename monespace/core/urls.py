@@ -14,12 +14,14 @@ PLACES = {
     "membership": "www:administration_membership",
     "delegation": "www:delegation",
     "delegations": "www:delegations",
+    "login": "account_login",
+    "welcome": "www:signup_activate",
 }
 
 
-def path_to(place: str, obj=None) -> str:
+def path_to(place: str, obj=None, *, args=()) -> str:
     """The path of ``place`` (for ``obj`` when the place is an object's page)."""
-    return reverse(PLACES[place], args=[obj.pk] if obj is not None else [])
+    return reverse(PLACES[place], args=[obj.pk] if obj is not None else list(args))
 
 
 def absolute_url(path: str) -> str:

@@ -249,9 +249,10 @@ def dossier_staff_change(*, actor, dossier, values, message) -> Dossier:
     """Only staff change a transmitted dossier; the change is recorded field by field."""
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="change", message=message)
     spec = dossier.spec
-    detail = spec.detail_model.objects.select_for_update().get(dossier=dossier)
+    detail = spec.detail_model._default_manager.select_for_update().get(dossier=dossier)
     detail_fields = set(spec.detail_fields())
-    changes, changed = [], {"dossier": [], "detail": []}
+    changes: list[str] = []
+    changed: dict[str, list[str]] = {"dossier": [], "detail": []}
     for name, value in values.items():
         target, key = (detail, "detail") if name in detail_fields else (dossier, "dossier")
         old = getattr(target, name)

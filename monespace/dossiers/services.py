@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.mail import send_email
+from monespace.core.models import activity_record
 from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 
@@ -77,7 +78,7 @@ def dossier_create(*, actor, establishment, kind=DossierKind.TRAINING_ACTION) ->
     dossier = Dossier.objects.create(
         kind=kind, company=establishment.company, establishment=establishment, created_by=actor
     )
-    spec.detail_model.objects.create(dossier=dossier)
+    spec.detail_model._default_manager.create(dossier=dossier)
     DossierEvent.objects.create(
         dossier=dossier, actor=actor, kind=EventKind.CREATED, to_state=DossierState.DRAFT
     )
@@ -95,9 +96,9 @@ def dossier_update(*, actor, dossier, values) -> Dossier:
     history records which fields changed."""
     dossier = _locked_draft(dossier)
     spec = dossier.spec
-    detail = spec.detail_model.objects.select_for_update().get(dossier=dossier)
+    detail = spec.detail_model._default_manager.select_for_update().get(dossier=dossier)
     detail_fields = set(spec.detail_fields())
-    changed = {"dossier": [], "detail": []}
+    changed: dict[str, list[str]] = {"dossier": [], "detail": []}
     for name, value in values.items():
         target, key = (detail, "detail") if name in detail_fields else (dossier, "dossier")
         if getattr(target, name) != value:
@@ -144,13 +145,15 @@ def employee_register(
     *, actor, company, last_name, first_name, birth_date, job="", category="", contract=""
 ) -> Employee:
     """Add someone to the company's register, or return them if already there."""
-    employee, _created = Employee.objects.get_or_create(
+    employee, created = Employee.objects.get_or_create(
         company=company,
         last_name=last_name.strip().upper(),
         first_name=first_name.strip(),
         birth_date=birth_date,
         defaults={"job": job, "category": category, "contract": contract},
     )
+    if created:
+        activity_record(actor=actor, obj=employee, action="created")
     return employee
 
 
@@ -308,7 +311,7 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()) -> Dossier:
         duplicated_from=dossier,
     )
     detail = dossier.detail
-    spec.detail_model.objects.create(
+    spec.detail_model._default_manager.create(
         dossier=copy, **{name: getattr(detail, name) for name in spec.copied_detail_fields}
     )
     Module.objects.bulk_create(

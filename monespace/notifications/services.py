@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from monespace.accounts.models import User
+from monespace.core.models import activity_record
 
 from .models import Notification
 from .selectors import published_announcements
@@ -42,11 +43,13 @@ def announcement_publish(*, actor, announcement):
     """Publish an « Information » (an unsaved Announcement filled by the staff form)."""
     announcement.created_by = actor
     announcement.save()
+    activity_record(actor=actor, obj=announcement, action="published", message=announcement.title)
     transaction.on_commit(published_announcements.clear)
     return announcement
 
 
 @transaction.atomic
 def announcement_withdraw(*, actor, announcement):
+    activity_record(actor=actor, obj=announcement, action="withdrawn", message=announcement.title)
     announcement.delete()
     transaction.on_commit(published_announcements.clear)

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from .access import notification_for
 from .models import Notification
 from .services import notifications_mark_read
 
@@ -21,7 +22,7 @@ def notification_list(request):
 @require_POST
 def notification_open(request, pk):
     """Mark one notification read and go where it points."""
-    notification = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    notification = notification_for(request.user, pk)
     notifications_mark_read(recipient=request.user, notification=notification)
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from monespace.core.errors import DomainError
 from monespace.core.pdf import render_pdf
 
-from .enums import MembershipSource, MembershipStatus, Profile
-from .models import ActivationCode, Membership, MembershipEvent, MembershipEventKind
+from .enums import Profile
+from .models import ActivationCode, MembershipEventKind
+from .services import membership_make_admin
 
 # No 0/O, 1/I/L: the code is read on paper and typed by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -20,10 +22,13 @@ GROUPS, GROUP_LENGTH = 3, 4
 VALIDITY = timedelta(days=92)  # 3 months
 
 
-class CodeError(Exception):
+class CodeError(DomainError):
+    """Why a code is refused: ``reason`` (= ``code``) is "unknown", "expired", "used" or
+    "wrong_profile" (then ``profile`` is the label of the code's profile)."""
+
     def __init__(self, reason, profile=None):
-        super().__init__(reason)
-        self.reason = reason  # "unknown" | "expired" | "used" | "wrong_profile"
+        super().__init__(reason, code=reason)
+        self.reason = reason
         self.profile = profile
 
 
@@ -101,41 +106,5 @@ def activation_code_redeem(*, user, code, profile):
         company=activation.company,
         profile=activation.profile,
         kind=MembershipEventKind.ACTIVATED_BY_CODE,
-    )
-    return membership
-
-
-def membership_make_admin(*, actor, user, company, profile, kind):
-    """Give ``user`` the administrator right (and every other right) on the whole company."""
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(
-            user=user,
-            company=company,
-            profile=profile,
-            status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
-        )
-        .first()
-    )
-    before = {}
-    if membership is None:
-        membership = Membership(
-            user=user, company=company, profile=profile, source=MembershipSource.REQUEST
-        )
-    else:
-        before = {**membership.rights(), "status": membership.status}
-    for name in Membership.RIGHT_FIELDS:
-        setattr(membership, name, True)
-    membership.status = MembershipStatus.ACTIVE
-    membership.decided_by = actor
-    membership.decided_at = timezone.now()
-    membership.save()
-    membership.establishments.clear()
-    MembershipEvent.objects.create(
-        membership=membership,
-        actor=actor,
-        kind=kind,
-        before=before,
-        after={**membership.rights(), "status": membership.status},
     )
     return membership

@@ -9,7 +9,7 @@ Rules:
   without the right, a 403.
 """
 
-from .enums import MembershipStatus
+from .enums import MembershipStatus, Profile
 from .models import Company, Membership
 
 
@@ -71,7 +71,7 @@ def administered_company_ids(user):
 
 def can_decide_delegation(user, delegation):
     """The client company's administrators (adhérent profile) set the scope, accept or refuse."""
-    return can_administer(user, delegation.company, "member")
+    return can_administer(user, delegation.company, Profile.MEMBER)
 
 
 def can_end_delegation(user, delegation):
@@ -83,5 +83,5 @@ def can_end_delegation(user, delegation):
 
 def member_administered_company_ids(user):
     return set(
-        _admin_memberships(user).filter(profile="member").values_list("company_id", flat=True)
+        _admin_memberships(user).filter(profile=Profile.MEMBER).values_list("company_id", flat=True)
     )

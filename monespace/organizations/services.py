@@ -3,7 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from monespace.core.errors import DomainError
 from monespace.core.mail import absolute_url, send_email
 from monespace.core.urls import path_to
 from monespace.notifications.services import notification_create
@@ -144,8 +146,22 @@ def memberships_activate_for_new_user(*, user):
     return created
 
 
-class LastAdministratorError(Exception):
+class MembershipError(DomainError):
+    code = "membership_refused"
+
+
+class LastAdministratorError(MembershipError):
     """A company keeps at least one administrator per profile: the last one cannot leave."""
+
+    code = "last_administrator"
+    default_message = gettext_lazy(
+        "L'entreprise doit garder au moins un administrateur pour ce profil."
+    )
+
+
+class NotPending(MembershipError):
+    code = "not_pending"
+    default_message = gettext_lazy("Cette demande a déjà été traitée.")
 
 
 def _snapshot(membership):
@@ -260,7 +276,7 @@ def membership_accept(*, actor, membership, rights, establishments):
     """Accept a pending request with the rights the administrator chose (empty scope = whole company)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.PENDING:
-        raise ValueError("only a pending request can be accepted")
+        raise NotPending
     before = _snapshot(membership)
     for name in Membership.RIGHT_FIELDS:
         setattr(membership, name, bool(rights.get(name)))
@@ -278,7 +294,7 @@ def membership_accept(*, actor, membership, rights, establishments):
 def membership_refuse(*, actor, membership, reason):
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.PENDING:
-        raise ValueError("only a pending request can be refused")
+        raise NotPending
     before = _snapshot(membership)
     membership.status = MembershipStatus.REFUSED
     membership.refusal_reason = reason
@@ -319,4 +335,36 @@ def membership_revoke(*, actor, membership, reason=""):
     membership.save(update_fields=["status", "decided_by", "decided_at"])
     kind = MembershipEventKind.LEFT if actor == membership.user else MembershipEventKind.REVOKED
     _record(membership, actor=actor, kind=kind, before=before, reason=reason)
+    return membership
+
+
+@transaction.atomic
+def membership_make_admin(*, actor, user, company, profile, kind):
+    """Give ``user`` the administrator right (and every other right) on the whole company: by an
+    activation code, or designated by OPCO staff. Recorded like every decision (before → after)."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(
+            user=user,
+            company=company,
+            profile=profile,
+            status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE],
+        )
+        .first()
+    )
+    before = {}
+    if membership is None:
+        membership = Membership(
+            user=user, company=company, profile=profile, source=MembershipSource.REQUEST
+        )
+    else:
+        before = _snapshot(membership)
+    for name in Membership.RIGHT_FIELDS:
+        setattr(membership, name, True)
+    membership.status = MembershipStatus.ACTIVE
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save()
+    membership.establishments.clear()
+    _record(membership, actor=actor, kind=kind, before=before)
     return membership

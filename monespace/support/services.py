@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from monespace.core.errors import Forbidden
 from monespace.core.mail import send_email
 
 from .models import ContactRequest, SupportSession
@@ -29,13 +30,21 @@ def contact_request_handle(*, actor, contact):
 
 @transaction.atomic
 def support_session_open(*, staff, user, reason):
-    """Record the reason before the session starts; it lasts SUPPORT_SESSION_MINUTES at most."""
-    return SupportSession.objects.create(
+    """Record the reason before the session starts; it lasts SUPPORT_SESSION_MINUTES at most.
+
+    Every condition is checked with the record in place (it is what authorises the hijack); if
+    one fails, nothing is recorded and ``Forbidden`` is raised."""
+    from monespace.accounts.perms import can_support_access
+
+    session = SupportSession.objects.create(
         staff=staff,
         user=user,
         reason=reason,
         expires_at=timezone.now() + timedelta(minutes=settings.SUPPORT_SESSION_MINUTES),
     )
+    if not can_support_access(hijacker=staff, hijacked=user):
+        raise Forbidden
+    return session
 
 
 def support_session_pending(*, staff, user):

@@ -12,19 +12,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.perms import has_second_factor
 from monespace.core import ratelimit
-from monespace.organizations import perms, services
+from monespace.organizations import access, perms, services
 from monespace.organizations.activation import CodeError, activation_code_redeem
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
+from monespace.organizations.numbers import NumberCheckError, establishment_number_check
 
 from .administration_forms import ActivationCodeForm, AttachmentRequestForm, RefuseForm, RightsForm
 from .perimeter import filter_by_perimeter
@@ -88,11 +88,7 @@ def second_factor_redirect(view):
 
 
 def _company_for_admin(request, company_id, profile):
-    if profile not in Profile.values:
-        raise Http404
-    company = get_object_or_404(perms.companies_reachable_by(request.user), pk=company_id)
-    if not perms.can_administer(request.user, company, profile):
-        raise PermissionDenied
+    company = access.company_to_administer(request.user, company_id, profile)
     _require_second_factor(request)
     return company
 
@@ -131,12 +127,7 @@ def company(request, company_id, profile):
 
 
 def _membership_for_decision(request, pk):
-    within_reach = Membership.objects.filter(company__in=perms.companies_reachable_by(request.user))
-    membership = get_object_or_404(
-        within_reach.select_related("company", "user", "requested_establishment"), pk=pk
-    )
-    if not perms.can_decide_membership(request.user, membership):
-        raise PermissionDenied
+    membership = access.membership_to_decide(request.user, pk)
     _require_second_factor(request)
     return membership
 
@@ -264,20 +255,22 @@ def attachment_request(request):
         return attachments_page(request, form)
     profile = form.cleaned_data["profile"]
     result = get_directory().lookup(form.cleaned_data["identifier"])
-    key = f"attachment-number:{request.user.pk}"
-    if ratelimit.is_blocked(key, limit=settings.SIGNUP_NUMBER_MAX_ATTEMPTS):
-        form.add_error("number", _("Trop de tentatives : réessayez plus tard ou contactez l'OPCO."))
-        return attachments_page(request, form)
     if not result.found or not result.is_active:
         form.add_error(
             "identifier",
             _("Cet établissement est introuvable ou fermé au répertoire des entreprises."),
         )
         return attachments_page(request, form)
-    establishment = result.matching_establishment(profile, form.cleaned_data["number"])
-    if establishment is None:
-        ratelimit.record_failure(key, window=settings.SIGNUP_NUMBER_ATTEMPT_WINDOW)
-        form.add_error("number", _("Ce numéro ne correspond pas à l'établissement indiqué."))
+    try:
+        establishment = establishment_number_check(
+            result=result,
+            profile=profile,
+            number=form.cleaned_data["number"],
+            identifier=form.cleaned_data["identifier"],
+            subject=f"user:{request.user.pk}",
+        )
+    except NumberCheckError as error:
+        form.add_error(error.field, str(error))
         return attachments_page(request, form)
     membership = services.membership_request(
         user=request.user, profile=profile, company=result.company, establishment=establishment
@@ -298,7 +291,7 @@ def attachment_request(request):
 @require_POST
 def attachment_refresh(request, pk):
     """« Rafraîchir »: apply again what the OPCO's data records for the user (seed 004 FAQ)."""
-    membership = get_object_or_404(Membership.objects.filter(user=request.user), pk=pk)
+    membership = access.own_membership(request.user, pk)
     created = services.known_contacts_apply(user=request.user)
     if created or membership.status == MembershipStatus.ACTIVE:
         messages.success(request, _("Vos rattachements sont à jour des données de l'OPCO."))
@@ -316,12 +309,7 @@ def attachment_refresh(request, pk):
 @require_POST
 def attachment_leave(request, pk):
     """The user removes one of their own attachments."""
-    membership = get_object_or_404(
-        Membership.objects.filter(
-            user=request.user, status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE]
-        ),
-        pk=pk,
-    )
+    membership = access.own_membership(request.user, pk, open_only=True)
     try:
         services.membership_revoke(actor=request.user, membership=membership)
     except services.LastAdministratorError:

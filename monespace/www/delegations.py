@@ -9,12 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monespace.organizations import perms
+from monespace.organizations import access, perms
 from monespace.organizations.delegations import (
     delegation_end,
     delegation_refuse,
@@ -106,20 +105,7 @@ def delegation_request_view(request):
 
 
 def _delegation_for(request, pk, *, deciding):
-    attached = Company.objects.filter(
-        memberships__user=request.user, memberships__status__in=["active", "pending"]
-    ).values("pk")
-    reachable = Delegation.objects.select_related("company", "delegate")
-    if not request.user.is_staff:
-        reachable = reachable.filter(Q(company__in=attached) | Q(delegate__in=attached))
-    delegation = get_object_or_404(reachable, pk=pk)
-    allowed = (
-        perms.can_decide_delegation(request.user, delegation)
-        if deciding
-        else (perms.can_end_delegation(request.user, delegation) or request.user.is_staff)
-    )
-    if not allowed:
-        raise PermissionDenied
+    delegation = access.delegation_for(request.user, pk, deciding=deciding)
     if deciding:
         _require_second_factor(request)
     return delegation

@@ -15,28 +15,23 @@ reload never lose it. Nothing is written before the last step.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from monespace.accounts.models import User
-from monespace.accounts.services import user_register, user_set_password, user_verify_email
+from monespace.accounts.services import user_verify_email
 from monespace.accounts.tokens import welcome_link_token
 from monespace.core import ratelimit
-from monespace.core.mail import absolute_url, send_email
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import Company, Establishment, KnownContact
-from monespace.organizations.services import (
-    memberships_activate_for_new_user,
-    registration_request_create,
-)
+from monespace.organizations.numbers import NumberCheckError, establishment_number_check
+from monespace.organizations.signup import account_activate, signup_complete, welcome_link_send
 
 from .forms import AttachmentForm, IdccForm, IdentityForm, NewPasswordForm, NumberForm, ThemesForm
 
@@ -219,39 +214,23 @@ def number(request):
     result = _lookup_again(data)
     profile = data["attachment"]["profile"]
     form = NumberForm(request.POST or None)
-    target_key = f"signup-number:{data['attachment']['identifier']}"
-    client_key = f"signup-number-client:{_client_key(request)}"
-    limit = settings.SIGNUP_NUMBER_MAX_ATTEMPTS
     if request.method == "POST":
         if "previous" in request.POST:
             return redirect("www:signup_attachment")
         if form.is_valid():
-            if ratelimit.is_blocked(target_key, limit=limit) or ratelimit.is_blocked(
-                client_key, limit=limit
-            ):
-                form.add_error(
-                    "number",
-                    _(
-                        "Trop de tentatives : par sécurité, la vérification est suspendue pour un moment. "
-                        "Réessayez plus tard ou, si vous n'avez pas ce numéro, contactez l'OPCO."
-                    ),
+            try:
+                establishment = establishment_number_check(
+                    result=result,
+                    profile=profile,
+                    number=form.cleaned_data["number"],
+                    identifier=data["attachment"]["identifier"],
+                    subject=f"client:{_client_key(request)}",
                 )
+            except NumberCheckError as error:
+                form.add_error(error.field, str(error))
             else:
-                establishment = result.matching_establishment(profile, form.cleaned_data["number"])
-                if establishment is None:
-                    window = settings.SIGNUP_NUMBER_ATTEMPT_WINDOW
-                    ratelimit.record_failure(target_key, window=window)
-                    ratelimit.record_failure(client_key, window=window)
-                    form.add_error(
-                        "number",
-                        _(
-                            "Ce numéro ne correspond pas à l'établissement indiqué. Vérifiez-le sur un courrier "
-                            "de l'OPCO ; si vous ne l'avez pas, contactez l'OPCO."
-                        ),
-                    )
-                else:
-                    data = _save(request, matched_establishment_id=establishment.pk, idcc="")
-                    return _complete(request, data)
+                data = _save(request, matched_establishment_id=establishment.pk, idcc="")
+                return _complete(request, data)
     return _render_step(
         request,
         "www/onboarding/number.html",
@@ -295,58 +274,31 @@ def _complete(request, data):
         request.session[DONE_KEY] = {"email": email, "known": bool(data.get("known"))}
         return redirect("www:signup_done")
     ratelimit.record_failure(mail_key, window=3600)
-    with transaction.atomic():
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None and existing.has_usable_password():
-            send_email(
-                to=existing.email,
-                template_prefix="emails/account_exists",
-                context={"user": existing, "login_url": absolute_url(reverse("account_login"))},
-            )
-        elif existing is not None:
-            # Registered but never activated: send a fresh welcome link, change nothing else.
-            _send_welcome(existing)
-        else:
-            user = user_register(
-                email=email,
-                civility=identity["civility"],
-                first_name=identity["first_name"],
-                last_name=identity["last_name"],
-                themes=data.get("themes", []),
-                support_consent=identity.get("support_consent", False),
-            )
-            if not data.get("known"):
-                result = _lookup_again(data)
-                matched_id = data.get("matched_establishment_id")
-                registration_request_create(
-                    user=user,
-                    profile=data["attachment"]["profile"],
-                    company=result.company,
-                    establishment=Establishment.objects.filter(pk=matched_id).first()
-                    if matched_id
-                    else result.establishment,
-                    declared_idcc=data.get("idcc", ""),
-                    number_matched=bool(matched_id),
-                )
-            _send_welcome(user)
+    attachment = None
+    if not data.get("known"):
+        result = _lookup_again(data)
+        matched_id = data.get("matched_establishment_id")
+        attachment = {
+            "profile": data["attachment"]["profile"],
+            "company": result.company,
+            "establishment": Establishment.objects.filter(pk=matched_id).first()
+            if matched_id
+            else result.establishment,
+            "declared_idcc": data.get("idcc", ""),
+            "number_matched": bool(matched_id),
+        }
+    signup_complete(
+        email=email,
+        civility=identity["civility"],
+        first_name=identity["first_name"],
+        last_name=identity["last_name"],
+        themes=data.get("themes", []),
+        support_consent=identity.get("support_consent", False),
+        attachment=attachment,
+    )
     request.session.pop(SESSION_KEY, None)
     request.session[DONE_KEY] = {"email": email, "known": bool(data.get("known"))}
     return redirect("www:signup_done")
-
-
-def welcome_link(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return absolute_url(
-        reverse("www:signup_activate", args=[uid, welcome_link_token.make_token(user)])
-    )
-
-
-def _send_welcome(user):
-    send_email(
-        to=user.email,
-        template_prefix="emails/welcome",
-        context={"user": user, "link": welcome_link(user)},
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -393,9 +345,7 @@ def activate(request, uidb64, token):
 
     form = NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user_set_password(user=user, password=form.cleaned_data["new_password1"])
-            memberships = memberships_activate_for_new_user(user=user)
+        memberships = account_activate(user=user, password=form.cleaned_data["new_password1"])
         request.session.pop(ACTIVATION_KEY, None)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         request.session.set_expiry(0)
@@ -434,8 +384,7 @@ def resend_link(request, uidb64):
         and not ratelimit.is_blocked(key, limit=3)
     ):
         ratelimit.record_failure(key, window=3600)
-        with transaction.atomic():
-            _send_welcome(user)
+        welcome_link_send(user=user)
     messages.success(
         request,
         _("Si un compte attend d'être activé, un nouveau lien vient d'être envoyé par e-mail."),

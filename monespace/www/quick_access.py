@@ -2,19 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monespace.dossiers import access, saved_views
 from monespace.dossiers.filters import FILTER_KEYS, dossier_filter_q
-from monespace.dossiers.models import SavedView
 
 from .perimeter import dossier_reach, visible_dossiers
-
-MAX_VIEWS = 12
 
 
 def quick_access_counts(request, views):
@@ -46,22 +43,18 @@ def _clean_query(raw):
 @require_POST
 def quick_access_add(request):
     """« Ajouter aux accès rapides » from the filtered list."""
-    name = (request.POST.get("name") or "").strip()[:80]
     query = _clean_query(request.POST.get("query"))
-    if not name:
-        messages.error(request, _("Donnez un nom à l'accès rapide."))
-    elif request.user.saved_views.count() >= MAX_VIEWS:
-        messages.error(
-            request,
-            _("Vous avez déjà %(max)d accès rapides : supprimez-en un d'abord.")
-            % {"max": MAX_VIEWS},
+    try:
+        view = saved_views.saved_view_create(
+            actor=request.user, name=request.POST.get("name") or "", query=query
         )
+    except saved_views.SavedViewError as error:
+        messages.error(request, str(error))
     else:
-        position = request.user.saved_views.count()
-        SavedView.objects.create(user=request.user, name=name, query=query, position=position)
         messages.success(
             request,
-            _("L'accès rapide « %(name)s » est ajouté à votre page d'accueil.") % {"name": name},
+            _("L'accès rapide « %(name)s » est ajouté à votre page d'accueil.")
+            % {"name": view.name},
         )
     return redirect(f"/dossiers/?{query}" if query else "/dossiers/")
 
@@ -82,27 +75,19 @@ def quick_access_list(request):
 @require_POST
 def quick_access_change(request, pk):
     """Rename, move up or down, or delete one of the user's own quick accesses."""
-    view = get_object_or_404(SavedView.objects.filter(user=request.user), pk=pk)
+    view = access.saved_view_for(request.user, pk)
     action = request.POST.get("action")
-    if action == "delete":
-        view.delete()
-        messages.success(request, _("L'accès rapide est supprimé."))
-    elif action == "rename":
-        name = (request.POST.get("name") or "").strip()[:80]
-        if not name:
-            messages.error(request, _("Donnez un nom à l'accès rapide."))
-        else:
-            view.name = name
-            view.save(update_fields=["name"])
+    try:
+        if action == "delete":
+            saved_views.saved_view_delete(actor=request.user, view=view)
+            messages.success(request, _("L'accès rapide est supprimé."))
+        elif action == "rename":
+            saved_views.saved_view_rename(
+                actor=request.user, view=view, name=request.POST.get("name") or ""
+            )
             messages.success(request, _("L'accès rapide est renommé."))
-    elif action in ("up", "down"):
-        with transaction.atomic():
-            views = list(request.user.saved_views.select_for_update())
-            index = views.index(view)
-            other = index - 1 if action == "up" else index + 1
-            if 0 <= other < len(views):
-                views[index], views[other] = views[other], views[index]
-            for position, item in enumerate(views):
-                if item.position != position:
-                    SavedView.objects.filter(pk=item.pk).update(position=position)
+        elif action in ("up", "down"):
+            saved_views.saved_view_move(actor=request.user, view=view, up=action == "up")
+    except saved_views.SavedViewError as error:
+        messages.error(request, str(error))
     return redirect("www:quick_access")

@@ -8,7 +8,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from monespace.accounts.perms import can_support_access
+from monespace.core.errors import Forbidden
 from monespace.organizations.models import Membership
+from monespace.support.models import SupportSession
 from monespace.support.services import support_session_open
 from tests.factories import KnownContactFactory, UserFactory
 
@@ -73,7 +75,13 @@ def test_support_access_needs_consent(hijacker, hijacked, allowed):
     assert can_support_access(hijacker=actor, hijacked=target) is False, (
         "never without a recorded reason"
     )
-    support_session_open(staff=actor, user=target, reason="Aide")
+    if allowed:
+        support_session_open(staff=actor, user=target, reason="Aide")
+    else:
+        # A refused opening records nothing (the record is what authorises the hijack).
+        with pytest.raises(Forbidden):
+            support_session_open(staff=actor, user=target, reason="Aide")
+        assert not SupportSession.objects.filter(staff=actor).exists()
     assert can_support_access(hijacker=actor, hijacked=target) is allowed
     assert can_support_access(hijacker=actor, hijacked=None) is False
 

@@ -8,11 +8,6 @@ from playwright.sync_api import expect
 _axe = Axe()
 
 
-@pytest.fixture(autouse=True)
-def _e2e_marker(request):
-    request.node.add_marker(pytest.mark.e2e)
-
-
 def assert_accessible(page):
     """axe-core (WCAG 2.1 A/AA rules) must find no violation on the page as it is now."""
     results = _axe.run(

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
+from django.utils.functional import Promise
 
 from ..enums import DossierState
 
@@ -65,21 +66,21 @@ class Kind:
     view_rights: ClassVar[tuple[str, ...]]
     enter_right: ClassVar[str]
     # Entry steps of the front office: (key, label), in order; entry is non-linear.
-    steps: ClassVar[tuple[tuple[str, str], ...]] = ()
+    steps: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
     # Duplication copies these fields of the dossier and of the detail.
     copied_fields: ClassVar[tuple[str, ...]] = ()
     copied_detail_fields: ClassVar[tuple[str, ...]] = ()
     # Fields users enter on the dossier itself (title, dates, provider); the rest is the detail's.
     dossier_fields: ClassVar[tuple[str, ...]] = ()
     # Cost lines asked for: (code, label); the code is the detail's field name.
-    cost_lines: ClassVar[tuple[tuple[str, str], ...]] = ()
+    cost_lines: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
     transitions: ClassVar[Mapping[str, Mapping[str, str]]] = COMMON_TRANSITIONS
 
     @property
     def label(self) -> str:
         from ..enums import DossierKind
 
-        return DossierKind(self.value).label
+        return str(DossierKind(self.value).label)
 
     # --- Data ------------------------------------------------------------------------------
 
@@ -90,7 +91,7 @@ class Kind:
             if not f.primary_key and f.name != "dossier"
         )
 
-    def requested_lines(self, dossier: Dossier) -> list[tuple[str, str, Decimal]]:
+    def requested_lines(self, dossier: Dossier) -> list[tuple[str, str | Promise, Decimal]]:
         detail = dossier.detail
         return [(code, label, getattr(detail, code)) for code, label in self.cost_lines]
 
@@ -101,11 +102,12 @@ class Kind:
 
     # --- Rules -----------------------------------------------------------------------------
 
-    def missing_items(self, dossier: Dossier, **preloaded) -> list[tuple[str, str, str]]:
-        """What transmission still needs: (step, field id, label)."""
+    def missing_items(self, dossier: Dossier, **preloaded: Any) -> list[tuple[str, str, str]]:
+        """What transmission still needs: (step, field id, label). ``preloaded``: rows the
+        caller has read already (the kind says which it uses)."""
         raise NotImplementedError
 
-    def warnings(self, dossier: Dossier, **preloaded) -> list[str]:
+    def warnings(self, dossier: Dossier, **preloaded: Any) -> list[str]:
         """What deserves a warning without blocking transmission."""
         return []
 

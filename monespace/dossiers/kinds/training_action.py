@@ -93,17 +93,20 @@ class TrainingActionKind(Kind):
     )
     cost_lines = COST_FIELDS
 
-    def missing_items(self, dossier, *, trainee_count=None, documents=None):
+    def missing_items(self, dossier, **preloaded):
+        """``trainee_count`` and ``documents`` may be given when already read."""
+        trainee_count = preloaded.get("trainee_count")
+        documents = preloaded.get("documents")
         detail = dossier.detail
-        missing = []
+        missing: list[tuple[str, str, str]] = []
         if not detail.internal_training:
             missing += [
-                (STEP_TRAINING, f"id_{name}", label)
+                (STEP_TRAINING, f"id_{name}", str(label))
                 for name, label in REQUIRED_PROVIDER_FIELDS
                 if not (getattr(dossier, name, None) or getattr(detail, name, None))
             ]
         missing += [
-            (STEP_TRAINING, f"id_{name}", label)
+            (STEP_TRAINING, f"id_{name}", str(label))
             for name, label in REQUIRED_TRAINING_FIELDS
             if not (getattr(dossier, name, None) or getattr(detail, name, None))
         ]
@@ -112,11 +115,15 @@ class TrainingActionKind(Kind):
         trainee_count = dossier.trainees.count() if trainee_count is None else trainee_count
         if trainee_count == 0:
             missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))
-        missing += [(STEP_SEND, "documents", label) for label in missing_pieces(dossier, documents)]
+        missing += [
+            (STEP_SEND, "documents", str(label)) for label in missing_pieces(dossier, documents)
+        ]
         return missing
 
-    def warnings(self, dossier, *, trainee_hours=None):
-        """Late request, provider without NDA / Qualiopi, pay above the SMIC cap."""
+    def warnings(self, dossier, **preloaded):
+        """Late request, provider without NDA / Qualiopi, pay above the SMIC cap
+        (``trainee_hours`` may be given when already summed)."""
+        trainee_hours = preloaded.get("trainee_hours")
         detail = dossier.detail
         notes = []
         lead = timedelta(days=settings.TRAINING_REQUEST_LEAD_DAYS)

@@ -111,6 +111,9 @@ class Dossier(models.Model):
             ),
         ]
 
+    # The history row written by the last lifecycle.transition() on this instance.
+    transition_event: "DossierEvent | None" = None
+
     def __str__(self):
         return self.number or f"brouillon {self.pk}"
 

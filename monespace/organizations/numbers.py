@@ -1,0 +1,49 @@
+"""The establishment-number check (numéro adhérent / organisme de formation), used by the
+sign-up journey and by « Ajouter un rattachement ».
+
+The number printed on the OPCO's letters shows that the person knows the establishment; since
+it is short, attempts are counted per establishment and per visitor or user
+(SIGNUP_NUMBER_MAX_ATTEMPTS per SIGNUP_NUMBER_ATTEMPT_WINDOW seconds), so it cannot be guessed.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy
+
+from monespace.core import ratelimit
+from monespace.core.errors import DomainError
+
+
+class NumberCheckError(DomainError):
+    code = "number_refused"
+
+
+class TooManyAttempts(NumberCheckError):
+    code = "too_many_attempts"
+    default_message = gettext_lazy(
+        "Trop de tentatives : par sécurité, la vérification est suspendue pour un moment. "
+        "Réessayez plus tard ou, si vous n'avez pas ce numéro, contactez l'OPCO."
+    )
+
+
+class NumberMismatch(NumberCheckError):
+    code = "number_mismatch"
+    default_message = gettext_lazy(
+        "Ce numéro ne correspond pas à l'établissement indiqué. Vérifiez-le sur un courrier "
+        "de l'OPCO ; si vous ne l'avez pas, contactez l'OPCO."
+    )
+
+
+def establishment_number_check(*, result, profile, number, identifier, subject):
+    """The establishment of the directory ``result`` whose number under ``profile`` is
+    ``number``. ``identifier``: the SIREN or SIRET typed; ``subject``: who tries (the visitor's
+    address, or the user). Raises ``TooManyAttempts`` or ``NumberMismatch``."""
+    keys = [f"establishment-number:{identifier}", f"establishment-number-by:{subject}"]
+    limit = settings.SIGNUP_NUMBER_MAX_ATTEMPTS
+    if any(ratelimit.is_blocked(key, limit=limit) for key in keys):
+        raise TooManyAttempts(field="number")
+    establishment = result.matching_establishment(profile, number)
+    if establishment is None:
+        for key in keys:
+            ratelimit.record_failure(key, window=settings.SIGNUP_NUMBER_ATTEMPT_WINDOW)
+        raise NumberMismatch(field="number")
+    return establishment
