@@ -1,9 +1,18 @@
 """Who may do what on accounts."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .enums import StaffRole
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_open_support_sessions(user):
+    from .models import User
+
+
+def can_open_support_sessions(user: User | AnonymousUser) -> bool:
     """Support and advisors (or superusers) may open « connexion en tant que » sessions."""
     if not (user.is_active and user.is_staff):
         return False
@@ -13,7 +22,7 @@ def can_open_support_sessions(user):
     )
 
 
-def can_support_access(*, hijacker, hijacked):
+def can_support_access(*, hijacker: User, hijacked: User | None) -> bool:
     """« Connexion en tant que »: support and advisors (or superusers), into a non-staff user who
     consented, and only through a session recorded with its reason just before (support app)."""
     from monespace.support.services import support_session_pending
@@ -28,7 +37,7 @@ def can_support_access(*, hijacker, hijacked):
     )
 
 
-def has_second_factor(user):
+def has_second_factor(user: User) -> bool:
     """True when the user protects their account with an authenticator app or a passkey."""
     from allauth.mfa.models import Authenticator
 

@@ -1,6 +1,9 @@
 """Writes on accounts. Each takes the acting user where there is one and records the event."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -12,14 +15,22 @@ from .models import SecurityEvent, User
 logger = logging.getLogger(__name__)
 
 
-def security_event_record(*, kind, user=None):
+def security_event_record(*, kind: SecurityEventKind, user: User | None = None) -> SecurityEvent:
     event = SecurityEvent.objects.create(kind=kind, user=user)
     logger.info("security event %s user=%s", kind, user.pk if user else "-")
     return event
 
 
 @transaction.atomic
-def user_register(*, email, civility, first_name, last_name, themes, support_consent):
+def user_register(
+    *,
+    email: str,
+    civility: str,
+    first_name: str,
+    last_name: str,
+    themes: Iterable[str],
+    support_consent: bool,
+) -> User:
     """Create an account without a password; the welcome link lets its owner choose one."""
     user = User.objects.create_user(
         email=email,
@@ -36,7 +47,7 @@ def user_register(*, email, civility, first_name, last_name, themes, support_con
 
 
 @transaction.atomic
-def user_verify_email(*, user):
+def user_verify_email(*, user: User) -> User:
     updated = EmailAddress.objects.filter(
         user=user, email__iexact=user.email, verified=False
     ).update(verified=True)
@@ -46,7 +57,9 @@ def user_verify_email(*, user):
 
 
 @transaction.atomic
-def user_set_password(*, user, password, kind=SecurityEventKind.PASSWORD_SET):
+def user_set_password(
+    *, user: User, password: str, kind: SecurityEventKind = SecurityEventKind.PASSWORD_SET
+) -> User:
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
@@ -55,7 +68,15 @@ def user_set_password(*, user, password, kind=SecurityEventKind.PASSWORD_SET):
 
 
 @transaction.atomic
-def user_update_profile(*, user, civility, first_name, last_name, phone, themes):
+def user_update_profile(
+    *,
+    user: User,
+    civility: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    themes: Iterable[str],
+) -> User:
     user.civility = civility
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
@@ -66,7 +87,7 @@ def user_update_profile(*, user, civility, first_name, last_name, phone, themes)
 
 
 @transaction.atomic
-def user_set_support_consent(*, user, consent):
+def user_set_support_consent(*, user: User, consent: bool) -> User:
     """Give or withdraw consent to "connexion en tant que" by support or advisors."""
     if consent and user.support_access_consent_at is None:
         user.support_access_consent_at = timezone.now()

@@ -20,7 +20,7 @@ class DomainError(Exception):
 
     def __init__(
         self, message: str | None = None, *, code: str | None = None, field: str | None = None
-    ):
+    ) -> None:
         self.message = str(message if message is not None else self.default_message)
         if code is not None:
             self.code = code

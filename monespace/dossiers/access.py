@@ -7,6 +7,10 @@ the right to act. The web front office, the back office and the API all go throu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
 from monespace.core.errors import Forbidden, NotFound
 from monespace.core.identifiers import parse_id
 
@@ -15,23 +19,38 @@ from .errors import NotADraft
 from .filters import perimeter_q
 from .models import Document, Dossier, SavedView
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from monespace.accounts.models import User
+
+    from .perms import Reach
+
 DETAIL_RELATED = ("company", "establishment__company", "provider_establishment", "training")
 
 
-def _id(value) -> int:
+def _id(value: int | str | None) -> int:
     parsed = parse_id(value)
     if parsed is None:
         raise NotFound
     return parsed
 
 
-def visible_dossiers(user, *, reach=None, perimeter=None):
+def visible_dossiers(
+    user: User | AnonymousUser, *, reach: Reach | None = None, perimeter: int | None = None
+) -> QuerySet[Dossier]:
     """The dossiers ``user`` sees, narrowed to the working perimeter (a company id) if any."""
     visible = perms.visible_to(user, reach=reach)
     return visible.filter(perimeter_q(perimeter)) if perimeter else visible
 
 
-def dossier_for(user, pk, *, reach=None, perimeter=None) -> Dossier:
+def dossier_for(
+    user: User | AnonymousUser,
+    pk: int | str,
+    *,
+    reach: Reach | None = None,
+    perimeter: int | None = None,
+) -> Dossier:
     dossier = (
         visible_dossiers(user, reach=reach, perimeter=perimeter)
         .select_related(*DETAIL_RELATED)
@@ -43,7 +62,13 @@ def dossier_for(user, pk, *, reach=None, perimeter=None) -> Dossier:
     return dossier
 
 
-def dossier_to_enter(user, pk, *, reach=None, perimeter=None) -> Dossier:
+def dossier_to_enter(
+    user: User | AnonymousUser,
+    pk: int | str,
+    *,
+    reach: Reach | None = None,
+    perimeter: int | None = None,
+) -> Dossier:
     """A dossier the user may enter for (seen, and the right to enter for its establishment).
     Raises ``NotADraft`` when it is no longer a draft."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
@@ -54,7 +79,13 @@ def dossier_to_enter(user, pk, *, reach=None, perimeter=None) -> Dossier:
     return dossier
 
 
-def dossier_for_entrant(user, pk, *, reach=None, perimeter=None) -> Dossier:
+def dossier_for_entrant(
+    user: User | AnonymousUser,
+    pk: int | str,
+    *,
+    reach: Reach | None = None,
+    perimeter: int | None = None,
+) -> Dossier:
     """A dossier (any state) of an establishment the user may enter for."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
     if not perms.can_enter_for(user, dossier.establishment, reach=reach):
@@ -62,14 +93,20 @@ def dossier_for_entrant(user, pk, *, reach=None, perimeter=None) -> Dossier:
     return dossier
 
 
-def dossier_to_attach(user, pk, *, reach=None, perimeter=None) -> Dossier:
+def dossier_to_attach(
+    user: User | AnonymousUser,
+    pk: int | str,
+    *,
+    reach: Reach | None = None,
+    perimeter: int | None = None,
+) -> Dossier:
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
     if not perms.can_attach_documents(user, dossier, reach=reach):
         raise Forbidden
     return dossier
 
 
-def document_for(user, dossier: Dossier, pk) -> Document:
+def document_for(user: User | AnonymousUser, dossier: Dossier, pk: int | str) -> Document:
     """A document of a dossier already reached through ``dossier_for``."""
     document = Document.objects.filter(dossier=dossier, pk=_id(pk)).first()
     if document is None:
@@ -77,12 +114,12 @@ def document_for(user, dossier: Dossier, pk) -> Document:
     return document
 
 
-def staff_dossiers():
+def staff_dossiers() -> QuerySet[Dossier]:
     """What the back office instructs: every transmitted dossier (drafts are the companies')."""
     return Dossier.objects.exclude(state="draft")
 
 
-def staff_dossier_for(user, pk) -> Dossier:
+def staff_dossier_for(user: User | AnonymousUser, pk: int | str) -> Dossier:
     if not (user.is_authenticated and user.is_staff):
         raise NotFound
     dossier = (
@@ -93,7 +130,7 @@ def staff_dossier_for(user, pk) -> Dossier:
     return dossier
 
 
-def saved_view_for(user, pk) -> SavedView:
+def saved_view_for(user: User, pk: int | str) -> SavedView:
     view = SavedView.objects.filter(user=user, pk=_id(pk)).first()
     if view is None:
         raise NotFound

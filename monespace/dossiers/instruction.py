@@ -9,13 +9,17 @@ among the dossier's documents.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from monespace.core.mail import send_email
@@ -38,8 +42,13 @@ from .models import (
     GrantedAmount,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def concerned_users(dossier):
+    from monespace.accounts.models import User
+
+
+def concerned_users(dossier: Dossier) -> list[User]:
     """Company users whose rights cover the dossier (members in scope with a right that shows
     its dispositif)."""
     shows = Q()
@@ -59,7 +68,7 @@ def concerned_users(dossier):
     return [m.user for m in memberships]
 
 
-def _tell_company(dossier, *, title, body):
+def _tell_company(dossier: Dossier, *, title: str, body: str) -> None:
     url = path_to("dossier", dossier)
     for user in concerned_users(dossier):
         notification_create(recipient=user, title=title, body=body, url=url)
@@ -76,14 +85,14 @@ def _tell_company(dossier, *, title, body):
             )
 
 
-def granted_lines(decision):
+def granted_lines(decision: Decision) -> list[tuple[str | Promise, Decimal]]:
     """(label, amount) of each cost line of an approval, in the dispositif's order."""
     labels = dict(decision.dossier.spec.cost_lines)
     amounts = {a.line: a.amount for a in decision.amounts.all()}
     return [(labels[code], amounts[code]) for code in labels if code in amounts]
 
 
-def _letter(dossier, decision, *, actor, title):
+def _letter(dossier: Dossier, decision: Decision, *, actor: User, title: str) -> Document:
     pdf = render_pdf(
         "letters/decision.html",
         {
@@ -114,13 +123,15 @@ def _letter(dossier, decision, *, actor, title):
 
 
 @transaction.atomic
-def dossier_assign(*, actor, dossier) -> Dossier:
+def dossier_assign(*, actor: User, dossier: Dossier) -> Dossier:
     """An advisor takes the dossier; a transmitted dossier is then under review."""
     return lifecycle.transition(actor=actor, dossier=dossier, action="assign", assigned_to=actor)
 
 
 @transaction.atomic
-def dossier_request_documents(*, actor, dossier, pieces, due_date, message="") -> Decision:
+def dossier_request_documents(
+    *, actor: User, dossier: Dossier, pieces: list[str], due_date: date, message: str = ""
+) -> Decision:
     """« Courrier de relance »: the missing pieces and the date they are due."""
     dossier = lifecycle.transition(
         actor=actor, dossier=dossier, action="request_documents", message=message
@@ -144,7 +155,7 @@ def dossier_request_documents(*, actor, dossier, pieces, due_date, message="") -
 
 
 @transaction.atomic
-def dossier_documents_provided(*, actor, dossier) -> Dossier:
+def dossier_documents_provided(*, actor: User, dossier: Dossier) -> Dossier:
     """A user attached a piece to a dossier waiting for pieces: it goes back to review."""
     try:
         dossier = lifecycle.transition(actor=actor, dossier=dossier, action="documents_provided")
@@ -152,14 +163,14 @@ def dossier_documents_provided(*, actor, dossier) -> Dossier:
         return dossier
     if dossier.assigned_to_id:
         notification_create(
-            recipient=dossier.assigned_to,
+            recipient=dossier.assigned_to,  # type: ignore[arg-type]  # assigned_to_id is set
             title=_("Pièces fournies pour le dossier %(number)s") % {"number": dossier.number},
             url=path_to("staff_dossier", dossier),
         )
     return dossier
 
 
-def rule_in_force(dossier):
+def rule_in_force(dossier: Dossier) -> FundingRule | None:
     day = dossier.submitted_at.date() if dossier.submitted_at else timezone.localdate()
     branch = dossier.establishment.branch
     return (
@@ -171,7 +182,7 @@ def rule_in_force(dossier):
 
 
 @transaction.atomic
-def dossier_approve(*, actor, dossier, granted) -> Decision:
+def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Decimal]) -> Decision:
     """« Courrier d'accord » with the amounts granted per cost line, never above what was
     requested. ``granted``: {line code: amount}."""
     requested = {code: amount for code, _label, amount in dossier.spec.requested_lines(dossier)}
@@ -215,7 +226,7 @@ def dossier_approve(*, actor, dossier, granted) -> Decision:
 
 
 @transaction.atomic
-def dossier_refuse(*, actor, dossier, reason) -> Decision:
+def dossier_refuse(*, actor: User, dossier: Dossier, reason: str) -> Decision:
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="refuse", message=reason)
     decision = Decision.objects.create(
         dossier=dossier, kind=DecisionKind.REFUSAL, decided_by=actor, reason=reason
@@ -228,13 +239,13 @@ def dossier_refuse(*, actor, dossier, reason) -> Decision:
 
 
 @transaction.atomic
-def dossier_close(*, actor, dossier) -> Decision:
+def dossier_close(*, actor: User, dossier: Dossier) -> Decision:
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="close")
     return Decision.objects.create(dossier=dossier, kind=DecisionKind.CLOSURE, decided_by=actor)
 
 
 @transaction.atomic
-def dossier_cancel(*, actor, dossier, reason) -> Dossier:
+def dossier_cancel(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     """The OPCO cancels a transmitted dossier that will not be instructed (withdrawn by the
     company, sent twice…); the company is told why."""
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="cancel", message=reason)
@@ -245,7 +256,9 @@ def dossier_cancel(*, actor, dossier, reason) -> Dossier:
 
 
 @transaction.atomic
-def dossier_staff_change(*, actor, dossier, values, message) -> Dossier:
+def dossier_staff_change(
+    *, actor: User, dossier: Dossier, values: Mapping[str, Any], message: str
+) -> Dossier:
     """Only staff change a transmitted dossier; the change is recorded field by field."""
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="change", message=message)
     spec = dossier.spec
@@ -257,21 +270,24 @@ def dossier_staff_change(*, actor, dossier, values, message) -> Dossier:
         target, key = (detail, "detail") if name in detail_fields else (dossier, "dossier")
         old = getattr(target, name)
         if old != value:
-            label = type(target)._meta.get_field(name).verbose_name
+            # A concrete field of the dossier or its detail (the form's), never a reverse relation.
+            label = type(target)._meta.get_field(name).verbose_name  # type: ignore[union-attr]
             changes.append(f"{label} : {old} → {value}")
             setattr(target, name, value)
             changed[key].append(name)
     dossier.save(update_fields=[*changed["dossier"], "updated_at"])
     if changed["detail"]:
         detail.save(update_fields=changed["detail"])
+    # lifecycle.transition() always sets transition_event on the dossier it returns.
     event = dossier.transition_event
+    assert event is not None  # set by lifecycle.transition()
     event.message = "\n".join([message, *changes]).strip()
     event.save(update_fields=["message"])
     return dossier
 
 
 @transaction.atomic
-def dossier_request_change(*, actor, dossier, message):
+def dossier_request_change(*, actor: User, dossier: Dossier, message: str) -> None:
     """A user asks the advisor to change a transmitted dossier (a message on it)."""
     if dossier.is_draft:
         raise DossierError(_("Un brouillon se modifie directement."))
@@ -285,7 +301,7 @@ def dossier_request_change(*, actor, dossier, message):
     )
     if dossier.assigned_to_id:
         notification_create(
-            recipient=dossier.assigned_to,
+            recipient=dossier.assigned_to,  # type: ignore[arg-type]  # assigned_to_id is set
             title=_("Demande de modification du dossier %(number)s") % {"number": dossier.number},
             body=message,
             url=path_to("staff_dossier", dossier),
@@ -304,7 +320,7 @@ def dossier_request_change(*, actor, dossier, message):
         )
 
 
-def can_instruct(user) -> bool:
+def can_instruct(user: User | AnonymousUser) -> bool:
     """Staff whose role instructs (advisor, training assistant, manager) or superusers."""
     if not (user.is_authenticated and user.is_staff):
         return False

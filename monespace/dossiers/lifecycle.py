@@ -8,11 +8,16 @@ every staff move go through it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from .enums import EventKind
 from .errors import InvalidTransition
 from .models import Dossier, DossierEvent
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
 
 EVENTS = {
     "submit": EventKind.SUBMITTED,
@@ -32,7 +37,9 @@ def allowed(dossier: Dossier, action: str) -> bool:
 
 
 @transaction.atomic
-def transition(*, actor, dossier: Dossier, action: str, message: str = "", **values) -> Dossier:
+def transition(
+    *, actor: User, dossier: Dossier, action: str, message: str = "", **values: Any
+) -> Dossier:
     """Move ``dossier`` by ``action``: ``values`` are other fields saved with the new state.
 
     The returned dossier is the locked, current row; its ``transition_event`` is the history

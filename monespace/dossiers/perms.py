@@ -20,7 +20,9 @@ list costs what the user sees, not what the table holds (docs/performance.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 
@@ -29,6 +31,11 @@ from monespace.organizations.models import Delegation, DelegationStatus, Establi
 
 from .enums import DossierState
 from .models import Dossier
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from monespace.accounts.models import User
 
 # The rights that open training actions: any of ``view`` to see them, ``enter`` to enter them.
 VIEW_RIGHTS = ("can_view_training", "can_edit_training")
@@ -108,11 +115,13 @@ NOBODY = Reach()
 EVERYTHING = Reach(everything=True)
 
 
-def _has(row: dict, names) -> bool:
+def _has(row: dict[str, Any], names: Iterable[str]) -> bool:
     return any(row[name] for name in names)
 
 
-def _scoped(rows, *, key="id", company_key="company_id"):
+def _scoped(
+    rows: Iterable[dict[str, Any]], *, key: str = "id", company_key: str = "company_id"
+) -> Scope:
     """Group rows of (owner, company, establishment) into a Scope: an owner without
     establishments covers the whole company; one with establishments covers those (kept only
     when they belong to that company)."""
@@ -147,7 +156,7 @@ _COLUMNS = (
 )
 
 
-def _reach_rows(user) -> list[dict]:
+def _reach_rows(user: User) -> list[dict[str, Any]]:
     """Everything the reach is made of, in one query (``UNION ALL``):
 
     - ``m``: the user's active memberships, one row per establishment of a scope (``scope_id``
@@ -207,7 +216,7 @@ def _reach_rows(user) -> list[dict]:
     return [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
 
 
-def reach_of(user) -> Reach:
+def reach_of(user: User | AnonymousUser) -> Reach:
     """Compute the user's reach in one query, whatever the number of dossiers."""
     if not user.is_authenticated:
         return NOBODY
@@ -247,23 +256,25 @@ def _union(a: Scope, b: Scope) -> Scope:
     return Scope(a.companies | b.companies, a.establishments | b.establishments)
 
 
-def _reach(user, reach: Reach | None) -> Reach:
+def _reach(user: User | AnonymousUser, reach: Reach | None) -> Reach:
     return reach if reach is not None else reach_of(user)
 
 
-def visible_to(user, *, reach: Reach | None = None) -> QuerySet[Dossier]:
+def visible_to(user: User | AnonymousUser, *, reach: Reach | None = None) -> QuerySet[Dossier]:
     reach = _reach(user, reach)
     if reach.everything:
         return Dossier.objects.all()
     return Dossier.objects.filter(reach.dossier_q())
 
 
-def provided_by(user, *, reach: Reach | None = None) -> QuerySet[Dossier]:
+def provided_by(user: User | AnonymousUser, *, reach: Reach | None = None) -> QuerySet[Dossier]:
     """Dossiers where one of the user's training organisations is the provider (provider profile)."""
     return Dossier.objects.filter(_reach(user, reach).provided_q())
 
 
-def establishments_user_can_enter(user, *, reach: Reach | None = None) -> QuerySet[Establishment]:
+def establishments_user_can_enter(
+    user: User | AnonymousUser, *, reach: Reach | None = None
+) -> QuerySet[Establishment]:
     """Establishments for which the user may file training-action requests."""
     reach = _reach(user, reach)
     if not reach.enter:
@@ -273,16 +284,20 @@ def establishments_user_can_enter(user, *, reach: Reach | None = None) -> QueryS
     )
 
 
-def can_enter_for(user, establishment, *, reach: Reach | None = None) -> bool:
+def can_enter_for(
+    user: User | AnonymousUser, establishment: Establishment, *, reach: Reach | None = None
+) -> bool:
     return _reach(user, reach).can_enter_for(establishment)
 
 
-def can_edit(user, dossier, *, reach: Reach | None = None) -> bool:
+def can_edit(user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None) -> bool:
     """Only drafts are edited by users; after transmission only OPCO staff change a dossier."""
     return dossier.is_draft and can_enter_for(user, dossier.establishment, reach=reach)
 
 
-def can_attach_documents(user, dossier, *, reach: Reach | None = None) -> bool:
+def can_attach_documents(
+    user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None
+) -> bool:
     """Documents may be attached after transmission too (seed 003), by those who enter for the
     establishment and by the dossier's training organisation."""
     reach = _reach(user, reach)

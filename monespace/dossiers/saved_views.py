@@ -1,6 +1,10 @@
 """« Accès rapides » (seed 002): a user's named views of « Mes dossiers », at most twelve, in the
 order they choose. Each write is recorded."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -8,6 +12,9 @@ from monespace.core.errors import DomainError
 from monespace.core.models import activity_record
 
 from .models import SavedView
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
 
 MAX_VIEWS = 12
 
@@ -17,7 +24,7 @@ class SavedViewError(DomainError):
 
 
 @transaction.atomic
-def saved_view_create(*, actor, name, query) -> SavedView:
+def saved_view_create(*, actor: User, name: str, query: str) -> SavedView:
     name = name.strip()[:80]
     if not name:
         raise SavedViewError(_("Donnez un nom à l'accès rapide."), field="name")
@@ -33,7 +40,7 @@ def saved_view_create(*, actor, name, query) -> SavedView:
 
 
 @transaction.atomic
-def saved_view_rename(*, actor, view, name) -> SavedView:
+def saved_view_rename(*, actor: User, view: SavedView, name: str) -> SavedView:
     name = name.strip()[:80]
     if not name:
         raise SavedViewError(_("Donnez un nom à l'accès rapide."), field="name")
@@ -45,7 +52,7 @@ def saved_view_rename(*, actor, view, name) -> SavedView:
 
 
 @transaction.atomic
-def saved_view_move(*, actor, view, up) -> None:
+def saved_view_move(*, actor: User, view: SavedView, up: bool) -> None:
     """One place up or down; the positions stay 0…n-1."""
     views = list(SavedView.objects.select_for_update().filter(user=view.user))
     index = next(i for i, v in enumerate(views) if v.pk == view.pk)
@@ -59,6 +66,6 @@ def saved_view_move(*, actor, view, up) -> None:
 
 
 @transaction.atomic
-def saved_view_delete(*, actor, view) -> None:
+def saved_view_delete(*, actor: User, view: SavedView) -> None:
     activity_record(actor=actor, obj=view, action="deleted", message=view.name)
     view.delete()

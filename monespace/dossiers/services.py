@@ -4,10 +4,14 @@ transaction and records its history row; state changes go through ``lifecycle.tr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files.base import File
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +36,10 @@ from .models import (
     Trainee,
 )
 
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
+    from monespace.organizations.models import Company, Establishment
+
 __all__ = [
     "DossierError",
     "NotADraft",
@@ -53,7 +61,7 @@ __all__ = [
 ]
 
 
-def _event(dossier, *, actor, kind, message=""):
+def _event(dossier: Dossier, *, actor: User, kind: EventKind, message: str = "") -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
@@ -64,7 +72,7 @@ def _event(dossier, *, actor, kind, message=""):
     )
 
 
-def _locked_draft(dossier) -> Dossier:
+def _locked_draft(dossier: Dossier) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not dossier.is_draft:
         raise NotADraft
@@ -72,7 +80,9 @@ def _locked_draft(dossier) -> Dossier:
 
 
 @transaction.atomic
-def dossier_create(*, actor, establishment, kind=DossierKind.TRAINING_ACTION) -> Dossier:
+def dossier_create(
+    *, actor: User, establishment: Establishment, kind: str = DossierKind.TRAINING_ACTION
+) -> Dossier:
     """A new request starts as a draft of the chosen establishment, with its dispositif's row."""
     spec = get_kind(kind)
     dossier = Dossier.objects.create(
@@ -85,12 +95,13 @@ def dossier_create(*, actor, establishment, kind=DossierKind.TRAINING_ACTION) ->
     return dossier
 
 
-def _label(model, name):
-    return str(model._meta.get_field(name).verbose_name)
+def _label(model: type[models.Model], name: str) -> str:
+    # ``name`` is a concrete field (it was just saved with update_fields), never a reverse relation.
+    return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
 @transaction.atomic
-def dossier_update(*, actor, dossier, values) -> Dossier:
+def dossier_update(*, actor: User, dossier: Dossier, values: Mapping[str, Any]) -> Dossier:
     """Save what a step holds, even incomplete: entry is non-linear, only transmission checks
     all. Fields of the dossier and of its dispositif's row are told apart by the kind; the
     history records which fields changed."""
@@ -117,7 +128,16 @@ def dossier_update(*, actor, dossier, values) -> Dossier:
 
 
 @transaction.atomic
-def module_add(*, actor, dossier, title, hours, start_date=None, end_date=None, cost=Decimal("0")):
+def module_add(
+    *,
+    actor: User,
+    dossier: Dossier,
+    title: str,
+    hours: Decimal,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    cost: Decimal = Decimal("0"),
+) -> Module:
     dossier = _locked_draft(dossier)
     module = Module.objects.create(
         dossier=dossier,
@@ -132,7 +152,7 @@ def module_add(*, actor, dossier, title, hours, start_date=None, end_date=None, 
 
 
 @transaction.atomic
-def module_delete(*, actor, module):
+def module_delete(*, actor: User, module: Module) -> None:
     dossier = _locked_draft(module.dossier)
     module.delete()
     _event(
@@ -142,7 +162,15 @@ def module_delete(*, actor, module):
 
 @transaction.atomic
 def employee_register(
-    *, actor, company, last_name, first_name, birth_date, job="", category="", contract=""
+    *,
+    actor: User,
+    company: Company,
+    last_name: str,
+    first_name: str,
+    birth_date: date,
+    job: str = "",
+    category: str = "",
+    contract: str = "",
 ) -> Employee:
     """Add someone to the company's register, or return them if already there."""
     employee, created = Employee.objects.get_or_create(
@@ -159,7 +187,12 @@ def employee_register(
 
 @transaction.atomic
 def trainee_add(
-    *, actor, dossier, employee, hours_on_work_time=Decimal("0"), hours_off_work_time=Decimal("0")
+    *,
+    actor: User,
+    dossier: Dossier,
+    employee: Employee,
+    hours_on_work_time: Decimal = Decimal("0"),
+    hours_off_work_time: Decimal = Decimal("0"),
 ) -> Trainee:
     """A dossier holds at most 30 trainees; more means duplicating it (seed 002)."""
     dossier = _locked_draft(dossier)
@@ -195,7 +228,16 @@ def trainee_add(
 
 @transaction.atomic
 def trainee_register_and_add(
-    *, actor, dossier, last_name, first_name, birth_date, job="", category="", contract="", **hours
+    *,
+    actor: User,
+    dossier: Dossier,
+    last_name: str,
+    first_name: str,
+    birth_date: date,
+    job: str = "",
+    category: str = "",
+    contract: str = "",
+    **hours: Decimal,
 ) -> Trainee:
     """A new person: into the company's register and onto the dossier, both or neither."""
     employee = employee_register(
@@ -212,7 +254,7 @@ def trainee_register_and_add(
 
 
 @transaction.atomic
-def trainee_remove(*, actor, trainee):
+def trainee_remove(*, actor: User, trainee: Trainee) -> None:
     dossier = _locked_draft(trainee.dossier)
     trainee.delete()
     _event(
@@ -226,19 +268,19 @@ def trainee_remove(*, actor, trainee):
 # --- Completeness and warnings (the dispositif decides) ------------------------------------------
 
 
-def missing_items(dossier, **preloaded):
+def missing_items(dossier: Dossier, **preloaded: Any) -> list[tuple[str, str, str]]:
     """What transmission still needs, as (step, field id, label) for links to the fields."""
     return dossier.spec.missing_items(dossier, **preloaded)
 
 
-def warnings(dossier, **preloaded):
+def warnings(dossier: Dossier, **preloaded: Any) -> list[str]:
     return dossier.spec.warnings(dossier, **preloaded)
 
 
 # --- Transmission ------------------------------------------------------------------------------
 
 
-def _next_number(dossier):
+def _next_number(dossier: Dossier) -> str:
     """Readable, unique, never reused: 2026-AF-000123."""
     year = timezone.localdate().year
     code = dossier.spec.code
@@ -251,7 +293,7 @@ def _next_number(dossier):
 
 
 @transaction.atomic
-def dossier_submit(*, actor, dossier, certified) -> Dossier:
+def dossier_submit(*, actor: User, dossier: Dossier, certified: bool) -> Dossier:
     """Transmit a complete draft: it gets its number, becomes read-only for users, and the user
     and the OPCO are told. A second click finds it transmitted already and changes nothing."""
     dossier = _locked_draft(dossier)
@@ -301,7 +343,7 @@ def dossier_submit(*, actor, dossier, certified) -> Dossier:
 
 
 @transaction.atomic
-def dossier_duplicate(*, actor, dossier, trainee_ids=()) -> Dossier:
+def dossier_duplicate(*, actor: User, dossier: Dossier, trainee_ids: Iterable[int] = ()) -> Dossier:
     """A new draft with everything but documents, and the chosen trainees (none by default):
     the way to split a group larger than 30."""
     spec = dossier.spec
@@ -346,13 +388,19 @@ def dossier_duplicate(*, actor, dossier, trainee_ids=()) -> Dossier:
 
 
 @transaction.atomic
-def dossier_delete_draft(*, actor, dossier):
+def dossier_delete_draft(*, actor: User, dossier: Dossier) -> None:
     """A draft never transmitted is removed with its rows (nothing of it reached the OPCO)."""
     dossier = _locked_draft(dossier)
     files = [document.file for document in dossier.documents.all()]
     dossier.delete()
+
     # Files go once the rows are gone for good: a rollback never leaves a row without its file.
-    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+    # (The list only lets the lambda call delete() on each file; its Nones are dropped.)
+    def delete_files() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 # --- Documents ---------------------------------------------------------------------------------
@@ -360,7 +408,14 @@ def dossier_delete_draft(*, actor, dossier):
 
 @transaction.atomic
 def document_add(
-    *, actor, dossier, upload, content_type, piece_type, title, comment=""
+    *,
+    actor: User,
+    dossier: Dossier,
+    upload: File[bytes],
+    content_type: str,
+    piece_type: str,
+    title: str,
+    comment: str = "",
 ) -> Document:
     """Attach a checked file (allowed after transmission too, without e-mailing anyone). A piece
     attached by the company to a dossier waiting for pieces sends it back to review."""
@@ -373,7 +428,8 @@ def document_add(
         piece_type=piece_type,
         title=title,
         comment=comment,
-        original_name=upload.name[:255],
+        # Named: forms.FileField refuses a file without a name, and the demo's ContentFile has one.
+        original_name=(upload.name or "upload")[:255],
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

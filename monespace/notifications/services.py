@@ -1,6 +1,8 @@
 """Writes on in-app notifications. The unread count shown by the bell is kept on the user's
 row (``User.unread_notifications``) by these services, so that pages never count it."""
 
+from __future__ import annotations
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -8,12 +10,14 @@ from django.utils import timezone
 from monespace.accounts.models import User
 from monespace.core.models import activity_record
 
-from .models import Notification
+from .models import Announcement, Notification
 from .selectors import published_announcements
 
 
 @transaction.atomic
-def notification_create(*, recipient, title, body="", url=""):
+def notification_create(
+    *, recipient: User, title: str, body: str = "", url: str = ""
+) -> Notification:
     notification = Notification.objects.create(
         recipient=recipient, title=title[:200], body=body, url=url
     )
@@ -22,7 +26,7 @@ def notification_create(*, recipient, title, body="", url=""):
 
 
 @transaction.atomic
-def notifications_mark_read(*, recipient, notification=None):
+def notifications_mark_read(*, recipient: User, notification: Notification | None = None) -> int:
     """Mark one or all of the recipient's notifications read, and recount from the rows.
 
     The user's row is locked first: a notification created meanwhile either waits for this
@@ -39,7 +43,7 @@ def notifications_mark_read(*, recipient, notification=None):
 
 
 @transaction.atomic
-def announcement_publish(*, actor, announcement):
+def announcement_publish(*, actor: User, announcement: Announcement) -> Announcement:
     """Publish an « Information » (an unsaved Announcement filled by the staff form)."""
     announcement.created_by = actor
     announcement.save()
@@ -49,7 +53,7 @@ def announcement_publish(*, actor, announcement):
 
 
 @transaction.atomic
-def announcement_withdraw(*, actor, announcement):
+def announcement_withdraw(*, actor: User, announcement: Announcement) -> None:
     activity_record(actor=actor, obj=announcement, action="withdrawn", message=announcement.title)
     announcement.delete()
     transaction.on_commit(published_announcements.clear)

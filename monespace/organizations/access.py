@@ -4,7 +4,10 @@ is in reach without the right (organizations/perms.py decides both)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q, QuerySet
 
 from monespace.core.errors import Forbidden, NotFound
 from monespace.core.identifiers import parse_id
@@ -13,10 +16,13 @@ from . import perms
 from .enums import MembershipStatus, Profile
 from .models import Company, Delegation, Membership
 
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
+
 OPEN = (MembershipStatus.PENDING, MembershipStatus.ACTIVE)
 
 
-def _first_or_404(queryset, pk):
+def _first_or_404[M: models.Model](queryset: QuerySet[M], pk: int | str) -> M:
     parsed = parse_id(pk)
     found = queryset.filter(pk=parsed).first() if parsed is not None else None
     if found is None:
@@ -24,7 +30,7 @@ def _first_or_404(queryset, pk):
     return found
 
 
-def company_to_administer(user, company_id, profile) -> Company:
+def company_to_administer(user: User, company_id: int | str, profile: str) -> Company:
     """A company the user administers under ``profile``."""
     if profile not in Profile.values:
         raise NotFound
@@ -34,7 +40,7 @@ def company_to_administer(user, company_id, profile) -> Company:
     return company
 
 
-def membership_to_decide(user, pk) -> Membership:
+def membership_to_decide(user: User, pk: int | str) -> Membership:
     """An attachment of a reachable company that the user may decide on (its administrators,
     or staff when it has none)."""
     within_reach = Membership.objects.filter(company__in=perms.companies_reachable_by(user))
@@ -46,7 +52,7 @@ def membership_to_decide(user, pk) -> Membership:
     return membership
 
 
-def own_membership(user, pk, *, open_only=False) -> Membership:
+def own_membership(user: User, pk: int | str, *, open_only: bool = False) -> Membership:
     """One of the user's own attachments."""
     mine = Membership.objects.filter(user=user)
     if open_only:
@@ -54,7 +60,7 @@ def own_membership(user, pk, *, open_only=False) -> Membership:
     return _first_or_404(mine, pk)
 
 
-def delegations_reachable_by(user):
+def delegations_reachable_by(user: User) -> QuerySet[Delegation]:
     """Delegations of the companies the user is attached to, on either side (all for staff)."""
     reachable = Delegation.objects.select_related("company", "delegate")
     if user.is_staff:
@@ -65,7 +71,7 @@ def delegations_reachable_by(user):
     return reachable.filter(Q(company__in=attached) | Q(delegate__in=attached))
 
 
-def delegation_for(user, pk, *, deciding=False) -> Delegation:
+def delegation_for(user: User, pk: int | str, *, deciding: bool = False) -> Delegation:
     """A reachable delegation; ``deciding``: one whose scope the user sets (the client's
     administrators), otherwise one they may see and end (either side's administrators, staff
     read only)."""

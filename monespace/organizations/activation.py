@@ -1,20 +1,27 @@
 """Activation codes: issued by OPCO staff, printed in a postal letter, redeemed by the future
 administrator after login (seed 002, "Codes d'activation et sécurité")."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
 
 from monespace.core.errors import DomainError
 from monespace.core.pdf import render_pdf
 
 from .enums import Profile
-from .models import ActivationCode, MembershipEventKind
+from .models import ActivationCode, Company, Membership, MembershipEventKind
 from .services import membership_make_admin
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
 
 # No 0/O, 1/I/L: the code is read on paper and typed by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -26,27 +33,29 @@ class CodeError(DomainError):
     """Why a code is refused: ``reason`` (= ``code``) is "unknown", "expired", "used" or
     "wrong_profile" (then ``profile`` is the label of the code's profile)."""
 
-    def __init__(self, reason, profile=None):
+    def __init__(self, reason: str, profile: str | Promise | None = None) -> None:
         super().__init__(reason, code=reason)
         self.reason = reason
         self.profile = profile
 
 
-def normalize(code):
+def normalize(code: str | None) -> str:
     return "".join(c for c in (code or "").upper() if c.isalnum())
 
 
-def code_hash(code):
+def code_hash(code: str | None) -> str:
     return salted_hmac("monespace.activation-code", normalize(code), algorithm="sha256").hexdigest()
 
 
-def _generate():
+def _generate() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
     return "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
 
 
 @transaction.atomic
-def activation_code_issue(*, actor, company, profile):
+def activation_code_issue(
+    *, actor: User, company: Company, profile: str
+) -> tuple[ActivationCode, bytes]:
     """Issue a new code (the previous open one stops working) and return it with its letter.
 
     The plain code is returned once, inside the PDF letter for the post; it is never stored."""
@@ -81,7 +90,7 @@ def activation_code_issue(*, actor, company, profile):
 
 
 @transaction.atomic
-def activation_code_redeem(*, user, code, profile):
+def activation_code_redeem(*, user: User, code: str, profile: str) -> Membership:
     """Make ``user`` administrator of the code's company under its profile, with every right."""
     activation = (
         ActivationCode.objects.select_for_update()

@@ -1,5 +1,10 @@
 """Organisations attached to a company: training organisations, CFAs, accounting firms."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,10 +14,21 @@ from monespace.core.urls import path_to
 from monespace.notifications.services import notification_create
 
 from .enums import MembershipStatus, Profile
-from .models import Delegation, DelegationEvent, DelegationStatus, Membership, MembershipEventKind
+from .models import (
+    Company,
+    Delegation,
+    DelegationEvent,
+    DelegationStatus,
+    Establishment,
+    Membership,
+    MembershipEventKind,
+)
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
 
 
-def _snapshot(delegation):
+def _snapshot(delegation: Delegation) -> dict[str, Any]:
     return {
         **delegation.scope(),
         "status": delegation.status,
@@ -20,7 +36,14 @@ def _snapshot(delegation):
     }
 
 
-def _record(delegation, *, actor, kind, before=None, reason=""):
+def _record(
+    delegation: Delegation,
+    *,
+    actor: User,
+    kind: MembershipEventKind,
+    before: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
     DelegationEvent.objects.create(
         delegation=delegation,
         actor=actor,
@@ -31,7 +54,7 @@ def _record(delegation, *, actor, kind, before=None, reason=""):
     )
 
 
-def _admins(company, profile=None):
+def _admins(company: Company, profile: str | None = None) -> list[User]:
     admins = Membership.objects.filter(
         company=company, status=MembershipStatus.ACTIVE, is_admin=True
     )
@@ -40,7 +63,7 @@ def _admins(company, profile=None):
     return [m.user for m in admins.select_related("user")]
 
 
-def _tell(users, *, title, body, url):
+def _tell(users: Iterable[User], *, title: str, body: str, url: str) -> None:
     for user in {u.pk: u for u in users}.values():
         notification_create(recipient=user, title=title, body=body, url=url)
         send_email(
@@ -51,7 +74,9 @@ def _tell(users, *, title, body, url):
 
 
 @transaction.atomic
-def delegation_request(*, actor, delegate, company, kind):
+def delegation_request(
+    *, actor: User, delegate: Company, company: Company, kind: str
+) -> Delegation:
     """The organisation asks to be attached to a client company; the company's administrators decide."""
     existing = Delegation.objects.open().filter(company=company, delegate=delegate).first()
     if existing is not None:
@@ -72,7 +97,13 @@ def delegation_request(*, actor, delegate, company, kind):
 
 
 @transaction.atomic
-def delegation_set_scope(*, actor, delegation, scope, establishments):
+def delegation_set_scope(
+    *,
+    actor: User,
+    delegation: Delegation,
+    scope: Mapping[str, bool],
+    establishments: Iterable[Establishment],
+) -> Delegation:
     """Accept a pending delegation, or change an active one's scope (effective at once)."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.status not in (DelegationStatus.PENDING, DelegationStatus.ACTIVE):
@@ -105,7 +136,7 @@ def delegation_set_scope(*, actor, delegation, scope, establishments):
 
 
 @transaction.atomic
-def delegation_refuse(*, actor, delegation, reason):
+def delegation_refuse(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.status != DelegationStatus.PENDING:
         raise ValueError("only a pending delegation can be refused")
@@ -127,7 +158,7 @@ def delegation_refuse(*, actor, delegation, reason):
 
 
 @transaction.atomic
-def delegation_end(*, actor, delegation):
+def delegation_end(*, actor: User, delegation: Delegation) -> Delegation:
     """Either side ends the delegation at any time."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.status not in (DelegationStatus.PENDING, DelegationStatus.ACTIVE):

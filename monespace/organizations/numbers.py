@@ -6,11 +6,19 @@ it is short, attempts are counted per establishment and per visitor or user
 (SIGNUP_NUMBER_MAX_ATTEMPTS per SIGNUP_NUMBER_ATTEMPT_WINDOW seconds), so it cannot be guessed.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from monespace.core import ratelimit
 from monespace.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from .directory import LookupResult
+    from .models import Establishment
 
 
 class NumberCheckError(DomainError):
@@ -33,7 +41,9 @@ class NumberMismatch(NumberCheckError):
     )
 
 
-def establishment_number_check(*, result, profile, number, identifier, subject):
+def establishment_number_check(
+    *, result: LookupResult, profile: str, number: str, identifier: str, subject: str
+) -> Establishment:
     """The establishment of the directory ``result`` whose number under ``profile`` is
     ``number``. ``identifier``: the SIREN or SIRET typed; ``subject``: who tries (the visitor's
     address, or the user). Raises ``TooManyAttempts`` or ``NumberMismatch``."""

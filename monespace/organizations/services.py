@@ -1,5 +1,10 @@
 """Writes on organizations: attachments (rattachements) and their requests."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +17,8 @@ from monespace.notifications.services import notification_create
 
 from .enums import MembershipSource, MembershipStatus
 from .models import (
+    Company,
+    Establishment,
     KnownContact,
     Membership,
     MembershipEvent,
@@ -19,11 +26,20 @@ from .models import (
     RegistrationRequest,
 )
 
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
+
 
 @transaction.atomic
 def registration_request_create(
-    *, user, profile, company, establishment, declared_idcc="", number_matched=False
-):
+    *,
+    user: User,
+    profile: str,
+    company: Company,
+    establishment: Establishment | None,
+    declared_idcc: str = "",
+    number_matched: bool = False,
+) -> RegistrationRequest:
     return RegistrationRequest.objects.create(
         user=user,
         profile=profile,
@@ -35,7 +51,7 @@ def registration_request_create(
 
 
 @transaction.atomic
-def known_contacts_apply(*, user):
+def known_contacts_apply(*, user: User) -> list[Membership]:
     """Attach ``user`` to every establishment where the OPCO knows them as a contact, with the
     rights its data records (none if none). Idempotent: rights only ever add up, so running it
     again after a new import of the OPCO's data (the take-over of the old portal, seed 002
@@ -93,7 +109,7 @@ def known_contacts_apply(*, user):
 
 
 @transaction.atomic
-def known_contacts_apply_to_existing_accounts():
+def known_contacts_apply_to_existing_accounts() -> int:
     """After an import of known contacts: apply it to the accounts already activated."""
     from django.contrib.auth import get_user_model
 
@@ -109,7 +125,7 @@ def known_contacts_apply_to_existing_accounts():
 
 
 @transaction.atomic
-def memberships_activate_for_new_user(*, user):
+def memberships_activate_for_new_user(*, user: User) -> list[Membership]:
     """Once a new user has verified their address and chosen a password:
 
     - every establishment where the OPCO knew them as a contact becomes an active attachment
@@ -164,7 +180,7 @@ class NotPending(MembershipError):
     default_message = gettext_lazy("Cette demande a déjà été traitée.")
 
 
-def _snapshot(membership):
+def _snapshot(membership: Membership) -> dict[str, Any]:
     return {
         **membership.rights(),
         "status": membership.status,
@@ -172,7 +188,14 @@ def _snapshot(membership):
     }
 
 
-def _record(membership, *, actor, kind, before=None, reason=""):
+def _record(
+    membership: Membership,
+    *,
+    actor: User | None,
+    kind: MembershipEventKind,
+    before: dict[str, Any] | None = None,
+    reason: str = "",
+) -> MembershipEvent:
     return MembershipEvent.objects.create(
         membership=membership,
         actor=actor,
@@ -183,7 +206,7 @@ def _record(membership, *, actor, kind, before=None, reason=""):
     )
 
 
-def _would_lose_last_admin(membership, *, still_admin):
+def _would_lose_last_admin(membership: Membership, *, still_admin: bool) -> bool:
     if not membership.is_admin or membership.status != MembershipStatus.ACTIVE or still_admin:
         return False
     others = Membership.objects.filter(
@@ -195,7 +218,7 @@ def _would_lose_last_admin(membership, *, still_admin):
     return not others.exists()
 
 
-def _notify_admins_of_request(membership):
+def _notify_admins_of_request(membership: Membership) -> None:
     """Administrators are always told of an access request: in the portal and by e-mail."""
     admins = Membership.objects.filter(
         company=membership.company,
@@ -219,7 +242,7 @@ def _notify_admins_of_request(membership):
         )
 
 
-def _notify_requester(membership):
+def _notify_requester(membership: Membership) -> None:
     if membership.status == MembershipStatus.ACTIVE:
         title = _("Votre rattachement à %(company)s est accepté") % {
             "company": membership.company.name
@@ -243,8 +266,14 @@ def _notify_requester(membership):
 
 @transaction.atomic
 def membership_request(
-    *, user, profile, company, establishment=None, source=MembershipSource.REQUEST, declared_idcc=""
-):
+    *,
+    user: User,
+    profile: str,
+    company: Company,
+    establishment: Establishment | None = None,
+    source: MembershipSource = MembershipSource.REQUEST,
+    declared_idcc: str = "",
+) -> Membership:
     """Ask to be attached to a company (or one of its establishments). The company's
     administrators are told and decide; without an administrator, OPCO staff decide."""
     existing = Membership.objects.filter(
@@ -272,7 +301,13 @@ def membership_request(
 
 
 @transaction.atomic
-def membership_accept(*, actor, membership, rights, establishments):
+def membership_accept(
+    *,
+    actor: User,
+    membership: Membership,
+    rights: Mapping[str, bool],
+    establishments: Iterable[Establishment],
+) -> Membership:
     """Accept a pending request with the rights the administrator chose (empty scope = whole company)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.PENDING:
@@ -291,7 +326,7 @@ def membership_accept(*, actor, membership, rights, establishments):
 
 
 @transaction.atomic
-def membership_refuse(*, actor, membership, reason):
+def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != MembershipStatus.PENDING:
         raise NotPending
@@ -307,7 +342,13 @@ def membership_refuse(*, actor, membership, reason):
 
 
 @transaction.atomic
-def membership_set_rights(*, actor, membership, rights, establishments):
+def membership_set_rights(
+    *,
+    actor: User,
+    membership: Membership,
+    rights: Mapping[str, bool],
+    establishments: Iterable[Establishment],
+) -> Membership:
     """Change an active attachment's rights and scope; takes effect at once and is recorded."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if _would_lose_last_admin(membership, still_admin=bool(rights.get("is_admin"))):
@@ -323,7 +364,7 @@ def membership_set_rights(*, actor, membership, rights, establishments):
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership, reason=""):
+def membership_revoke(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """Remove an attachment (by an administrator, or by the user themself)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if _would_lose_last_admin(membership, still_admin=False):
@@ -339,7 +380,9 @@ def membership_revoke(*, actor, membership, reason=""):
 
 
 @transaction.atomic
-def membership_make_admin(*, actor, user, company, profile, kind):
+def membership_make_admin(
+    *, actor: User, user: User, company: Company, profile: str, kind: MembershipEventKind
+) -> Membership:
     """Give ``user`` the administrator right (and every other right) on the whole company: by an
     activation code, or designated by OPCO staff. Recorded like every decision (before → after)."""
     membership = (

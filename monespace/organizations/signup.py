@@ -5,6 +5,11 @@ The answer to the visitor is the same whether the address was known or not: an a
 already has an account is told so by e-mail only, so the journey reveals nothing.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -17,14 +22,27 @@ from monespace.core.urls import absolute_url, path_to
 
 from .services import memberships_activate_for_new_user, registration_request_create
 
+if TYPE_CHECKING:
+    from .models import Company, Establishment, Membership
 
-def welcome_link(user) -> str:
+
+class Attachment(TypedDict):
+    """What a new user asked to be attached to (``registration_request_create``'s fields)."""
+
+    profile: str
+    company: Company
+    establishment: Establishment | None
+    declared_idcc: str
+    number_matched: bool
+
+
+def welcome_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return absolute_url(path_to("welcome", args=[uid, welcome_link_token.make_token(user)]))
 
 
 @transaction.atomic
-def welcome_link_send(*, user):
+def welcome_link_send(*, user: User) -> None:
     """« Bienvenue sur Mon Espace », with a link valid SIGNUP_LINK_MAX_AGE."""
     send_email(
         to=user.email,
@@ -35,8 +53,15 @@ def welcome_link_send(*, user):
 
 @transaction.atomic
 def signup_complete(
-    *, email, civility, first_name, last_name, themes, support_consent, attachment=None
-):
+    *,
+    email: str,
+    civility: str,
+    first_name: str,
+    last_name: str,
+    themes: Iterable[str],
+    support_consent: bool,
+    attachment: Attachment | None = None,
+) -> User | None:
     """Create the account (unless the address has one) and send the e-mail of the next step.
 
     ``attachment`` is what a new user asked to be attached to (``profile``, ``company``,
@@ -69,7 +94,7 @@ def signup_complete(
 
 
 @transaction.atomic
-def account_activate(*, user, password):
+def account_activate(*, user: User, password: str) -> list[Membership]:
     """The password is set and the attachments waiting for the verified address are made:
     both or neither. Returns the memberships."""
     user_set_password(user=user, password=password)

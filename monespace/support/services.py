@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -9,9 +12,16 @@ from monespace.core.mail import send_email
 
 from .models import ContactRequest, SupportSession
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from monespace.accounts.models import User
+
 
 @transaction.atomic
-def contact_request_create(*, user=None, **fields):
+def contact_request_create(
+    *, user: User | AnonymousUser | None = None, **fields: Any
+) -> ContactRequest:
     """Keep the call-back request and acknowledge it by e-mail."""
     request = ContactRequest.objects.create(
         user=user if user and user.is_authenticated else None, **fields
@@ -21,7 +31,7 @@ def contact_request_create(*, user=None, **fields):
 
 
 @transaction.atomic
-def contact_request_handle(*, actor, contact):
+def contact_request_handle(*, actor: User, contact: ContactRequest) -> ContactRequest:
     contact.handled_at = timezone.now()
     contact.handled_by = actor
     contact.save(update_fields=["handled_at", "handled_by"])
@@ -29,7 +39,7 @@ def contact_request_handle(*, actor, contact):
 
 
 @transaction.atomic
-def support_session_open(*, staff, user, reason):
+def support_session_open(*, staff: User, user: User, reason: str) -> SupportSession:
     """Record the reason before the session starts; it lasts SUPPORT_SESSION_MINUTES at most.
 
     Every condition is checked with the record in place (it is what authorises the hijack); if
@@ -47,7 +57,7 @@ def support_session_open(*, staff, user, reason):
     return session
 
 
-def support_session_pending(*, staff, user):
+def support_session_pending(*, staff: User, user: User) -> SupportSession | None:
     """The session just recorded for this pair, not started yet (it authorises the hijack)."""
     return (
         SupportSession.objects.filter(

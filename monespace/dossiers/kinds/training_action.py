@@ -4,8 +4,10 @@ checked before transmission."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..enums import DossierKind
-from ..models import COST_FIELDS, RequiredDocument, SmicRate, TrainingAction
+from ..models import COST_FIELDS, Document, Dossier, RequiredDocument, SmicRate, TrainingAction
 from . import Kind, register
 
 STEP_TRAINING, STEP_MODULES, STEP_TRAINEES, STEP_SEND = "formation", "modules", "salaries", "envoi"
@@ -34,12 +36,12 @@ REQUIRED_PROVIDER_FIELDS = [
 ]
 
 
-def smic_at(day):
+def smic_at(day: date) -> Decimal | None:
     rate = SmicRate.objects.filter(effective_from__lte=day).first()
     return rate.hourly if rate else None
 
 
-def missing_pieces(dossier, documents=None):
+def missing_pieces(dossier: Dossier, documents: Iterable[Document] | None = None) -> list[str]:
     """The required pieces (data per dispositif) not attached yet, as their labels."""
     present = {d.piece_type for d in (dossier.documents.all() if documents is None else documents)}
     return [
@@ -93,7 +95,7 @@ class TrainingActionKind(Kind):
     )
     cost_lines = COST_FIELDS
 
-    def missing_items(self, dossier, **preloaded):
+    def missing_items(self, dossier: Dossier, **preloaded: Any) -> list[tuple[str, str, str]]:
         """``trainee_count`` and ``documents`` may be given when already read."""
         trainee_count = preloaded.get("trainee_count")
         documents = preloaded.get("documents")
@@ -120,7 +122,7 @@ class TrainingActionKind(Kind):
         ]
         return missing
 
-    def warnings(self, dossier, **preloaded):
+    def warnings(self, dossier: Dossier, **preloaded: Any) -> list[str]:
         """Late request, provider without NDA / Qualiopi, pay above the SMIC cap
         (``trainee_hours`` may be given when already summed)."""
         trainee_hours = preloaded.get("trainee_hours")
