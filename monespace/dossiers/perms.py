@@ -24,10 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Q, QuerySet
 
-from monespace.organizations.enums import MembershipStatus, Profile
-from monespace.organizations.models import Delegation, DelegationStatus, Establishment, Membership
+from monespace.organizations.enums import Profile
+from monespace.organizations.models import Delegation, Establishment, Membership
 
 from .enums import DossierState
 from .models import Dossier
@@ -60,6 +61,8 @@ class Scope:
 
     companies: frozenset[int] = frozenset()
     establishments: frozenset[int] = frozenset()
+    # The companies those single establishments belong to.
+    establishment_companies: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.companies or self.establishments)
@@ -75,6 +78,11 @@ class Scope:
 
     def covers(self, establishment: Establishment) -> bool:
         return establishment.company_id in self.companies or establishment.pk in self.establishments
+
+    @property
+    def all_companies(self) -> frozenset[int]:
+        """Every company something of which is in the scope."""
+        return self.companies | self.establishment_companies
 
 
 @dataclass(frozen=True)
@@ -133,13 +141,16 @@ def _scoped(
                 owner[1].add(row["scope_id"])
             else:
                 owner[1].add(-1)  # scoped, but to nothing of this company
-    companies, establishments = set(), set()
+    companies, establishments, establishment_companies = set(), set(), set()
     for company_id, scoped in by_owner.values():
-        if scoped:
+        if scoped - {-1}:
             establishments |= scoped - {-1}
-        else:
+            establishment_companies.add(company_id)
+        elif not scoped:
             companies.add(company_id)
-    return Scope(frozenset(companies), frozenset(establishments))
+    return Scope(
+        frozenset(companies), frozenset(establishments), frozenset(establishment_companies)
+    )
 
 
 _COLUMNS = (
@@ -156,6 +167,43 @@ _COLUMNS = (
 )
 
 
+def _reach_sql() -> str:
+    """The reach query, written once (it runs on every list, count and dossier page: the
+    ORM's compilation of a three-part union cost more than the query itself)."""
+    membership = Membership._meta.db_table
+    membership_scope = Membership.establishments.through._meta.db_table
+    delegation = Delegation._meta.db_table
+    delegation_scope = Delegation.establishments.through._meta.db_table
+    establishment = Establishment._meta.db_table
+    rights = "(m.can_view_training OR m.can_edit_training OR m.is_admin)"
+    # Table names come from the models; the user id is a parameter.
+    return f"""
+        SELECT 'm', m.id, m.company_id, m.profile, NULL, m.can_view_training,
+               m.can_edit_training, m.is_admin, s.establishment_id, e.company_id
+        FROM {membership} m
+        LEFT JOIN {membership_scope} s ON s.membership_id = m.id
+        LEFT JOIN {establishment} e ON e.id = s.establishment_id
+        WHERE m.user_id = %(user)s AND m.status = 'active'
+        UNION ALL
+        SELECT 'd', d.id, d.company_id, '', d.delegate_id, d.can_view_training,
+               d.can_edit_training, false, s.establishment_id, e.company_id
+        FROM {delegation} d
+        LEFT JOIN {delegation_scope} s ON s.delegation_id = d.id
+        LEFT JOIN {establishment} e ON e.id = s.establishment_id
+        WHERE d.status = 'active' AND d.delegate_id IN (
+            SELECT m.company_id FROM {membership} m
+            WHERE m.user_id = %(user)s AND m.status = 'active' AND {rights})
+        UNION ALL
+        SELECT 'p', e.id, e.company_id, '', NULL, false, false, false, e.id, e.company_id
+        FROM {establishment} e
+        WHERE e.company_id IN (
+            SELECT m.company_id FROM {membership} m
+            WHERE m.user_id = %(user)s AND m.status = 'active' AND m.profile = 'provider'
+              AND {rights}
+              AND NOT EXISTS (SELECT 1 FROM {membership_scope} s WHERE s.membership_id = m.id))
+    """  # noqa: S608
+
+
 def _reach_rows(user: User) -> list[dict[str, Any]]:
     """Everything the reach is made of, in one query (``UNION ALL``):
 
@@ -165,55 +213,15 @@ def _reach_rows(user: User) -> list[dict[str, Any]]:
       right or administers, one row per establishment of their scope;
     - ``p``: the establishments of the training organisations the user sees whole as provider.
     """
-    memberships = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-    any_right = Q(can_view_training=True) | Q(can_edit_training=True) | Q(is_admin=True)
-    member_rows = (
-        memberships.annotate(
-            origin=Value("m"),
-            holder_id=Value(None, output_field=IntegerField()),
-            admin=F("is_admin"),
-            scope_id=F("establishments__id"),
-            scope_company_id=F("establishments__company_id"),
-        )
-        .order_by()
-        .values_list(*_COLUMNS)
-    )
-    delegation_rows = (
-        Delegation.objects.filter(
-            status=DelegationStatus.ACTIVE,
-            delegate_id__in=memberships.filter(any_right).values("company_id"),
-        )
-        .annotate(
-            origin=Value("d"),
-            profile=Value(""),
-            holder_id=F("delegate_id"),
-            admin=Value(False),
-            scope_id=F("establishments__id"),
-            scope_company_id=F("establishments__company_id"),
-        )
-        .order_by()
-        .values_list(*_COLUMNS)
-    )
-    provider_whole = memberships.filter(
-        any_right, profile=Profile.PROVIDER, establishments__isnull=True
-    ).values("company_id")
-    provider_rows = (
-        Establishment.objects.filter(company_id__in=provider_whole)
-        .annotate(
-            origin=Value("p"),
-            profile=Value(""),
-            holder_id=Value(None, output_field=IntegerField()),
-            can_view_training=Value(False),
-            can_edit_training=Value(False),
-            admin=Value(False),
-            scope_id=F("pk"),
-            scope_company_id=F("company_id"),
-        )
-        .order_by()
-        .values_list(*_COLUMNS)
-    )
-    rows = member_rows.union(delegation_rows, provider_rows, all=True).order_by("origin", "id")
-    return [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
+    global _REACH_SQL
+    if _REACH_SQL is None:
+        _REACH_SQL = _reach_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_REACH_SQL, {"user": user.pk})
+        return [dict(zip(_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+_REACH_SQL: str | None = None
 
 
 def reach_of(user: User | AnonymousUser) -> Reach:
@@ -253,7 +261,11 @@ def reach_of(user: User | AnonymousUser) -> Reach:
 
 
 def _union(a: Scope, b: Scope) -> Scope:
-    return Scope(a.companies | b.companies, a.establishments | b.establishments)
+    return Scope(
+        a.companies | b.companies,
+        a.establishments | b.establishments,
+        a.establishment_companies | b.establishment_companies,
+    )
 
 
 def _reach(user: User | AnonymousUser, reach: Reach | None) -> Reach:

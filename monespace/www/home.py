@@ -43,8 +43,8 @@ def home_context(request, memberships, perimeter):
     reach = dossier_reach(request)
     views = list(user.saved_views.all())
     counts = dossiers.aggregate(
-        drafts=Count("pk", filter=Q(state=DossierState.DRAFT, created_by=user)),
-        awaiting_invoices=Count("pk", filter=Q(state=DossierState.APPROVED, end_date__lt=today)),
+        drafts=Count("state", filter=Q(state=DossierState.DRAFT, created_by=user)),
+        awaiting_invoices=Count("state", filter=Q(state=DossierState.APPROVED, end_date__lt=today)),
         **{
             f"v{view.pk}": Count(
                 "pk", filter=dossier_filter_q(user, QueryDict(view.query), reach=reach)

@@ -203,8 +203,10 @@ def test_queue_filters_and_flat_query_count(client, scene, django_assert_num_que
     assert scene["dossier"].number in client.get(url).content.decode()
     assert scene["dossier"].number not in client.get(url + "?assigned=me").content.decode()
     assert scene["dossier"].number in client.get(url + "?branch=boulang").content.decode()
+    assert scene["dossier"].number not in client.get(url + "?state=approved").content.decode()
+    assert scene["dossier"].number in client.get(url + "?q=2026-AF-0000").content.decode()
     client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
     for i in range(5):
         create_dossier(
@@ -214,7 +216,7 @@ def test_queue_filters_and_flat_query_count(client, scene, django_assert_num_que
             number=f"2026-AF-1000{i}",
             submitted_at=timezone.now(),
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
 
 

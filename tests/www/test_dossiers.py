@@ -13,7 +13,7 @@ from monespace.dossiers.models import Document, Dossier, DossierEvent, Employee,
 from monespace.dossiers.services import dossier_submit
 from monespace.notifications.models import Notification
 from tests.factories import EstablishmentFactory, MembershipFactory
-from tests.helpers import read_streaming
+from tests.helpers import create_dossier, read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -507,3 +507,62 @@ def test_an_organisation_working_on_its_own_perimeter_sees_its_clients_dossiers(
     other = MembershipFactory(user=of_membership.user, is_admin=True).company
     client.post(reverse("www:set_perimeter"), {"company": other.pk})
     assert dossier.number not in client.get(reverse("www:dossiers")).content.decode()
+
+
+def test_an_organisation_with_many_clients_filters_by_siret(client):
+    """Beyond 100 establishments in reach, the list offers a SIRET field rather than a list
+    of thousands (the choices come from the reach, never from the dossiers)."""
+    from monespace.organizations.models import Delegation
+    from tests.factories import CompanyFactory, siret_from
+
+    organisation = MembershipFactory(
+        company=CompanyFactory(), profile="member", can_view_training=True
+    )
+    client.force_login(organisation.user)
+    client_company = CompanyFactory(name="CLIENT MARQUEUR-A")
+    sites = [
+        EstablishmentFactory(company=client_company, siret=siret_from(client_company.siren, n))
+        for n in range(1, 103)
+    ]
+    Delegation.objects.create(
+        company=client_company,
+        delegate=organisation.company,
+        kind="training_organisation",
+        status="active",
+        can_view_training=True,
+    )
+    mine = create_dossier(company=client_company, establishment=sites[5], title="CHEZ LE CLIENT")
+    create_dossier(company=client_company, establishment=sites[6], title="AILLEURS")
+    page = client.get(reverse("www:dossiers")).content.decode()
+    assert 'name="siret"' in page and sites[50].siret not in page
+    page = client.get(reverse("www:dossiers"), {"siret": sites[5].siret}).content.decode()
+    assert "CHEZ LE CLIENT" in page and "AILLEURS" not in page
+    page = client.get(reverse("www:dossiers"), {"siret": "12345678901234"}).content.decode()
+    assert "clé de contrôle" in page and "AILLEURS" in page  # refused, not applied
+    assert mine.pk
+
+
+def test_search_finds_numbers_titles_and_trainees(client, setup):
+    dossier = create_dossier(
+        company=setup["company"],
+        establishment=setup["establishment"],
+        title="SÉCURITÉ INCENDIE",
+        state="submitted",
+        number="2026-AF-123456",
+    )
+    other = create_dossier(
+        company=setup["company"], establishment=setup["establishment"], title="ANGLAIS"
+    )
+    employee = Employee.objects.create(
+        company=setup["company"], last_name="LEFÈVRE", first_name="Inès", birth_date="1990-01-01"
+    )
+    Trainee.objects.create(dossier=other, employee=employee)
+    for term, found, not_found in [
+        ("123456", dossier, other),
+        ("incendie", dossier, other),
+        ("LEFÈVRE", other, dossier),  # SQLite folds the case of ASCII letters only
+        ("lef", other, dossier),
+        ("inès", other, dossier),
+    ]:
+        page = client.get(reverse("www:dossiers"), {"q": term}).content.decode()
+        assert found.title in page and not_found.title not in page, term

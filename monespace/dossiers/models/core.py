@@ -92,9 +92,29 @@ class Dossier(models.Model):
             models.Index(
                 fields=["company", "state", "-created_at"], name="dossier_company_state_idx"
             ),
+            # « Mes dossiers »: the newest first, for a company, an establishment or a provider
+            # (the page's ids come from these without a sort; docs/performance.md).
+            models.Index(
+                fields=["company", "-created_at", "-id"], name="dossier_company_recent_idx"
+            ),
+            models.Index(
+                fields=["establishment", "-created_at", "-id"], name="dossier_estab_recent_idx"
+            ),
             models.Index(fields=["establishment", "state"], name="dossier_estab_state_idx"),
             models.Index(fields=["provider_establishment", "state"], name="dossier_provider_idx"),
-            models.Index(fields=["state", "-created_at"], name="dossier_state_idx"),
+            models.Index(
+                fields=["provider_establishment", "-created_at", "-id"],
+                name="dossier_provider_recent_idx",
+            ),
+            # The back office's queue: the dossiers to instruct, oldest transmission first, and
+            # their counts by state, from one small index.
+            models.Index(
+                fields=["submitted_at", "id"],
+                include=["state"],
+                condition=models.Q(state__in=["submitted", "under_review", "documents_requested"]),
+                name="dossier_queue_idx",
+            ),
+            models.Index(fields=["state", "submitted_at", "id"], name="dossier_state_idx"),
             models.Index(fields=["start_date"], name="dossier_start_idx"),
             models.Index(fields=["provider_siret"], name="dossier_provider_siret_idx"),
         ]

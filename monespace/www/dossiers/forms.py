@@ -344,15 +344,30 @@ class DossierFilterForm(Form):
     )
 
     def __init__(self, *args, establishments, **kwargs):
-        """``establishments``: the establishments in the user's reach, already read."""
+        """``establishments``: the establishments in the user's reach, already read; ``None``
+        when there are too many to list: the establishment is then given by its SIRET."""
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].choices = [
-            ("", "---------"),
-            *((e.pk, f"{e.display_name} ({e.siret})") for e in establishments),
-        ]
-        self.fields["establishment"].error_messages["invalid_choice"] = _(
-            "Choisissez un établissement de la liste."
-        )
+        if establishments is None:
+            del self.fields["establishment"]
+            self.fields["siret"] = forms.CharField(
+                label=_("SIRET de l'établissement"),
+                max_length=20,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+            )
+            self.order_fields(["q", "siret"])
+        else:
+            self.fields["establishment"].choices = [
+                ("", "---------"),
+                *((e.pk, f"{e.display_name} ({e.siret})") for e in establishments),
+            ]
+            self.fields["establishment"].error_messages["invalid_choice"] = _(
+                "Choisissez un établissement de la liste."
+            )
+
+    def clean_siret(self):
+        value = self.cleaned_data["siret"]
+        return identifiers.clean_siret(value) if value else ""
 
     def clean(self):
         cleaned = super().clean()
