@@ -47,3 +47,46 @@ def test_server_error_and_forbidden_pages_render_in_french(rf):
     response = views.error_403(request, None)
     assert response.status_code == 403
     assert "Accès refusé" in response.content.decode()
+
+
+def test_permissions_policy_switches_off_unused_features(client):
+    policy = client.get(reverse("account_login"))["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy and "payment=()" in policy
+
+
+def test_production_cookies_and_hsts():
+    """In production: « __Host- » session and CSRF cookies (HTTPS, this host only), HSTS
+    without « preload » unless configured; and `check --deploy` stays clean."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        "PRODUCTION": "1",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-the-deploy-check-0123456789",
+        "ALLOWED_HOSTS": "monespace.example",
+        "SMTP_HOST": "smtp.example",
+        "SITE_URL": "https://monespace.example",
+        "MONESPACE_TESTING": "",
+    }
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SECURE_HSTS_PRELOAD)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["__Host-sessionid", "__Host-csrftoken", "False"]
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env, "SECURE_HSTS_PRELOAD": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out[2] == "True"

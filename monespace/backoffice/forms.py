@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monespace.core.forms import Form
+from monespace.core.formats import format_euros
+from monespace.core.forms import Form, FrenchDecimalField, check_period
 from monespace.dossiers.enums import DossierState, PieceType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -65,19 +66,22 @@ class ApproveForm(Form):
         self.dossier = dossier
         for name, label, requested in dossier.spec.requested_lines(dossier):
             if requested:
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = FrenchDecimalField(
                     label=label,
                     min_value=0,
                     max_value=requested,
                     decimal_places=2,
                     max_digits=12,
                     initial=requested,
-                    help_text=_("Demandé : %(amount)s €") % {"amount": requested},
+                    widget=forms.TextInput,
+                    help_text=_("Demandé : %(amount)s") % {"amount": format_euros(requested)},
                     error_messages={
                         "max_value": _(
-                            "Le montant accordé ne peut pas dépasser le montant demandé (%(limit_value)s €)."
-                        ),
+                            "Le montant accordé ne peut pas dépasser le montant demandé (%(amount)s)."
+                        )
+                        % {"amount": format_euros(requested)},
                         "min_value": _("Saisissez un montant positif ou nul."),
+                        "invalid": _("Saisissez un montant en euros, par exemple 1200,50."),
                     },
                 )
 
@@ -111,8 +115,13 @@ class StaffChangeForm(Form):
     title = forms.CharField(label=_("Intitulé de la formation"), max_length=255)
     start_date = forms.DateField(label=_("Du"), widget=DATE)
     end_date = forms.DateField(label=_("Au"), widget=DATE)
-    duration_hours = forms.DecimalField(
-        label=_("Durée (heures)"), min_value=0, max_digits=7, decimal_places=2
+    duration_hours = FrenchDecimalField(
+        label=_("Durée (heures)"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.TextInput,
+        error_messages={"invalid": _("Saisissez un nombre d'heures, par exemple 21 ou 10,5.")},
     )
     message = forms.CharField(
         label=_("Motif de la modification"),
@@ -122,14 +131,7 @@ class StaffChangeForm(Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("start_date")
-            and cleaned.get("end_date")
-            and cleaned["end_date"] < cleaned["start_date"]
-        ):
-            self.add_error(
-                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
-            )
+        check_period(self)
         return cleaned
 
 

@@ -20,10 +20,17 @@ def compact(value):
     return _SEPARATORS.sub("", value or "").upper()
 
 
+def _digits(number):
+    """ASCII digits only: digits of other scripts (« ７３２ ») are not read as numbers."""
+    return number.isascii() and number.isdigit()
+
+
 def clean_siren(value):
     number = compact(value)
-    if not number.isdigit() or len(number) != 9:
+    if not _digits(number) or len(number) != 9:
         raise ValidationError(_("Le SIREN comporte 9 chiffres."), code="siren_format")
+    if set(number) == {"0"}:
+        raise ValidationError(_("Ce numéro SIREN n'existe pas."), code="siren_zero")
     try:
         return stdnum_siren.validate(number)
     except InvalidChecksum:
@@ -37,8 +44,10 @@ def clean_siren(value):
 
 def clean_siret(value):
     number = compact(value)
-    if not number.isdigit() or len(number) != 14:
+    if not _digits(number) or len(number) != 14:
         raise ValidationError(_("Le SIRET comporte 14 chiffres."), code="siret_format")
+    if set(number[:9]) == {"0"}:
+        raise ValidationError(_("Ce numéro SIRET n'existe pas."), code="siret_zero")
     try:
         return stdnum_siret.validate(number)
     except (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
@@ -65,7 +74,7 @@ def clean_siret_or_siren(value):
 
 def clean_idcc(value):
     number = compact(value)
-    if not number.isdigit() or not 1 <= len(number) <= 4 or int(number) == 0:
+    if not _digits(number) or not 1 <= len(number) <= 4 or int(number) == 0:
         raise ValidationError(
             _(
                 "L'IDCC (identifiant de la convention collective) comporte 4 chiffres, par exemple 1486."
@@ -78,7 +87,7 @@ def clean_idcc(value):
 def clean_uai(value):
     """UAI: 7 digits and a check letter (the number mod 23 in an alphabet without I, O, Q)."""
     number = compact(value)
-    if not re.fullmatch(r"\d{7}[A-Z]", number):
+    if not re.fullmatch(r"\d{7}[A-Z]", number, re.ASCII):
         raise ValidationError(
             _("L'UAI comporte 7 chiffres suivis d'une lettre, par exemple 0751234J."),
             code="uai_format",
@@ -92,7 +101,7 @@ def clean_uai(value):
 
 def clean_nda(value):
     number = compact(value)
-    if not re.fullmatch(r"\d{11}", number):
+    if not re.fullmatch(r"\d{11}", number, re.ASCII):
         raise ValidationError(
             _("Le numéro de déclaration d'activité comporte 11 chiffres."), code="nda_format"
         )
@@ -101,7 +110,7 @@ def clean_nda(value):
 
 def clean_naf(value):
     code = compact(value)
-    if not re.fullmatch(r"\d{4}[A-Z]", code):
+    if not re.fullmatch(r"\d{4}[A-Z]", code, re.ASCII):
         raise ValidationError(_("Le code NAF s'écrit comme 62.01Z."), code="naf_format")
     return f"{code[:2]}.{code[2:]}"
 
@@ -120,3 +129,17 @@ def parse_id(value):
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
+
+
+def clean_person_name(value):
+    """A person's name: letters (any alphabet), spaces, apostrophes and hyphens; no control or
+    invisible characters; at least one letter (« 0 » or a lone zero-width space is not a name)."""
+    import unicodedata
+
+    kept = "".join(
+        c for c in unicodedata.normalize("NFC", value or "") if unicodedata.category(c)[0] != "C"
+    )
+    kept = " ".join(kept.split())
+    if not kept or not any(c.isalpha() for c in kept):
+        raise ValidationError(_("Saisissez un nom composé de lettres."), code="name")
+    return kept

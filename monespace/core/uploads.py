@@ -1,10 +1,26 @@
 """Checking uploaded files by their content, never by their name."""
 
+import re
+import unicodedata
+
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+# The extension a served file gets, from the type detected in its content (never the uploader's).
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
 
 ALLOWED_TYPES = {
     "application/pdf": "PDF",
@@ -40,3 +56,29 @@ def check_upload(upload):
             code="type",
         )
     return content_type
+
+
+# Control characters (Cc), format characters (Cf: right-to-left overrides, zero-width
+# spaces…), separators other than the plain space, and characters a file system or a header
+# treats specially.
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
+
+
+def clean_display_name(name: str, *, limit: int = 120) -> str:
+    """A file name fit to show or to send: no control or bidirectional characters (a name
+    like ``rtl\u202efdp.exe`` shows as ``rtlfdp.exe``), no path, collapsed spaces."""
+    kept = "".join(
+        " " if unicodedata.category(c) in ("Zs", "Zl", "Zp") else c
+        for c in unicodedata.normalize("NFC", name or "")
+        if unicodedata.category(c) not in ("Cc", "Cf", "Co", "Cs", "Cn")
+    )
+    kept = _UNSAFE_IN_NAMES.sub("_", kept)
+    return " ".join(kept.split())[:limit].strip(" .")
+
+
+def download_name(original: str, content_type: str, *, fallback: str = "document") -> str:
+    """The name a file is served under: the uploader's name without its extension, cleaned,
+    and the extension of the type detected in its content (a PDF named ``facture.html`` is
+    served as ``facture.pdf``)."""
+    stem = clean_display_name(original).rsplit(".", 1)[0].strip(" .") or fallback
+    return stem[:100] + EXTENSIONS.get(content_type, "")

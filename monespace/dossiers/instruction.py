@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from monespace.core.formats import format_euros
 from monespace.core.mail import send_email
 from monespace.core.pdf import render_pdf
 from monespace.core.urls import absolute_url, path_to
@@ -193,9 +194,9 @@ def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Deci
         if amount < 0 or amount > requested[code]:
             raise DossierError(
                 _(
-                    "Le montant accordé doit être compris entre 0 et le montant demandé (%(requested)s €)."
+                    "Le montant accordé doit être compris entre 0 et le montant demandé (%(requested)s)."
                 )
-                % {"requested": requested[code]},
+                % {"requested": format_euros(requested[code])},
                 field=code,
             )
     total = sum(granted.values(), Decimal(0))
@@ -218,9 +219,9 @@ def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Deci
         dossier,
         title=_("Dossier %(number)s accordé") % {"number": dossier.number},
         body=_(
-            "Montant accordé : %(total)s € HT. Le courrier d'accord est dans les documents du dossier."
+            "Montant accordé : %(total)s HT. Le courrier d'accord est dans les documents du dossier."
         )
-        % {"total": total},
+        % {"total": format_euros(total)},
     )
     return decision
 

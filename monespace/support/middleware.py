@@ -1,5 +1,8 @@
-"""During a « connexion en tant que »: a time limit, and no change of password, e-mail, second
-factor, consent or bank details."""
+"""During a « connexion en tant que »: a time limit, and nothing written.
+
+The support agent sees what the user sees, to help them; every unsafe request (POST, PUT,
+PATCH, DELETE) is refused with a French page (403), except ending the session. So nothing is
+ever recorded as done by the user that the agent did."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,14 +15,9 @@ from django.utils.translation import gettext as _
 from .models import SupportSession
 from .receivers import SESSION_KEY
 
-BLOCKED_URL_NAMES = {
-    "account_change_password",
-    "account_set_password",
-    "account_email",
-    "account_reset_password",
-    "support_consent",
-}
-BLOCKED_PREFIXES = ("mfa_",)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Ending the « connexion en tant que » is the one write allowed.
+ALLOWED_WHILE_SUPPORTING = {"release"}
 
 
 class SupportSessionMiddleware:
@@ -46,17 +44,13 @@ class SupportSessionMiddleware:
                     _("La connexion « en tant que » a pris fin. Reconnectez-vous."),
                 )
                 return redirect("account_login")
-            if request.method == "POST" and self._blocked(request):
-                return render(
-                    request,
-                    "support/blocked.html",
-                    status=403,
-                )
+            if request.method not in SAFE_METHODS and not self._allowed(request):
+                return render(request, "support/blocked.html", status=403)
         return self.get_response(request)
 
-    def _blocked(self, request):
+    def _allowed(self, request):
         try:
-            name = resolve(request.path_info).url_name or ""
+            match = resolve(request.path_info)
         except Resolver404:
             return False
-        return name in BLOCKED_URL_NAMES or name.startswith(BLOCKED_PREFIXES)
+        return match.namespace == "hijack" and match.url_name in ALLOWED_WHILE_SUPPORTING

@@ -93,3 +93,12 @@ class SupportSession(models.Model):
     @property
     def is_over(self):
         return self.ended_at is not None or timezone.now() >= self.expires_at
+
+    @property
+    def ended_on(self):
+        """When it ended: ended by the agent, or (a browser closed) at its time limit."""
+        if self.ended_at is not None:
+            return self.ended_at
+        if self.started_at is not None and timezone.now() >= self.expires_at:
+            return self.expires_at
+        return None

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from monespace.accounts.enums import Civility, NotificationTheme
@@ -50,10 +49,7 @@ class IdentityForm(Form):
 
 
 def _clean_name(value):
-    value = " ".join(value.split())
-    if not value or not any(c.isalpha() for c in value):
-        raise ValidationError(_("Saisissez un nom composé de lettres."))
-    return value
+    return identifiers.clean_person_name(value)
 
 
 class ThemesForm(Form):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monespace.accounts.enums import Civility, NotificationTheme
 from monespace.core.forms import Form
+from monespace.core.identifiers import clean_person_name
 
 
 class ProfileForm(Form):
@@ -28,10 +29,10 @@ class ProfileForm(Form):
     )
 
     def clean_last_name(self):
-        return " ".join(self.cleaned_data["last_name"].split())
+        return clean_person_name(self.cleaned_data["last_name"])
 
     def clean_first_name(self):
-        return " ".join(self.cleaned_data["first_name"].split())
+        return clean_person_name(self.cleaned_data["first_name"])
 
 
 class SupportConsentForm(Form):

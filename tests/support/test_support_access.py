@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,22 +71,69 @@ def test_the_hijack_url_alone_is_refused(client, staff):
     assert response.status_code == 403
 
 
-def test_sensitive_changes_are_blocked(client, staff):
+def test_the_session_is_read_only(client, staff):
+    """Support sees what the user sees and changes nothing: every write is refused (403), only
+    ending the session is allowed; nothing is recorded in the user's name."""
+    from monespace.organizations.models import Membership
+    from tests.factories import MembershipFactory
+
+    user = consenting_user()
+    membership = MembershipFactory(user=user, is_admin=True)
+    other = MembershipFactory(company=membership.company)
+    acquire(client, user)
+    writes = [
+        (
+            reverse("account_change_password"),
+            {
+                "oldpassword": "Motdepasse-solide-42",
+                "password1": "Autre-mdp-2026",
+                "password2": "Autre-mdp-2026",
+            },
+        ),
+        (reverse("www:support_consent"), {}),
+        (
+            reverse("www:profile"),
+            {"civility": "m", "first_name": "Pirate", "last_name": "X", "phone": ""},
+        ),
+        (
+            reverse("www:administration_membership_rights", args=[other.pk]),
+            {"is_admin": "on", "can_view_training": "on"},
+        ),
+        (reverse("usersessions_list"), {"action": "end"}),
+        (reverse("www:quick_access_add"), {"name": "Vue", "query": ""}),
+        (reverse("account_logout"), {}),
+    ]
+    for url, data in writes:
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert "Consultation seulement" in response.content.decode()
+    user.refresh_from_db()
+    other.refresh_from_db()
+    assert user.check_password("Motdepasse-solide-42") and user.first_name == "Marie"
+    assert user.support_access_consent_at is not None and not other.is_admin
+    assert not user.saved_views.exists()
+    assert Membership.objects.get(pk=membership.pk).status == "active"
+    # Reading is allowed, and ending the session too.
+    assert client.get(reverse("www:profile")).status_code == 200
+    response = client.post(reverse("hijack:release"), {"next": "/backoffice/"})
+    assert response.status_code == 302
+    assert client.get(reverse("www:home")).wsgi_request.user == staff
+
+
+def test_a_session_left_open_shows_its_end(client, staff):
+    """Closing the browser does not end it: it ends at its time limit, and the user's profile
+    shows that time."""
     user = consenting_user()
     acquire(client, user)
-    response = client.post(
-        reverse("account_change_password"),
-        {
-            "oldpassword": "Motdepasse-solide-42",
-            "password1": "Autre-mdp-2026",
-            "password2": "Autre-mdp-2026",
-        },
-    )
-    assert response.status_code == 403 and "Modification impossible" in response.content.decode()
-    assert client.post(reverse("www:support_consent"), {}).status_code == 403
-    user.refresh_from_db()
+    record = SupportSession.objects.get()
+    record.expires_at = timezone.now() - timedelta(minutes=5)
+    record.save(update_fields=["expires_at"])
+    own = Client()
+    own.force_login(user)
+    page = own.get(reverse("www:profile")).content.decode()
     assert (
-        user.check_password("Motdepasse-solide-42") and user.support_access_consent_at is not None
+        "terminée le" in page
+        and timezone.localtime(record.expires_at).strftime("%d/%m/%Y %H:%M") in page
     )
 
 

@@ -286,6 +286,21 @@ class TestDocuments:
         assert read_streaming(response) == PDF
         assert "attachment" in response["Content-Disposition"]
 
+    @pytest.mark.parametrize(
+        ("uploaded_as", "served_as"),
+        [("facture.html", "facture.pdf"), ("x.svg", "x.pdf"), ("rtl\u202efdp.exe", "rtlfdp.pdf")],
+    )
+    def test_a_file_is_served_under_the_extension_of_its_content(
+        self, client, setup, uploaded_as, served_as
+    ):
+        dossier = new_draft(client, setup)
+        attach(client, dossier, "programme", name=uploaded_as)
+        document = Document.objects.get()
+        response = client.get(reverse("www:dossier_document", args=[dossier.pk, document.pk]))
+        read_streaming(response)
+        assert response["Content-Disposition"] == f'attachment; filename="{served_as}"'
+        assert response["Content-Type"] == "application/pdf"
+
     def test_documents_may_be_attached_after_transmission(self, client, setup):
         dossier = new_draft(client, setup)
         complete(client, dossier)
@@ -566,3 +581,36 @@ def test_search_finds_numbers_titles_and_trainees(client, setup):
     ]:
         page = client.get(reverse("www:dossiers"), {"q": term}).content.decode()
         assert found.title in page and not_found.title not in page, term
+
+
+def test_amounts_typed_with_a_comma_and_shown_the_french_way(client, setup):
+    dossier = new_draft(client, setup)
+    data = {**TRAINING, "cost_teaching": "1 450,50", "duration_hours": "10,5", "validate": "1"}
+    response = client.post(step_url(dossier, "formation"), data)
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.training.cost_teaching == Decimal("1450.50")
+    assert dossier.training.duration_hours == Decimal("10.5")
+    page = client.get(step_url(dossier, "formation")).content.decode()
+    assert 'value="1\u202f450,50"' in page  # the form shows back what French users type
+    page = client.get(step_url(dossier, "envoi")).content.decode()
+    assert "1\u202f450,50\u00a0€" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cost_teaching", "１２", "Saisissez un montant"),
+        ("cost_teaching", "1_000", "Saisissez un montant"),
+        ("start_date", "0001-01-01", "Saisissez une date entre le 01/01/2000"),
+        ("end_date", "9999-12-31", "Saisissez une date entre le 01/01/2000"),
+    ],
+)
+def test_odd_values_are_refused_next_to_their_field(client, setup, field, value, message):
+    dossier = new_draft(client, setup)
+    response = client.post(
+        step_url(dossier, "formation"), {**TRAINING, field: value, "validate": "1"}
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.title == ""  # nothing half-saved

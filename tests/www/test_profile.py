@@ -35,6 +35,18 @@ def test_profile_update(client, user):
     )
 
 
+@pytest.mark.parametrize("name", ["0", "12345", "\u200b", "\u202e"])
+def test_profile_names_are_made_of_letters(client, user, name):
+    """The sign-up's rule, reused: digits only or an invisible character is not a name."""
+    response = client.post(
+        reverse("www:profile"), {"civility": "mme", "last_name": name, "first_name": "Paul"}
+    )
+    assert response.status_code == 200
+    assert "Saisissez un nom composé de lettres." in response.content.decode()
+    user.refresh_from_db()
+    assert user.last_name != name
+
+
 def test_profile_bad_input_keeps_what_was_typed(client, user):
     response = client.post(
         reverse("www:profile"),

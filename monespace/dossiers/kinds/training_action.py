@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monespace.core.formats import format_euros
+
 from ..enums import DossierKind
 from ..models import COST_FIELDS, Document, Dossier, RequiredDocument, SmicRate, TrainingAction
 from . import Kind, register
@@ -157,12 +159,12 @@ class TrainingActionKind(Kind):
             if smic is not None and detail.cost_pay > trainee_hours * smic:
                 notes.append(
                     _(
-                        "La rémunération demandée (%(pay)s €) dépasse le plafond des heures des stagiaires × SMIC "
-                        "horaire (%(cap)s €)."
+                        "La rémunération demandée (%(pay)s) dépasse le plafond des heures des stagiaires × SMIC "
+                        "horaire (%(cap)s)."
                     )
                     % {
-                        "pay": detail.cost_pay,
-                        "cap": (trainee_hours * smic).quantize(Decimal("0.01")),
+                        "pay": format_euros(detail.cost_pay),
+                        "cap": format_euros(trainee_hours * smic),
                     }
                 )
         return notes

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monespace.core.uploads import download_name
 from monespace.dossiers import access, services
 
 from .common import dossier_for, scope
@@ -50,7 +51,7 @@ def document_download(request, pk, document_pk):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.content_type),
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -7,7 +7,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from monespace.core import identifiers
-from monespace.core.forms import Form
+from monespace.core.forms import Form, FrenchDecimalField, check_period, french_formfield
 from monespace.core.uploads import check_upload
 from monespace.dossiers.enums import (
     ContractType,
@@ -20,7 +20,7 @@ from monespace.dossiers.kinds.training_action import TRAINING_ACTION
 from monespace.dossiers.models import COST_FIELDS, Dossier, Employee, Module, TrainingAction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_ATTRS = {"inputmode": "decimal", "min": "0", "step": "0.01"}
+MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
 class NewDossierForm(Form):
@@ -73,10 +73,8 @@ class TrainingStepForm(forms.Form):
         "start_date": DATE,
         "end_date": DATE,
         "comment": forms.Textarea(attrs={"rows": 3}),
-        **{name: forms.NumberInput(attrs=MONEY_ATTRS) for name, _label in COST_FIELDS},
-        "duration_hours": forms.NumberInput(
-            attrs={"inputmode": "decimal", "min": "0", "step": "0.5"}
-        ),
+        **{name: MONEY for name, _label in COST_FIELDS},
+        "duration_hours": MONEY,
     }
 
     def __init__(self, data=None, *, dossier, **kwargs):
@@ -94,8 +92,14 @@ class TrainingStepForm(forms.Form):
                 fields=on_dossier,
                 widgets=self.widgets,
                 labels={"title": _("intitulé de la formation")},
+                formfield_callback=french_formfield,
             ),
-            **fields_for_model(TrainingAction, fields=on_detail, widgets=self.widgets),
+            **fields_for_model(
+                TrainingAction,
+                fields=on_detail,
+                widgets=self.widgets,
+                formfield_callback=french_formfield,
+            ),
         }
         self.fields = {name: fields[name] for name in TRAINING_STEP_FIELDS}
         # The models' own bounds (amounts and hours are never negative) apply as typed.
@@ -141,11 +145,7 @@ class TrainingStepForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error(
-                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
-            )
+        check_period(self)
         for name, _label in COST_FIELDS:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = Decimal("0.00")
@@ -169,10 +169,12 @@ class ModuleForm(forms.ModelForm):
     class Meta:
         model = Module
         fields = ["title", "hours", "start_date", "end_date", "cost"]
+        formfield_callback = french_formfield
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
-            "cost": forms.NumberInput(attrs=MONEY_ATTRS),
+            "cost": MONEY,
+            "hours": MONEY,
         }
 
     def __init__(self, *args, **kwargs):
@@ -187,25 +189,21 @@ class ModuleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error(
-                "end_date", _("La date de fin doit être postérieure ou égale à la date de début.")
-            )
+        check_period(self)
         if cleaned.get("cost") is None:
             cleaned["cost"] = Decimal("0")
         return cleaned
 
 
 class HoursMixin(forms.Form):
-    hours_on_work_time = forms.DecimalField(
+    hours_on_work_time = FrenchDecimalField(
         label=_("Heures sur le temps de travail"),
         min_value=0,
         max_digits=7,
         decimal_places=2,
         initial=0,
     )
-    hours_off_work_time = forms.DecimalField(
+    hours_off_work_time = FrenchDecimalField(
         label=_("Heures hors temps de travail"),
         min_value=0,
         max_digits=7,
@@ -241,6 +239,12 @@ class NewTraineeForm(HoursMixin, Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "new")
         super().__init__(*args, **kwargs)
+
+    def clean_last_name(self):
+        return identifiers.clean_person_name(self.cleaned_data["last_name"])
+
+    def clean_first_name(self):
+        return identifiers.clean_person_name(self.cleaned_data["first_name"])
 
     def clean_birth_date(self):
         from django.utils import timezone
