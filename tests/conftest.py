@@ -81,3 +81,23 @@ class OnCommitClient(Client):
 @pytest.fixture
 def client():
     return OnCommitClient()
+
+
+@pytest.fixture
+def clamd(settings):
+    """The real clamd started by the test command (scripts/clamd); required in CI
+    (MONESPACE_REQUIRE_CLAMD=1), skipped on a machine without it."""
+    from pathlib import Path
+
+    from monespace.core import antivirus
+
+    socket = os.environ.get("CLAMAV_TEST_SOCKET") or str(
+        Path(__file__).resolve().parent.parent / "var" / "clamav" / "clamd.sock"
+    )
+    settings.CLAMAV_SOCKET = socket
+    settings.CLAMAV_REQUIRED = True
+    if not antivirus.available():
+        if os.environ.get("MONESPACE_REQUIRE_CLAMD") == "1":
+            pytest.fail(f"clamd does not answer on {socket}")
+        pytest.skip("clamd is not running (bash scripts/clamd start)")
+    return socket

@@ -247,6 +247,7 @@ EXPECTED = {
     "www:signup_attachment": ({}, answers(302), answers(302)),
     "www:signup_number": ({}, answers(302), answers(302)),
     "www:signup_idcc": ({}, answers(302), answers(302)),
+    "www:idcc_title": ({}, public(200), public(405)),
     "www:signup_done": ({}, answers(302), answers(302)),
     "www:signup_activate": (lambda s: {"uidb64": s["uid"], "token": "x-y"}, public(), public()),
     "www:signup_resend": (lambda s: {"uidb64": s["uid"]}, public(405), public(302)),
@@ -343,6 +344,7 @@ def scene():
         content_type="application/pdf",
         size=4,
         sha256="0" * 64,
+        scan_status="clean",
     )
     document.file.save("x", ContentFile(b"%PDF"), save=False)
     document.save()

@@ -27,6 +27,7 @@ class SecurityEventKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Échec de connexion")
     LOCKOUT = "lockout", _("Connexions bloquées après trop d'échecs")
     LOGOUT = "logout", _("Déconnexion")
+    UPLOAD_REFUSED = "upload_refused", _("Fichier refusé par l'antivirus")
     PASSWORD_SET = "password_set", _("Mot de passe choisi")
     PASSWORD_CHANGED = "password_changed", _("Mot de passe modifié")
     PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")

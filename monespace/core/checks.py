@@ -25,4 +25,21 @@ def production_settings(app_configs, **kwargs):
                 id="monespace.E002",
             )
         )
+    if not (settings.CLAMAV_SOCKET or settings.CLAMAV_HOST) or not settings.CLAMAV_REQUIRED:
+        errors.append(
+            Error(
+                "No antivirus: uploads would be stored and served without a scan.",
+                hint="Set CLAMAV_SOCKET (or CLAMAV_HOST and CLAMAV_PORT) to a clamd kept up to "
+                "date by freshclam, and keep CLAMAV_REQUIRED on.",
+                id="monespace.E003",
+            )
+        )
+    if settings.BENCHMARK_REFERENCE_VIEW:
+        errors.append(
+            Error(
+                "The benchmark's reference page is on.",
+                hint="Unset BENCHMARK_REFERENCE_VIEW (benchmarks only).",
+                id="monespace.E004",
+            )
+        )
     return errors

@@ -89,3 +89,12 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Dossier clôturé")
     CHANGED = "changed", _("Dossier modifié par l'OPCO")
     CHANGE_REQUESTED = "change_requested", _("Demande de modification")
+
+
+class ScanStatus(models.TextChoices):
+    """The antivirus' verdict on a document (core/antivirus.py)."""
+
+    PENDING = "pending", _("en cours d'analyse antivirus")
+    CLEAN = "clean", _("analysé")
+    UNSCANNED = "unscanned", _("non analysé")
+    INFECTED = "infected", _("refusé : virus détecté")

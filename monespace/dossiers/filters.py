@@ -9,7 +9,7 @@ from monespace.core.identifiers import parse_id
 
 from . import perms
 from .enums import STATE_GROUPS, DossierState
-from .models import Employee, Trainee
+from .models import Dossier, Employee, Trainee
 
 FILTER_KEYS = (
     "q",
@@ -36,8 +36,9 @@ def dossier_filter_q(user, params, *, reach=None):
     q = Q()
     term = (params.get("q") or "").strip()
     if term:
-        # Each part can use a trigram index on PostgreSQL (migration 0007); the trainees' part
-        # is an uncorrelated subquery, computed once rather than probed for every dossier.
+        # The dossiers matching the term, as one set of ids: each part uses a trigram index on
+        # PostgreSQL (migration 0007), and the set is joined to the user's dossiers (a few
+        # milliseconds, whatever their number) instead of testing every one of them.
         employees = Employee.objects.filter(
             Q(last_name__icontains=term) | Q(first_name__icontains=term)
         )
@@ -45,8 +46,10 @@ def dossier_filter_q(user, params, *, reach=None):
         if not reach.everything and not reach.provider_establishments:
             # A trainee is an employee of the dossier's company: only the companies in reach.
             employees = employees.filter(company_id__in=sorted(reach.view.all_companies))
-        trainees = Trainee.objects.filter(employee__in=employees).values("dossier_id")
-        q &= Q(number__icontains=term) | Q(title__icontains=term) | Q(pk__in=trainees)
+        by_number = Dossier.objects.filter(number__icontains=term).order_by().values("pk")
+        by_title = Dossier.objects.filter(title__icontains=term).order_by().values("pk")
+        by_trainee = Trainee.objects.filter(employee__in=employees).order_by().values("dossier_id")
+        q &= Q(pk__in=by_number.union(by_title, by_trainee, all=True))
     establishment = parse_id(params.get("establishment"))
     if establishment is not None:
         q &= Q(establishment_id=establishment)

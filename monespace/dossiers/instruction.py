@@ -31,7 +31,7 @@ from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
 
 from . import lifecycle
-from .enums import DossierState, EventKind, PieceType
+from .enums import DossierState, EventKind, PieceType, ScanStatus
 from .errors import DossierError, InvalidTransition
 from .models import (
     Decision,
@@ -115,6 +115,9 @@ def _letter(dossier: Dossier, decision: Decision, *, actor: User, title: str) ->
         size=len(pdf),
         sha256=hashlib.sha256(pdf).hexdigest(),
         uploaded_by=actor,
+        # The OPCO's own letter, rendered from its template: nothing to scan.
+        scan_status=ScanStatus.CLEAN,
+        scanned_at=timezone.now(),
     )
     document.file.save("letter", ContentFile(pdf), save=False)
     document.save()

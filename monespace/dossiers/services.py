@@ -16,13 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monespace.core import antivirus
 from monespace.core.mail import send_email
 from monespace.core.models import activity_record
 from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 
 from . import instruction, lifecycle
-from .enums import DossierKind, DossierState, EventKind
+from .enums import DossierKind, DossierState, EventKind, ScanStatus
 from .errors import DossierError, Incomplete, NotADraft, TooManyTrainees
 from .kinds import get_kind
 from .models import (
@@ -406,6 +407,16 @@ def dossier_delete_draft(*, actor: User, dossier: Dossier) -> None:
 # --- Documents ---------------------------------------------------------------------------------
 
 
+def _scan_status(verdict: antivirus.Verdict) -> str:
+    if verdict.status == antivirus.UNAVAILABLE:
+        return ScanStatus.PENDING
+    if verdict.status == antivirus.CLEAN:
+        return ScanStatus.CLEAN
+    if verdict.status == antivirus.UNSCANNED:
+        return ScanStatus.UNSCANNED
+    raise DossierError(_("Ce fichier a été refusé par l'antivirus."), code="upload_refused")
+
+
 @transaction.atomic
 def document_add(
     *,
@@ -416,9 +427,16 @@ def document_add(
     piece_type: str,
     title: str,
     comment: str = "",
+    verdict: antivirus.Verdict | None = None,
 ) -> Document:
     """Attach a checked file (allowed after transmission too, without e-mailing anyone). A piece
-    attached by the company to a dossier waiting for pieces sends it back to review."""
+    attached by the company to a dossier waiting for pieces sends it back to review.
+
+    ``verdict``: the antivirus' (the door scans before calling; an infected file never comes
+    here). Clean: usable at once; antivirus unreachable: « en cours d'analyse » until the task
+    has analysed it."""
+    if verdict is None:  # not scanned by the caller: scanned here
+        verdict = antivirus.scan(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -434,10 +452,58 @@ def document_add(
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
+        scan_status=_scan_status(verdict),
+        scanned_at=timezone.now() if verdict.status == antivirus.CLEAN else None,
     )
     document.file.save("upload", upload, save=False)
     document.save()
     _event(dossier, actor=actor, kind=EventKind.DOCUMENT_ADDED, message=title)
+    if document.scan_status == ScanStatus.PENDING:
+        # The antivirus was unreachable: the file waits, and is analysed again later.
+        from .tasks import scan_pending_documents
+
+        transaction.on_commit(lambda: scan_pending_documents.enqueue())
     if not actor.is_staff and dossier.state == DossierState.DOCUMENTS_REQUESTED:
         instruction.dossier_documents_provided(actor=actor, dossier=dossier)
     return document
+
+
+def document_scan(*, document: Document) -> str:
+    """Analyse a waiting document again. Clean: usable; infected (or beyond the antivirus'
+    limits): its file is deleted, the refusal recorded and the uploader told; antivirus still
+    unreachable: it keeps waiting. Returns the new status."""
+    from monespace.accounts.enums import SecurityEventKind
+    from monespace.accounts.services import security_event_record
+
+    with document.file.open("rb") as stream:
+        verdict = antivirus.scan(stream)
+    if verdict.status == antivirus.UNAVAILABLE:
+        return document.scan_status
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        waiting = locked.scan_status in (ScanStatus.PENDING, ScanStatus.UNSCANNED)
+        if not waiting or verdict.status == antivirus.UNSCANNED:  # decided, or no scanner
+            return locked.scan_status
+        locked.scanned_at = timezone.now()
+        if verdict.rejects:
+            locked.scan_status = ScanStatus.INFECTED
+            locked.scan_signature = verdict.signature[:200]
+            locked.save(update_fields=["scan_status", "scanned_at", "scan_signature"])
+            file = locked.file
+            transaction.on_commit(lambda: file.delete(save=False))
+            security_event_record(kind=SecurityEventKind.UPLOAD_REFUSED, user=locked.uploaded_by)
+            if locked.uploaded_by is not None:
+                notification_create(
+                    recipient=locked.uploaded_by,
+                    title=_("Document refusé par l'antivirus"),
+                    body=_(
+                        "Le document « %(title)s » du dossier %(dossier)s contenait un virus : il a "
+                        "été supprimé. Joignez un fichier sain."
+                    )
+                    % {"title": locked.title, "dossier": locked.dossier},
+                    url=path_to("dossier", locked.dossier),
+                )
+        else:
+            locked.scan_status = ScanStatus.CLEAN
+            locked.save(update_fields=["scan_status", "scanned_at"])
+    return locked.scan_status

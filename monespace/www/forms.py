@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from monespace.accounts.enums import Civility, NotificationTheme
 from monespace.core import identifiers
 from monespace.core.forms import Form
 from monespace.organizations.enums import Profile
+from monespace.referentials.models import CollectiveAgreement
 
 
 class IdentityForm(Form):
@@ -102,11 +105,30 @@ class IdccForm(Form):
         label=_("IDCC (identifiant de la convention collective)"),
         max_length=10,
         help_text=_("4 chiffres, indiqués sur les bulletins de paie, par exemple 1486."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                # The agreement's title appears as it is typed (www:idcc_title).
+                "hx-get": reverse_lazy("www:idcc_title"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#idcc-title",
+            }
+        ),
     )
 
     def clean_idcc(self):
-        return identifiers.clean_idcc(self.cleaned_data["idcc"])
+        idcc = identifiers.clean_idcc(self.cleaned_data["idcc"])
+        self.agreement = CollectiveAgreement.objects.in_force().filter(idcc=idcc).first()
+        if self.agreement is None:
+            raise ValidationError(
+                _(
+                    "Cet IDCC ne figure pas dans la liste des conventions collectives. Vérifiez-le sur "
+                    "un bulletin de paie ; en cas de doute, contactez l'OPCO."
+                ),
+                code="idcc_unknown",
+            )
+        return idcc
 
 
 class NewPasswordForm(Form):

@@ -15,23 +15,25 @@ reload never lose it. Nothing is written before the last step.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.accounts.models import User
 from monespace.accounts.services import user_verify_email
 from monespace.accounts.tokens import welcome_link_token
-from monespace.core import ratelimit
+from monespace.core import identifiers, ratelimit
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import Company, Establishment, KnownContact
 from monespace.organizations.numbers import NumberCheckError, establishment_number_check
 from monespace.organizations.signup import account_activate, signup_complete, welcome_link_send
+from monespace.referentials.models import CollectiveAgreement
 
 from .forms import AttachmentForm, IdccForm, IdentityForm, NewPasswordForm, NumberForm, ThemesForm
 
@@ -256,6 +258,22 @@ def idcc(request):
             return _complete(request, data)
     return _render_step(
         request, "www/onboarding/idcc.html", "check", {"form": form, "result": result}
+    )
+
+
+@require_GET
+def idcc_title(request):
+    """The title of the collective agreement of the IDCC being typed (an HTMX fragment)."""
+    try:
+        idcc = identifiers.clean_idcc(request.GET.get("idcc", ""))
+    except ValidationError:
+        agreement = None
+    else:
+        agreement = CollectiveAgreement.objects.in_force().filter(idcc=idcc).first()
+    return render(
+        request,
+        "www/onboarding/_idcc_title.html",
+        {"agreement": agreement, "typed": bool(request.GET.get("idcc", "").strip())},
     )
 
 

@@ -104,6 +104,7 @@ urlpatterns = [
     path("inscription/rattachement/", onboarding.attachment, name="signup_attachment"),
     path("inscription/numero/", onboarding.number, name="signup_number"),
     path("inscription/idcc/", onboarding.idcc, name="signup_idcc"),
+    path("inscription/idcc/intitule/", onboarding.idcc_title, name="idcc_title"),
     path("inscription/merci/", onboarding.done, name="signup_done"),
     path(
         "inscription/activer/<str:uidb64>/<str:token>/", onboarding.activate, name="signup_activate"

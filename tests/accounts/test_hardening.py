@@ -98,7 +98,73 @@ def test_production_needs_smtp_and_public_site_url(settings):
     settings.PRODUCTION = True
     settings.MAILERS = {"default": {"BACKEND": "monespace.core.mail.OutboxBackend"}}
     settings.SITE_URL = "http://127.0.0.1:8000"
-    assert {e.id for e in production_settings(None)} == {"monespace.E001", "monespace.E002"}
+    settings.CLAMAV_SOCKET = settings.CLAMAV_HOST = ""
+    settings.BENCHMARK_REFERENCE_VIEW = True
+    assert {e.id for e in production_settings(None)} == {
+        "monespace.E001",
+        "monespace.E002",
+        "monespace.E003",
+        "monespace.E004",
+    }
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
     settings.SITE_URL = "https://monespace.example"
+    settings.CLAMAV_SOCKET = "/run/clamav/clamd.ctl"
+    settings.CLAMAV_REQUIRED = True
+    settings.BENCHMARK_REFERENCE_VIEW = False
     assert production_settings(None) == []
+    settings.CLAMAV_REQUIRED = False  # scanning configured but not required: refused too
+    assert [e.id for e in production_settings(None)] == ["monespace.E003"]
+
+
+@pytest.mark.second_factor
+class TestDjangoAdminSecondFactor:
+    """The Django admin demands the back office's second factor, and a superuser's writes there
+    a recent re-authentication."""
+
+    def _staff(self, superuser=False):
+        return UserFactory(staff=True, is_superuser=superuser)
+
+    def _with_authenticator(self, user):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        )
+        return user
+
+    @pytest.mark.parametrize("path", ["/django-admin/", "/django-admin/accounts/user/"])
+    @pytest.mark.parametrize("superuser", [False, True])
+    def test_without_an_authenticator_it_sends_to_set_one_up(self, client, path, superuser):
+        client.force_login(self._staff(superuser))
+        response = client.get(path)
+        assert response.status_code == 302 and response.url == reverse("mfa_index")
+
+    def test_with_an_authenticator_it_opens(self, client):
+        client.force_login(self._with_authenticator(self._staff(superuser=True)))
+        assert client.get("/django-admin/accounts/user/").status_code == 200
+
+    def test_a_superusers_write_needs_a_recent_reauthentication(self, client, settings):
+        from django.utils import timezone
+
+        from monespace.accounts.models import SecurityEvent
+
+        admin = self._with_authenticator(self._staff(superuser=True))
+        client.force_login(admin)
+        target = UserFactory(first_name="Avant")
+        url = f"/django-admin/accounts/user/{target.pk}/change/"
+        # Signed in long ago (the session's authentication is older than the timeout).
+        session = client.session
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": timezone.now().timestamp() - 3600, "email": admin.email}
+        ]
+        session.save()
+        response = client.post(url, {"email": target.email, "first_name": "Après"})
+        assert response.status_code == 302 and "reauthenticate" in response.url
+        target.refresh_from_db()
+        assert target.first_name == "Avant"
+        assert not SecurityEvent.objects.filter(user=target, kind="password_changed").exists()
+
+    def test_staff_without_a_second_factor_requirement_open_it(self, client, settings):
+        settings.STAFF_REQUIRE_MFA = False
+        client.force_login(self._staff(superuser=True))
+        assert client.get("/django-admin/").status_code == 200

@@ -65,17 +65,64 @@ def test_generic_error_does_not_tell_which_part_is_wrong(client):
     assert SecurityEvent.objects.filter(kind="login_failed", user=None).count() == 2
 
 
-def test_failed_attempts_are_limited(client, settings):
+def test_failed_attempts_lock_the_account_for_a_growing_time(client, settings):
+    """CNIL 2022-100 « temporisation »: after 5 failures the account waits 1 minute, then twice
+    as long after each new failure; the message says how long and what else to do."""
+    from unittest import mock
+
+    from monespace.accounts import lockout
+
     user = UserFactory()
     for _ in range(5):
         login(client, user.email, "mauvais-mot-2")
     response = login(client, user.email, PASSWORD)
-    assert response.status_code == 200, "the right password is refused while the account is locked"
-    assert (
-        "Trop de tentatives" in response.content.decode()
-        or "trop de tentatives" in response.content.decode().lower()
-    )
+    page = response.content.decode()
+    assert response.status_code == 200, "the right password waits while the account is locked"
+    assert "attendez 1 minute avant de réessayer" in page
+    assert "Mot de passe oublié ?" in page and reverse("www:help") in page
     assert SecurityEvent.objects.filter(kind="lockout").exists()
+    # One minute later the right password gets in, and the count starts again.
+    later = time.time() + 61
+    with mock.patch("monespace.accounts.lockout.time.time", return_value=later):
+        assert login(client, user.email, PASSWORD).status_code == 302
+    assert lockout.account_wait(user.email) == 0
+    assert [lockout.lock_seconds(n) for n in (4, 5, 6, 7, 12, 20)] == [0, 60, 120, 240, 3600, 3600]
+
+
+def test_one_office_address_never_locks_the_colleagues_out(client, settings):
+    """Two accounts behind one address: the failures of one never lock the other; beyond a
+    high ceiling of failures from the address (many accounts tried: credential stuffing), every
+    attempt from it is slowed down, and correct credentials still get in."""
+    from unittest import mock
+
+    settings.LOGIN_IP_SLOWDOWN_AFTER = 10
+    typo, colleague = UserFactory(), UserFactory()
+    for _ in range(5):
+        login(client, typo.email, "mauvais-mot-2")
+    assert "attendez" in login(client, typo.email, PASSWORD).content.decode()
+    with mock.patch("monespace.accounts.adapter._sleep") as sleep:
+        response = login(client, colleague.email, PASSWORD)
+    assert response.status_code == 302, "the colleague signs in"
+    sleep.assert_not_called()
+    client.post(reverse("account_logout"))
+    for n in range(5):  # other accounts tried from the same address: 10 failures in all
+        login(client, f"inconnu{n}@exemple.fr", "mauvais-mot-3")
+    with mock.patch("monespace.accounts.adapter._sleep") as sleep:
+        response = login(client, colleague.email, PASSWORD)
+    assert response.status_code == 302, "slowed down, never refused"
+    sleep.assert_called_once_with(2.0)
+
+
+def test_a_new_password_ends_the_lock(client):
+    from monespace.accounts import lockout
+    from monespace.accounts.adapter import AccountAdapter
+
+    user = UserFactory()
+    for _ in range(6):
+        lockout.record_failure(user.email, "203.0.113.9")
+    assert lockout.account_wait(user.email) > 0
+    AccountAdapter().set_password(user, "Nouveau-mot-2026")
+    assert lockout.account_wait(user.email) == 0
 
 
 def test_unverified_or_passwordless_account_cannot_log_in(client):

@@ -57,3 +57,7 @@ def _referentials(transactional_db):
     from monespace.dossiers.models import RequiredDocument, SmicRate
 
     referentials.load(SmicRate, RequiredDocument)
+    from monespace.referentials.models import CollectiveAgreement
+    from monespace.referentials.referentials import load_sample
+
+    load_sample(CollectiveAgreement)

@@ -142,7 +142,13 @@ def test_unknown_and_closed_establishments(live_server, page):
     page.get_by_label("IDCC").fill("12A")
     page.get_by_role("button", name="Suivant").click()
     expect(page.locator("#id_idcc_error")).to_contain_text("4 chiffres")
+    page.get_by_label("IDCC").fill("9998")
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.locator("#id_idcc_error")).to_contain_text("ne figure pas dans la liste")
+    # The agreement's title appears as the IDCC is typed.
     page.get_by_label("IDCC").fill("1486")
+    expect(page.locator("#idcc-title")).to_contain_text("Syntec")
+    assert_accessible(page)
     page.get_by_role("button", name="Suivant").click()
     expect(page.get_by_role("heading", name="Merci pour votre inscription")).to_be_visible()
 

@@ -399,3 +399,37 @@ def test_registration_cannot_flood_a_mailbox(client, settings):
         assert response.url == reverse("www:signup_done")
     assert len(mail.outbox) == 2
     assert User.objects.count() == 1
+
+
+def test_idcc_is_checked_against_the_referential_and_its_title_shown(client):
+    from monespace.referentials.models import CollectiveAgreement
+
+    assert CollectiveAgreement.objects.filter(idcc="0843").exists(), "loaded by a migration"
+    fragment = client.get(reverse("www:idcc_title"), {"idcc": "843"}).content.decode()
+    assert "boulangerie-pâtisserie" in fragment
+    fragment = client.get(reverse("www:idcc_title"), {"idcc": "9998"}).content.decode()
+    assert "Aucune convention collective connue" in fragment
+    assert client.get(reverse("www:idcc_title"), {"idcc": "x" * 500}).status_code == 200
+
+
+def test_import_idcc_adds_updates_deactivates_and_reports(tmp_path):
+    from django.core.management import call_command
+
+    from monespace.referentials.models import CollectiveAgreement
+
+    path = tmp_path / "idcc.csv"
+    path.write_text(
+        "IDCC;TITRE DE LA CONVENTION\n843;Boulangerie (nouvel intitulé)\n9997;Nouvelle convention\n"
+        "12A;Mauvais code\n;Sans code\n0000;Zéro\n",
+        encoding="utf-8",
+    )
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_idcc", str(path), stdout=out)
+    report = out.getvalue()
+    assert "1 créées, 1 mises à jour" in report and "Ligne 4 rejetée" in report
+    assert CollectiveAgreement.objects.get(idcc="0843").title == "Boulangerie (nouvel intitulé)"
+    assert not CollectiveAgreement.objects.get(idcc="1486").active  # absent: kept, inactive
+    call_command("import_idcc", str(path), stdout=StringIO())  # idempotent
+    assert CollectiveAgreement.objects.filter(idcc="9997").count() == 1

@@ -45,7 +45,11 @@ def smic_at(day: date) -> Decimal | None:
 
 def missing_pieces(dossier: Dossier, documents: Iterable[Document] | None = None) -> list[str]:
     """The required pieces (data per dispositif) not attached yet, as their labels."""
-    present = {d.piece_type for d in (dossier.documents.all() if documents is None else documents)}
+    present = {
+        d.piece_type
+        for d in (dossier.documents.all() if documents is None else documents)
+        if d.is_usable  # a piece waiting for the antivirus does not count yet
+    }
     return [
         required.get_piece_type_display()
         for required in RequiredDocument.objects.filter(kind=dossier.kind)

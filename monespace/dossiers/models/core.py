@@ -16,6 +16,7 @@ from ..enums import (
     EmployeeCategory,
     EventKind,
     PieceType,
+    ScanStatus,
 )
 
 MONEY = {
@@ -231,13 +232,36 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    scan_status = models.CharField(
+        _("analyse antivirus"),
+        max_length=12,
+        choices=ScanStatus.choices,
+        default=ScanStatus.PENDING,
+    )
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_signature = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["dossier", "-uploaded_at"], name="document_dossier_idx")]
+        indexes = [
+            models.Index(fields=["dossier", "-uploaded_at"], name="document_dossier_idx"),
+            models.Index(
+                fields=["uploaded_at"],
+                condition=models.Q(scan_status="pending"),
+                name="document_scan_pending_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_usable(self) -> bool:
+        """Downloaded and counted for a transmission only once the antivirus found it clean;
+        without a scanner required (a developer's machine), an unscanned file is usable."""
+        if self.scan_status == ScanStatus.CLEAN:
+            return True
+        return self.scan_status == ScanStatus.UNSCANNED and not settings.CLAMAV_REQUIRED
 
 
 class DossierEvent(models.Model):

@@ -4,11 +4,14 @@ check (never a direct link to the file)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monespace.accounts.enums import SecurityEventKind
+from monespace.accounts.services import security_event_record
+from monespace.core import antivirus
 from monespace.core.uploads import download_name
 from monespace.dossiers import access, services
 
@@ -33,9 +36,21 @@ def document_upload(request, pk):
             piece_type=data["piece_type"],
             title=data["title"],
             comment=data["comment"],
+            verdict=form.verdict,
         )
-        messages.success(request, _("Le document est joint au dossier."))
+        if form.verdict.status == antivirus.UNAVAILABLE:
+            messages.success(
+                request,
+                _(
+                    "Le document est joint au dossier ; il est en cours d'analyse antivirus et sera "
+                    "disponible dans quelques minutes."
+                ),
+            )
+        else:
+            messages.success(request, _("Le document est joint au dossier."))
     else:
+        if form.refused is not None:
+            security_event_record(kind=SecurityEventKind.UPLOAD_REFUSED, user=request.user)
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
@@ -48,6 +63,10 @@ def document_upload(request, pk):
 @require_GET
 def document_download(request, pk, document_pk):
     document = access.document_for(request.user, dossier_for(request, pk), document_pk)
+    if not document.is_usable:
+        return render(
+            request, "www/dossiers/document_not_ready.html", {"document": document}, status=409
+        )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

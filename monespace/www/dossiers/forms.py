@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from monespace.core import identifiers
+from monespace.core import antivirus, identifiers
 from monespace.core.forms import Form, FrenchDecimalField, check_period, french_formfield
 from monespace.core.uploads import check_upload
 from monespace.dossiers.enums import (
@@ -291,9 +291,30 @@ class DocumentForm(Form):
             c for c in PieceType.choices if c[0] != PieceType.LETTER
         ]
 
+    refused = None
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.content_type = check_upload(upload)
+        self.verdict = antivirus.scan(upload)
+        if self.verdict.status == antivirus.INFECTED:
+            self.refused = self.verdict
+            raise ValidationError(
+                _(
+                    "Ce fichier contient un virus ou un programme malveillant : il est refusé. Faites "
+                    "analyser votre poste, puis joignez un fichier sain."
+                ),
+                code="infected",
+            )
+        if self.verdict.status == antivirus.REFUSED:
+            self.refused = self.verdict
+            raise ValidationError(
+                _(
+                    "L'antivirus n'a pas pu analyser ce fichier en entier (trop volumineux ou trop "
+                    "complexe) : il est refusé. Joignez une version plus simple, en PDF par exemple."
+                ),
+                code="unanalysable",
+            )
         return upload
 
 

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Démonstration : double authentification non exigée (DEMO_REQUIRE_MFA=1 pour l'exiger)."
             )
+        self._antivirus()
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         )
@@ -40,3 +41,26 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+    def _antivirus(self):
+        """clamd when it is installed (scripts/clamd: the Debian daemon with a test signature);
+        otherwise say so: uploads are then « non analysé », never shown as clean."""
+        if settings.CLAMAV_SOCKET or settings.CLAMAV_HOST:
+            self.stdout.write("Antivirus : clamd configuré (CLAMAV_SOCKET / CLAMAV_HOST).")
+            return
+        script = settings.BASE_DIR / "scripts" / "clamd"
+        result = subprocess.run(
+            ["/bin/bash", str(script), "start"], capture_output=True, text=True, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            socket = result.stdout.strip().splitlines()[-1]
+            os.environ["CLAMAV_SOCKET"] = settings.CLAMAV_SOCKET = socket
+            self.stdout.write(
+                "Antivirus : clamd démarré (signature de test EICAR seulement, voir "
+                "config/clamav/README.md)."
+            )
+        else:
+            self.stdout.write(
+                "Antivirus : clamd n'est pas installé (paquet Debian clamav-daemon) — les fichiers "
+                "déposés sont marqués « non analysé »."
+            )

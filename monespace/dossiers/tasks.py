@@ -1,0 +1,29 @@
+"""Background work on dossiers."""
+
+from datetime import timedelta
+
+from django.tasks import task
+from django.utils import timezone
+
+RETRY_AFTER = timedelta(minutes=1)
+
+
+@task()
+def scan_pending_documents(limit: int = 200) -> int:
+    """Analyse the documents waiting for the antivirus (it was unreachable when they were
+    attached). While it stays unreachable, try again a minute later. Returns how many remain."""
+    from monespace.core import antivirus
+
+    from .enums import ScanStatus
+    from .models import Document
+    from .services import document_scan
+
+    waiting = list(
+        Document.objects.filter(scan_status=ScanStatus.PENDING).order_by("uploaded_at")[:limit]
+    )
+    for document in waiting:
+        document_scan(document=document)
+    remaining = Document.objects.filter(scan_status=ScanStatus.PENDING).count()
+    if remaining and antivirus.configured():
+        scan_pending_documents.using(run_after=timezone.now() + RETRY_AFTER).enqueue()
+    return remaining
