@@ -47,13 +47,19 @@ def establishment_number_check(
     """The establishment of the directory ``result`` whose number under ``profile`` is
     ``number``. ``identifier``: the SIREN or SIRET typed; ``subject``: who tries (the visitor's
     address, or the user). Raises ``TooManyAttempts`` or ``NumberMismatch``."""
-    keys = [f"establishment-number:{identifier}", f"establishment-number-by:{subject}"]
-    limit = settings.SIGNUP_NUMBER_MAX_ATTEMPTS
-    if any(ratelimit.is_blocked(key, limit=limit) for key in keys):
+    # Per establishment, few attempts: that is what protects its number. Per visitor's address,
+    # a ceiling ten times higher: colleagues behind one office router are not locked out by
+    # one another's typos, a script trying many establishments is.
+    limits = {
+        f"establishment-number:{identifier}": settings.SIGNUP_NUMBER_MAX_ATTEMPTS,
+        f"establishment-number-by:{subject}": settings.SIGNUP_NUMBER_MAX_ATTEMPTS
+        * (10 if subject.startswith("client:") else 1),
+    }
+    if any(ratelimit.is_blocked(key, limit=limit) for key, limit in limits.items()):
         raise TooManyAttempts(field="number")
     establishment = result.matching_establishment(profile, number)
     if establishment is None:
-        for key in keys:
+        for key in limits:
             ratelimit.record_failure(key, window=settings.SIGNUP_NUMBER_ATTEMPT_WINDOW)
         raise NumberMismatch(field="number")
     return establishment

@@ -160,6 +160,29 @@ class TestNewUser:
         assert "Trop de tentatives" in response.content.decode()
         assert not User.objects.exists()
 
+    def test_colleagues_behind_one_address_are_not_locked_out_by_each_other(self, client, settings):
+        """The establishment's few attempts protect its number; the visitor's address has a
+        ceiling ten times higher, so one colleague's typos on another establishment do not
+        stop the next colleague."""
+        from django.test import Client
+
+        settings.SIGNUP_NUMBER_MAX_ATTEMPTS = 3
+        first = EstablishmentFactory(member=True, member_number="12927.001")
+        second = EstablishmentFactory(member=True, member_number="30001.001")
+        go_to_step3(client)
+        client.post(
+            reverse("www:signup_attachment"), {"profile": "member", "identifier": first.siret}
+        )
+        for _ in range(3):
+            client.post(reverse("www:signup_number"), {"number": "000"})
+        colleague = Client()  # the same office address (the test client's REMOTE_ADDR)
+        go_to_step3(colleague, {**IDENTITY, "email": "collegue@exemple.fr"})
+        colleague.post(
+            reverse("www:signup_attachment"), {"profile": "member", "identifier": second.siret}
+        )
+        response = colleague.post(reverse("www:signup_number"), {"number": "30001.001"})
+        assert response.url == reverse("www:signup_done")
+
     def test_provider_profile_uses_the_provider_number(self, client):
         establishment = EstablishmentFactory(provider=True, provider_number="OF-777")
         go_to_step3(client)
