@@ -152,6 +152,139 @@ class DossierFactory(factory.django.DjangoModelFactory):
         cancelled = factory.Trait(state="cancelled")
 
 
+def nir_for(birth, sex="F", place="75111", order=123):
+    """A valid NIR agreeing with a birth date and a sex (key computed)."""
+    from stdnum.fr import nir
+
+    body = f"{1 if sex == 'M' else 2}{birth.year % 100:02d}{birth.month:02d}{place}{order:03d}"
+    return body + nir.calc_check_digits(body)
+
+
+def _years_before(day, years, extra_days=0):
+    from monespace.dossiers.apprenticeship.pay import add_years
+
+    return add_years(day, -years) - timedelta(days=extra_days)
+
+
+class ApprenticeshipContractFactory(factory.django.DjangoModelFactory):
+    """The contract row of an apprenticeship dossier: every field a transmission requires,
+    valid by the law (an apprentice of 19, a two-year contract, a maître of 40), without its
+    pay lines and pieces (``ready_to_transmit``)."""
+
+    class Meta:
+        model = "dossiers.ApprenticeshipContract"
+
+    dossier = None
+    cerfa_version = "10103*14"
+    employer_name = factory.LazyAttribute(lambda o: o.dossier.company.name)
+    employer_street = "12 RUE DES LILAS"
+    employer_postal_code = "75011"
+    employer_city = "PARIS"
+    employer_email = "rh@exemple.fr"
+    employer_type = "12"
+    specific_employer = "0"
+    naf = "10.71C"
+    headcount = 12
+    idcc = "0843"
+    apprentice_last_name = "MARTIN"
+    apprentice_first_name = "Léa"
+    apprentice_birth_date = factory.LazyAttribute(
+        lambda o: _years_before(o.dossier.start_date, 19, 40)
+    )
+    apprentice_sex = "F"
+    apprentice_nir = factory.LazyAttribute(lambda o: nir_for(o.apprentice_birth_date))
+    apprentice_street = "3 RUE DU PONT"
+    apprentice_postal_code = "75012"
+    apprentice_city = "PARIS"
+    apprentice_email = "lea.martin@exemple.fr"
+    apprentice_birth_department = "75"
+    apprentice_birth_city = "PARIS"
+    apprentice_nationality = "1"
+    apprentice_social_regime = "2"
+    apprentice_situation = "1"
+    apprentice_diploma_prepared = "41"
+    apprentice_last_class = "01"
+    apprentice_highest_diploma = "41"
+    master1_last_name = "BERNARD"
+    master1_first_name = "Paul"
+    master1_birth_date = factory.LazyAttribute(lambda o: _years_before(o.dossier.start_date, 40))
+    master1_job = "Chef boulanger"
+    master1_diploma = "Brevet de maîtrise"
+    master1_diploma_level = "4"
+    masters_eligibility_attested = True
+    contract_mode = "1"
+    contract_type = "11"
+    conclusion_date = factory.LazyAttribute(lambda o: o.dossier.start_date - timedelta(days=10))
+    practical_training_start = factory.LazyAttribute(lambda o: o.dossier.start_date)
+    weekly_hours = 35
+    pension_fund = "AG2R"
+    cfa_uai = "0751234J"
+    cfa_street = "1 AVENUE DU CFA"
+    cfa_postal_code = "75013"
+    cfa_city = "PARIS"
+    diploma_type = "54"
+    qualification_title = "BTS Management commercial opérationnel"
+    rncp = "RNCP38362"
+    training_start = factory.LazyAttribute(lambda o: o.dossier.start_date + timedelta(days=7))
+    exams_end = factory.LazyAttribute(lambda o: o.dossier.end_date - timedelta(days=30))
+    training_hours = 1350
+    signature_place = "PARIS"
+    pieces_attested = True
+
+    class Params:
+        # 17 at the start and at the signature: a legal representative is required.
+        minor = factory.Trait(
+            apprentice_birth_date=factory.LazyAttribute(
+                lambda o: _years_before(o.dossier.start_date, 17, 40)
+            ),
+            guardian_name="MARTIN Sophie",
+            guardian_same_address=True,
+            apprentice_diploma_prepared="33",
+            apprentice_highest_diploma="25",
+        )
+
+
+class ContractFactory(DossierFactory):
+    """An apprenticeship dossier (« Contrat d'apprentissage »), two years from in 20 days, its
+    CFA named; a draft by default, with the same state traits as ``DossierFactory``."""
+
+    class Meta:
+        exclude = ("training",)
+
+    kind = "apprenticeship"
+    title = "MARTIN Léa — BTS Management commercial opérationnel"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2 * 365 - 1))
+    provider_name = "CFA DES METIERS"
+    provider_siret = ""
+    number = factory.LazyAttributeSequence(
+        lambda o, n: (
+            None if o.state in ("draft", "awaiting_employer") else f"2026-CA-{900000 + n:06d}"
+        )
+    )
+    training = None
+    apprenticeship = factory.RelatedFactory(
+        ApprenticeshipContractFactory, factory_related_name="dossier"
+    )
+
+
+def ready_to_transmit(dossier, actor=None):
+    """Compute the contract's pay lines and attach the pieces it requires (signed CERFA,
+    convention de formation): the draft can then be transmitted."""
+    from monespace.dossiers.apprenticeship.services import pay_lines_save
+
+    pay_lines_save(dossier=dossier, rates=None)
+    for required in dossier.spec.required_pieces(dossier):
+        DocumentFactory(
+            dossier=dossier,
+            piece_type=required.piece_type,
+            title=str(required.get_piece_type_display()),
+            uploaded_by=actor,
+            scan_status="clean",
+        )
+    return dossier
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A PDF attached to a dossier (stored under MEDIA_ROOT like an upload)."""
 
@@ -183,6 +316,12 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     class Params:
         pending = factory.Trait(status="pending")
         entering = factory.Trait(can_edit_training=True)
+        apprenticeship = factory.Trait(can_view_apprenticeship=True, can_edit_apprenticeship=True)
+        mandate = factory.Trait(
+            can_view_apprenticeship=True,
+            can_edit_apprenticeship=True,
+            apprenticeship_mandate=True,
+        )
 
 
 class StaffProfileFactory(factory.django.DjangoModelFactory):

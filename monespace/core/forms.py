@@ -29,7 +29,10 @@ class Form(forms.Form):
 
 class FrenchDecimalField(forms.DecimalField):
     """A number as French users type it: « 1 450,50 », « 12,5 » or « 12.5 » (core/formats.py);
-    shown back with a comma. Digits of other scripts, ``1_000`` and exponents are refused."""
+    shown back with a comma. Digits of other scripts, ``1_000`` and exponents are refused.
+    A text box (``inputmode="decimal"``): a number box refuses « 0,00 » and shows it empty."""
+
+    widget = forms.TextInput
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("localize", None)
@@ -69,6 +72,16 @@ def french_formfield(db_field, **kwargs):
 
 # Dates of a training or a contract: within these bounds (0001-01-01 or 9999-12-31 are typos).
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_date(value, *, earliest=EARLIEST, latest=LATEST):
+    """A plausible date, or a French error (a year typed 0202 or 2206 is a typo)."""
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            _("Saisissez une date entre le %(first)s et le %(last)s.")
+            % {"first": earliest.strftime("%d/%m/%Y"), "last": latest.strftime("%d/%m/%Y")},
+            code="date_range",
+        )
 
 
 def check_period(form, start_name="start_date", end_name="end_date"):

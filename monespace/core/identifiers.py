@@ -143,3 +143,97 @@ def clean_person_name(value):
     if not kept or not any(c.isalpha() for c in kept):
         raise ValidationError(_("Saisissez un nom composé de lettres."), code="name")
     return kept
+
+
+def clean_nir(value, *, birth=None, sex=None):
+    """The social security number (NIR): 13 characters and a 2-digit key (Corsica's 2A/2B
+    accepted). When the birth date and the sex are known, its sex digit, year and month of
+    birth must agree with them (1 = man, 2 = woman; 7 and 8 are provisional numbers; a month
+    of 20 or more means an unknown month)."""
+    from stdnum.fr import nir as stdnum_nir
+
+    number = compact(value)
+    if not re.fullmatch(r"[1-478]\d{4}(\d{2}|2A|2B)\d{8}", number, re.ASCII):
+        raise ValidationError(
+            _(
+                "Le numéro de sécurité sociale comporte 15 caractères : 13 chiffres et une clé de 2 chiffres."
+            ),
+            code="nir_format",
+        )
+    try:
+        number = stdnum_nir.validate(number)
+    except (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
+        raise ValidationError(
+            _("Ce numéro de sécurité sociale n'est pas valide (clé incorrecte)."),
+            code="nir_checksum",
+        ) from None
+    if sex in ("M", "F") and number[0] in "12" and number[0] != ("1" if sex == "M" else "2"):
+        raise ValidationError(
+            _(
+                "Le numéro de sécurité sociale commence par 1 pour un homme et 2 pour une femme : il ne correspond pas au sexe indiqué."
+            ),
+            code="nir_sex",
+        )
+    if birth is not None:
+        month = int(number[3:5])
+        if number[1:3] != f"{birth.year % 100:02d}" or (1 <= month <= 12 and month != birth.month):
+            raise ValidationError(
+                _(
+                    "Le numéro de sécurité sociale ne correspond pas à la date de naissance (le 2e et le 3e chiffre donnent l'année, le 4e et le 5e le mois)."
+                ),
+                code="nir_birth",
+            )
+    return number
+
+
+def mask_nir(number):
+    """« 2 09 05 •• ••• ••• •• »: sex, year and month, the rest hidden once saved."""
+    if not number or len(number) != 15:
+        return ""
+    return f"{number[0]} {number[1:3]} {number[3:5]} •• ••• ••• ••"
+
+
+# 15 characters: the département of deposit (« 075 », « 02B », « 974 »), year, month, « NC » or
+# two digits, four digits (domain-alternance.md §6.5).
+DECA_NUMBER = re.compile(r"(\d{2}[0-9AB]|\d{3})\d{4}(0[1-9]|1[0-2])(NC|\d{2})\d{4}", re.ASCII)
+
+
+def clean_deca_number(value):
+    number = compact(value)
+    if not DECA_NUMBER.fullmatch(number):
+        raise ValidationError(
+            _(
+                "Le numéro de contrat (dépôt) comporte 15 caractères : département, année, mois, « NC » ou 2 chiffres, puis 4 chiffres, par exemple 075202609NC0012."
+            ),
+            code="deca_format",
+        )
+    return number
+
+
+def clean_rncp(value):
+    code = compact(value)
+    if re.fullmatch(r"\d{3,5}", code, re.ASCII):
+        code = f"RNCP{code}"
+    if not re.fullmatch(r"RNCP\d{3,5}", code, re.ASCII):
+        raise ValidationError(
+            _("Le code RNCP s'écrit RNCP suivi de 3 à 5 chiffres, par exemple RNCP35185."),
+            code="rncp_format",
+        )
+    return code
+
+
+def clean_diploma_code(value):
+    code = compact(value)
+    if not re.fullmatch(r"[0-9A-Z]{8}", code, re.ASCII):
+        raise ValidationError(
+            _("Le code du diplôme comporte 8 caractères, par exemple 50022137."),
+            code="diploma_code_format",
+        )
+    return code
+
+
+def clean_postal_code(value):
+    code = compact(value)
+    if not re.fullmatch(r"\d{5}", code, re.ASCII) or code == "00000":
+        raise ValidationError(_("Le code postal comporte 5 chiffres."), code="postal_code")
+    return code

@@ -15,6 +15,7 @@ from monespace.core.errors import Forbidden, NotFound
 from monespace.core.identifiers import parse_id
 
 from . import perms
+from .enums import EDITABLE_STATES
 from .errors import NotADraft
 from .filters import perimeter_q
 from .models import Document, Dossier, SavedView
@@ -26,7 +27,13 @@ if TYPE_CHECKING:
 
     from .perms import Reach
 
-DETAIL_RELATED = ("company", "establishment__company", "provider_establishment", "training")
+DETAIL_RELATED = (
+    "company",
+    "establishment__company",
+    "provider_establishment",
+    "training",
+    "apprenticeship",
+)
 
 
 def _id(value: int | str | None) -> int:
@@ -72,9 +79,9 @@ def dossier_to_enter(
     """A dossier the user may enter for (seen, and the right to enter for its establishment).
     Raises ``NotADraft`` when it is no longer a draft."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
-    if not perms.can_enter_for(user, dossier.establishment, reach=reach):
+    if not perms.can_enter_for(user, dossier.establishment, reach=reach, kind=dossier.kind):
         raise Forbidden
-    if not dossier.is_draft:
+    if not dossier.is_editable:
         raise NotADraft
     return dossier
 
@@ -88,7 +95,7 @@ def dossier_for_entrant(
 ) -> Dossier:
     """A dossier (any state) of an establishment the user may enter for."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
-    if not perms.can_enter_for(user, dossier.establishment, reach=reach):
+    if not perms.can_enter_for(user, dossier.establishment, reach=reach, kind=dossier.kind):
         raise Forbidden
     return dossier
 
@@ -116,7 +123,7 @@ def document_for(user: User | AnonymousUser, dossier: Dossier, pk: int | str) ->
 
 def staff_dossiers() -> QuerySet[Dossier]:
     """What the back office instructs: every transmitted dossier (drafts are the companies')."""
-    return Dossier.objects.exclude(state="draft")
+    return Dossier.objects.exclude(state__in=EDITABLE_STATES)
 
 
 def staff_dossier_for(user: User | AnonymousUser, pk: int | str) -> Dossier:

@@ -4,10 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 class DossierKind(models.TextChoices):
     TRAINING_ACTION = "training_action", _("Action de formation")
+    APPRENTICESHIP = "apprenticeship", _("Contrat d'apprentissage")
 
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
+    # A contract pre-entered by a CFA without « mandat de gestion », for the company to validate.
+    AWAITING_EMPLOYER = "awaiting_employer", _("À valider par l'employeur")
     SUBMITTED = "submitted", _("Transmis")
     UNDER_REVIEW = "under_review", _("En instruction")
     DOCUMENTS_REQUESTED = "documents_requested", _("Pièces demandées")
@@ -15,6 +18,12 @@ class DossierState(models.TextChoices):
     REFUSED = "refused", _("Refusé")
     CLOSED = "closed", _("Clôturé")
     CANCELLED = "cancelled", _("Annulé")
+    # An apprenticeship contract ended before its term (rupture).
+    BROKEN = "broken", _("Rompu")
+
+
+# The states in which users (not the OPCO) change a dossier.
+EDITABLE_STATES = (DossierState.DRAFT, DossierState.AWAITING_EMPLOYER)
 
 
 class StateGroup(models.TextChoices):
@@ -27,14 +36,19 @@ class StateGroup(models.TextChoices):
 
 
 STATE_GROUPS = {
-    StateGroup.DRAFTS: [DossierState.DRAFT],
+    StateGroup.DRAFTS: [DossierState.DRAFT, DossierState.AWAITING_EMPLOYER],
     StateGroup.IN_PROGRESS: [
         DossierState.SUBMITTED,
         DossierState.UNDER_REVIEW,
         DossierState.DOCUMENTS_REQUESTED,
     ],
     StateGroup.APPROVED: [DossierState.APPROVED],
-    StateGroup.CLOSED: [DossierState.CLOSED, DossierState.REFUSED, DossierState.CANCELLED],
+    StateGroup.CLOSED: [
+        DossierState.CLOSED,
+        DossierState.REFUSED,
+        DossierState.CANCELLED,
+        DossierState.BROKEN,
+    ],
 }
 
 
@@ -71,6 +85,13 @@ class PieceType(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificat de réalisation")
     INVOICE = "invoice", _("Facture")
     LETTER = "letter", _("Courrier de l'OPCO")
+    SIGNED_CERFA = "signed_cerfa", _("CERFA signé")
+    TRAINING_AGREEMENT = "training_agreement", _("Convention de formation signée des trois parties")
+    DURATION_AGREEMENT = "duration_agreement", _("Convention d'aménagement de durée")
+    SWORN_STATEMENT = (
+        "sworn_statement",
+        _("Attestation sur l'honneur (projet de création ou de reprise d'entreprise)"),
+    )
     OTHER = "other", _("Autre pièce")
 
 
@@ -89,6 +110,12 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Dossier clôturé")
     CHANGED = "changed", _("Dossier modifié par l'OPCO")
     CHANGE_REQUESTED = "change_requested", _("Demande de modification")
+    SENT_TO_EMPLOYER = "sent_to_employer", _("Pré-saisie envoyée à l'employeur pour validation")
+    RETURNED = "returned", _("Renvoyé au CFA par l'employeur")
+    RUPTURE_DECLARED = "rupture_declared", _("Rupture du contrat déclarée")
+    BROKEN = "broken", _("Rupture du contrat enregistrée par l'OPCO")
+    AMENDED = "amended", _("Avenant créé")
+    DEPOSITED = "deposited", _("Numéro de dépôt enregistré")
 
 
 class ScanStatus(models.TextChoices):

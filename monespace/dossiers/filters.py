@@ -45,7 +45,7 @@ def dossier_filter_q(user, params, *, reach=None):
         reach = reach if reach is not None else perms.reach_of(user)
         if not reach.everything and not reach.provider_establishments:
             # A trainee is an employee of the dossier's company: only the companies in reach.
-            employees = employees.filter(company_id__in=sorted(reach.view.all_companies))
+            employees = employees.filter(company_id__in=sorted(reach.any_view.all_companies))
         by_number = Dossier.objects.filter(number__icontains=term).order_by().values("pk")
         by_title = Dossier.objects.filter(title__icontains=term).order_by().values("pk")
         by_trainee = Trainee.objects.filter(employee__in=employees).order_by().values("dossier_id")

@@ -66,6 +66,34 @@ def concerned_users(dossier: Dossier) -> list[User]:
         .select_related("user")
         .distinct()
     )
+    users = [m.user for m in memberships]
+    if dossier.spec.tells_provider and dossier.provider_establishment_id:
+        users += provider_users(dossier, exclude={u.pk for u in users})
+    return users
+
+
+def provider_users(dossier: Dossier, *, exclude: set[int] = frozenset()) -> list[User]:  # type: ignore[assignment]
+    """The users of the organisation named as provider who see the dossier under their provider
+    profile (a right on its dispositif, or administrators; whole organisation or its
+    establishment)."""
+    shows = Q(is_admin=True)
+    for name in dossier.spec.view_rights:
+        shows |= Q(**{name: True})
+    provider = dossier.provider_establishment
+    memberships = (
+        Membership.objects.filter(
+            shows,
+            company_id=provider.company_id,  # type: ignore[union-attr]  # checked by the caller
+            profile=Profile.PROVIDER,
+            status=MembershipStatus.ACTIVE,
+        )
+        .filter(
+            Q(establishments__isnull=True) | Q(establishments=dossier.provider_establishment_id)
+        )
+        .exclude(user_id__in=exclude)
+        .select_related("user")
+        .distinct()
+    )
     return [m.user for m in memberships]
 
 
@@ -218,13 +246,16 @@ def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Deci
         for code, amount in granted.items()
     )
     _letter(dossier, decision, actor=actor, title=_("Courrier d'accord"))
-    _tell_company(
-        dossier,
-        title=_("Dossier %(number)s accordé") % {"number": dossier.number},
-        body=_(
+    if dossier.spec.cost_lines:
+        body = _(
             "Montant accordé : %(total)s HT. Le courrier d'accord est dans les documents du dossier."
+        ) % {"total": format_euros(total)}
+    else:
+        body = _(
+            "L'OPCO prend en charge le contrat. Le courrier d'accord est dans les documents du dossier."
         )
-        % {"total": format_euros(total)},
+    _tell_company(
+        dossier, title=_("Dossier %(number)s accordé") % {"number": dossier.number}, body=body
     )
     return decision
 

@@ -29,6 +29,9 @@ EVENTS = {
     "refuse": EventKind.REFUSED,
     "close": EventKind.CLOSED,
     "change": EventKind.CHANGED,
+    "send_to_employer": EventKind.SENT_TO_EMPLOYER,
+    "return_to_cfa": EventKind.RETURNED,
+    "break": EventKind.BROKEN,
 }
 
 
@@ -65,4 +68,5 @@ def transition(
         to_state=locked.state,
         message=message,
     )
+    locked.spec.after_transition(locked, action)
     return locked

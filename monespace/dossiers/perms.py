@@ -1,26 +1,31 @@
-"""Who may see and enter dossiers — the one place that decides, for every door.
+"""Who may see, enter and transmit dossiers — the one place that decides, for every door.
 
-- Company users see the dossiers of the establishments in their scope when an administrator
-  gave them the right to view (or enter) training actions; they enter (create, edit drafts)
-  with the right to enter.
-- An organisation attached to the company (delegation) does the same within its scope; the
-  person also needs, in their own organisation, a training right (or to be its administrator),
-  and the right to enter (or to administer) to enter for the client.
-- The training organisation of a transmitted dossier sees it under its provider profile, and may
-  attach documents to it.
+Per dispositif (its ``Kind`` names the rights that open it):
+- Company users see the dossiers of the establishments in their scope with the dispositif's
+  right to view (or to enter); they enter (create, edit drafts) and transmit with the right
+  to enter.
+- An organisation attached to the company (delegation) does the same within its scope, with
+  the delegation's flags for the dispositif; its person also needs, in their own organisation,
+  a right on the dispositif (or to administer it), and the right to enter (or to administer)
+  to enter. A delegate transmits with the dispositif's transmit flag: for a training action the
+  right to enter, for an apprenticeship contract the « mandat de gestion » — without it a CFA
+  pre-enters and the company transmits.
+- The organisation named as provider of a transmitted dossier (training organisation, CFA)
+  sees it under its provider profile, with a right on the dispositif (or as administrator),
+  and may attach documents to it.
 - OPCO staff see everything.
 A dossier outside these is a 404; visible but without the right to act, a 403.
 
-**Reach first.** The user's reach — the companies seen whole, the establishments seen one by
-one, the provider establishments — is read once from their memberships and delegations (two or
-three indexed queries on small tables) and the dossiers are then filtered with plain ``IN``
-lists on indexed columns. The database never evaluates a membership lookup per dossier, so a
-list costs what the user sees, not what the table holds (docs/performance.md).
+**Reach first.** The user's reach — per dispositif, the companies seen whole, the
+establishments seen one by one, the provider establishments — is read once from their
+memberships and delegations (one query on small tables) and the dossiers are then filtered
+with plain ``IN`` lists on indexed columns. The database never evaluates a membership lookup
+per dossier, so a list costs what the user sees, not what the table holds (docs/performance.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,18 +35,14 @@ from django.db.models import Q, QuerySet
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import Delegation, Establishment, Membership
 
-from .enums import DossierState
+from .enums import EDITABLE_STATES, DossierKind
+from .kinds import Kind, all_kinds, get_kind
 from .models import Dossier
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from monespace.accounts.models import User
-
-# The rights that open training actions: any of ``view`` to see them, ``enter`` to enter them.
-VIEW_RIGHTS = ("can_view_training", "can_edit_training")
-ENTER_RIGHT = "can_edit_training"
-
 
 NOTHING = Q(pk__in=[])
 
@@ -84,22 +85,38 @@ class Scope:
         """Every company something of which is in the scope."""
         return self.companies | self.establishment_companies
 
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(
+            self.companies | other.companies,
+            self.establishments | other.establishments,
+            self.establishment_companies | other.establishment_companies,
+        )
+
+
+EMPTY = Scope()
+
 
 @dataclass(frozen=True)
-class Reach:
-    """What one user may see and enter, read once from their memberships and delegations."""
+class KindReach:
+    """What one user may do with the dossiers of one dispositif."""
 
-    everything: bool = False
-    view: Scope = field(default_factory=Scope)
-    enter: Scope = field(default_factory=Scope)
-    # Establishments of the user's training organisations: the transmitted dossiers naming one
-    # of them as provider are seen (provider profile).
+    view: Scope = EMPTY
+    enter: Scope = EMPTY
+    transmit: Scope = EMPTY
+    # Establishments of the user's organisations named as providers (transmitted dossiers).
     provider_establishments: frozenset[int] = frozenset()
 
-    def dossier_q(self) -> Q:
-        """The dossiers seen: ``Q()`` for everything, a condition on indexed columns otherwise."""
-        if self.everything:
-            return Q()
+    def __bool__(self) -> bool:
+        return bool(self.view or self.provider_establishments)
+
+    def provided_q(self) -> Q:
+        if not self.provider_establishments:
+            return NOTHING
+        return Q(provider_establishment_id__in=sorted(self.provider_establishments)) & ~Q(
+            state__in=EDITABLE_STATES
+        )
+
+    def q(self) -> Q:
         parts = []
         if self.view:
             parts.append(self.view.q())
@@ -107,37 +124,96 @@ class Reach:
             parts.append(self.provided_q())
         return _any(parts)
 
-    def provided_q(self) -> Q:
-        """Dossiers where one of the user's training organisations is the provider."""
-        if not self.provider_establishments:
-            return NOTHING
-        return Q(provider_establishment_id__in=sorted(self.provider_establishments)) & ~Q(
-            state=DossierState.DRAFT
+
+NO_KIND = KindReach()
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one user may see, enter and transmit, read once from their memberships and
+    delegations."""
+
+    everything: bool = False
+    kinds: Mapping[str, KindReach] = field(default_factory=dict)
+
+    def of(self, kind: str) -> KindReach:
+        return self.kinds.get(kind, NO_KIND)
+
+    # The training action's reach (the dispositif the first screens were built for).
+    @property
+    def view(self) -> Scope:
+        return self.of(DossierKind.TRAINING_ACTION).view
+
+    @property
+    def enter(self) -> Scope:
+        return self.of(DossierKind.TRAINING_ACTION).enter
+
+    @property
+    def provider_establishments(self) -> frozenset[int]:
+        return frozenset().union(*(k.provider_establishments for k in self.kinds.values()))
+
+    @property
+    def any_view(self) -> Scope:
+        """What the user sees of every dispositif (the establishments of the list's filter)."""
+        scope = EMPTY
+        for kind in self.kinds.values():
+            scope = scope | kind.view
+        return scope
+
+    def dossier_q(self) -> Q:
+        """The dossiers seen: ``Q()`` for everything, a condition on indexed columns otherwise.
+        Dispositifs seen alike are filtered together (no condition on the kind when every
+        dispositif is seen alike, the common case)."""
+        if self.everything:
+            return Q()
+        groups: dict[KindReach, list[str]] = {}
+        for kind in all_kinds():
+            reach = self.of(kind.value)
+            if reach:
+                groups.setdefault(reach, []).append(kind.value)
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(all_kinds()):
+            return next(iter(groups)).q()
+        return _any(
+            [
+                Q(kind__in=sorted(values)) & reach.q()
+                if len(values) > 1
+                else Q(kind=values[0]) & reach.q()
+                for reach, values in groups.items()
+            ]
         )
 
-    def can_enter_for(self, establishment: Establishment) -> bool:
-        return establishment.is_active and self.enter.covers(establishment)
+    def provided_q(self) -> Q:
+        """Dossiers where one of the user's organisations is the provider."""
+        return _any(
+            [
+                Q(kind=kind) & reach.provided_q()
+                for kind, reach in self.kinds.items()
+                if reach.provider_establishments
+            ]
+        )
+
+    def can_enter_for(
+        self, establishment: Establishment, kind: str = DossierKind.TRAINING_ACTION
+    ) -> bool:
+        return establishment.is_active and self.of(kind).enter.covers(establishment)
+
+    def can_transmit_for(self, establishment: Establishment, kind: str) -> bool:
+        return establishment.is_active and self.of(kind).transmit.covers(establishment)
 
 
 NOBODY = Reach()
 EVERYTHING = Reach(everything=True)
 
 
-def _has(row: dict[str, Any], names: Iterable[str]) -> bool:
-    return any(row[name] for name in names)
-
-
-def _scoped(
-    rows: Iterable[dict[str, Any]], *, key: str = "id", company_key: str = "company_id"
-) -> Scope:
+def _scoped(rows: Iterable[dict[str, Any]], *, key: str = "id") -> Scope:
     """Group rows of (owner, company, establishment) into a Scope: an owner without
     establishments covers the whole company; one with establishments covers those (kept only
     when they belong to that company)."""
     by_owner: dict[int, tuple[int, set[int]]] = {}
     for row in rows:
-        owner = by_owner.setdefault(row[key], (row[company_key], set()))
+        owner = by_owner.setdefault(row[key], (row["company_id"], set()))
         if row["scope_id"] is not None:
-            if row["scope_company_id"] == row[company_key]:
+            if row["scope_company_id"] == row["company_id"]:
                 owner[1].add(row["scope_id"])
             else:
                 owner[1].add(-1)  # scoped, but to nothing of this company
@@ -153,15 +229,22 @@ def _scoped(
     )
 
 
+# The flags the reach reads, of memberships (m) and delegations (d).
+_FLAGS = (
+    "can_view_training",
+    "can_edit_training",
+    "can_view_apprenticeship",
+    "can_edit_apprenticeship",
+)
 _COLUMNS = (
     "origin",
     "id",
     "company_id",
     "profile",
     "holder_id",
-    "can_view_training",
-    "can_edit_training",
+    *_FLAGS,
     "admin",
+    "apprenticeship_mandate",
     "scope_id",
     "scope_company_id",
 )
@@ -175,18 +258,20 @@ def _reach_sql() -> str:
     delegation = Delegation._meta.db_table
     delegation_scope = Delegation.establishments.through._meta.db_table
     establishment = Establishment._meta.db_table
-    rights = "(m.can_view_training OR m.can_edit_training OR m.is_admin)"
+    m_flags = ", ".join(f"m.{flag}" for flag in _FLAGS)
+    d_flags = ", ".join(f"d.{flag}" for flag in _FLAGS)
+    rights = "(" + " OR ".join(f"m.{flag}" for flag in (*_FLAGS, "is_admin")) + ")"
     # Table names come from the models; the user id is a parameter.
     return f"""
-        SELECT 'm', m.id, m.company_id, m.profile, NULL, m.can_view_training,
-               m.can_edit_training, m.is_admin, s.establishment_id, e.company_id
+        SELECT 'm', m.id, m.company_id, m.profile, NULL, {m_flags}, m.is_admin, false,
+               s.establishment_id, e.company_id
         FROM {membership} m
         LEFT JOIN {membership_scope} s ON s.membership_id = m.id
         LEFT JOIN {establishment} e ON e.id = s.establishment_id
         WHERE m.user_id = %(user)s AND m.status = 'active'
         UNION ALL
-        SELECT 'd', d.id, d.company_id, '', d.delegate_id, d.can_view_training,
-               d.can_edit_training, false, s.establishment_id, e.company_id
+        SELECT 'd', d.id, d.company_id, '', d.delegate_id, {d_flags}, false,
+               d.apprenticeship_mandate, s.establishment_id, e.company_id
         FROM {delegation} d
         LEFT JOIN {delegation_scope} s ON s.delegation_id = d.id
         LEFT JOIN {establishment} e ON e.id = s.establishment_id
@@ -194,14 +279,17 @@ def _reach_sql() -> str:
             SELECT m.company_id FROM {membership} m
             WHERE m.user_id = %(user)s AND m.status = 'active' AND {rights})
         UNION ALL
-        SELECT 'p', e.id, e.company_id, '', NULL, false, false, false, e.id, e.company_id
+        SELECT 'p', e.id, e.company_id, '', m.id, false, false, false, false, false, false,
+               e.id, e.company_id
         FROM {establishment} e
-        WHERE e.company_id IN (
-            SELECT m.company_id FROM {membership} m
-            WHERE m.user_id = %(user)s AND m.status = 'active' AND m.profile = 'provider'
-              AND {rights}
-              AND NOT EXISTS (SELECT 1 FROM {membership_scope} s WHERE s.membership_id = m.id))
+        JOIN {membership} m ON m.company_id = e.company_id
+        WHERE m.user_id = %(user)s AND m.status = 'active' AND m.profile = 'provider'
+          AND {rights}
+          AND NOT EXISTS (SELECT 1 FROM {membership_scope} s WHERE s.membership_id = m.id)
     """  # noqa: S608
+
+
+_REACH_SQL: str | None = None
 
 
 def _reach_rows(user: User) -> list[dict[str, Any]]:
@@ -209,9 +297,10 @@ def _reach_rows(user: User) -> list[dict[str, Any]]:
 
     - ``m``: the user's active memberships, one row per establishment of a scope (``scope_id``
       is ``None`` for a whole company);
-    - ``d``: the active delegations held by the organisations where the user has a training
-      right or administers, one row per establishment of their scope;
-    - ``p``: the establishments of the training organisations the user sees whole as provider.
+    - ``d``: the active delegations held by the organisations where the user has a right or
+      administers, one row per establishment of their scope;
+    - ``p``: the establishments of the organisations the user sees whole as provider
+      (``holder_id``: the membership).
     """
     global _REACH_SQL
     if _REACH_SQL is None:
@@ -221,7 +310,44 @@ def _reach_rows(user: User) -> list[dict[str, Any]]:
         return [dict(zip(_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
 
-_REACH_SQL: str | None = None
+def _has(row: dict[str, Any], names: Iterable[str]) -> bool:
+    return any(row[name] for name in names)
+
+
+def _kind_reach(kind: Kind, rows: list[dict[str, Any]]) -> KindReach:
+    memberships = [r for r in rows if r["origin"] == "m"]
+    delegations = [r for r in rows if r["origin"] == "d"]
+    member = [m for m in memberships if m["profile"] == Profile.MEMBER]
+    view = _scoped([m for m in member if _has(m, kind.view_rights)])
+    enter = _scoped([m for m in member if m[kind.enter_right]])
+    # Delegations count where the person, in the organisation holding them, has a right on
+    # the dispositif or administers it (to enter or transmit: the right to enter or to
+    # administer).
+    seeing = {m["company_id"] for m in memberships if _has(m, (*kind.view_rights, "admin"))}
+    entering = {m["company_id"] for m in memberships if m[kind.enter_right] or m["admin"]}
+    held = [d for d in delegations if d["holder_id"] in seeing]
+    delegated_enter = [d for d in held if d[kind.enter_right] and d["holder_id"] in entering]
+    transmit_flag = kind.delegation_transmit_right
+    reach_view = view | _scoped([d for d in held if _has(d, kind.view_rights)])
+    reach_enter = enter | _scoped(delegated_enter)
+    reach_transmit = enter | _scoped([d for d in delegated_enter if d[transmit_flag]])
+    # Provider side: memberships under the provider profile with a right on the dispositif.
+    provider = [
+        m
+        for m in memberships
+        if m["profile"] == Profile.PROVIDER and _has(m, (*kind.view_rights, "admin"))
+    ]
+    scoped_provider = _scoped(provider)
+    whole = {m["id"] for m in provider if m["company_id"] in scoped_provider.companies}
+    provider_establishments = set(scoped_provider.establishments) | {
+        r["scope_id"] for r in rows if r["origin"] == "p" and r["holder_id"] in whole
+    }
+    return KindReach(
+        view=reach_view,
+        enter=reach_enter,
+        transmit=reach_transmit,
+        provider_establishments=frozenset(provider_establishments),
+    )
 
 
 def reach_of(user: User | AnonymousUser) -> Reach:
@@ -231,41 +357,8 @@ def reach_of(user: User | AnonymousUser) -> Reach:
     if user.is_staff:
         return EVERYTHING
     rows = _reach_rows(user)
-    memberships = [r for r in rows if r["origin"] == "m"]
-    delegations = [r for r in rows if r["origin"] == "d"]
-    member = [m for m in memberships if m["profile"] == Profile.MEMBER]
-    view = _scoped([m for m in member if _has(m, VIEW_RIGHTS)])
-    enter = _scoped([m for m in member if m[ENTER_RIGHT]])
-
-    # Delegations count where the person, in the organisation holding them, has a training
-    # right or administers it (to enter: the right to enter or to administer).
-    entering = {m["company_id"] for m in memberships if m[ENTER_RIGHT] or m["admin"]}
-    view = _union(view, _scoped([d for d in delegations if _has(d, VIEW_RIGHTS)]))
-    enter = _union(
-        enter, _scoped([d for d in delegations if d[ENTER_RIGHT] and d["holder_id"] in entering])
-    )
-
-    provider = _scoped(
-        [
-            m
-            for m in memberships
-            if m["profile"] == Profile.PROVIDER and _has(m, (*VIEW_RIGHTS, "admin"))
-        ]
-    )
-    provider_establishments = set(provider.establishments) | {
-        r["scope_id"]
-        for r in rows
-        if r["origin"] == "p" and r["scope_company_id"] in provider.companies
-    }
-    return Reach(view=view, enter=enter, provider_establishments=frozenset(provider_establishments))
-
-
-def _union(a: Scope, b: Scope) -> Scope:
-    return Scope(
-        a.companies | b.companies,
-        a.establishments | b.establishments,
-        a.establishment_companies | b.establishment_companies,
-    )
+    kinds = {kind.value: _kind_reach(kind, rows) for kind in all_kinds()}
+    return Reach(kinds={value: reach for value, reach in kinds.items() if reach or reach.enter})
 
 
 def _reach(user: User | AnonymousUser, reach: Reach | None) -> Reach:
@@ -280,43 +373,69 @@ def visible_to(user: User | AnonymousUser, *, reach: Reach | None = None) -> Que
 
 
 def provided_by(user: User | AnonymousUser, *, reach: Reach | None = None) -> QuerySet[Dossier]:
-    """Dossiers where one of the user's training organisations is the provider (provider profile)."""
+    """Dossiers where one of the user's organisations is the provider (provider profile)."""
     return Dossier.objects.filter(_reach(user, reach).provided_q())
 
 
 def establishments_user_can_enter(
-    user: User | AnonymousUser, *, reach: Reach | None = None
+    user: User | AnonymousUser,
+    *,
+    reach: Reach | None = None,
+    kind: str = DossierKind.TRAINING_ACTION,
 ) -> QuerySet[Establishment]:
-    """Establishments for which the user may file training-action requests."""
-    reach = _reach(user, reach)
-    if not reach.enter:
+    """Establishments for which the user may file requests of a dispositif."""
+    scope = _reach(user, reach).of(kind).enter
+    if not scope:
         return Establishment.objects.none()
-    return Establishment.objects.active().filter(
-        reach.enter.q(company="company_id", establishment="pk")
-    )
+    return Establishment.objects.active().filter(scope.q(company="company_id", establishment="pk"))
+
+
+def kinds_user_can_enter(user: User | AnonymousUser, *, reach: Reach | None = None) -> list[Kind]:
+    """The dispositifs « Nouvelle demande » offers the user."""
+    reach = _reach(user, reach)
+    return [kind for kind in all_kinds() if reach.of(kind.value).enter]
 
 
 def can_enter_for(
-    user: User | AnonymousUser, establishment: Establishment, *, reach: Reach | None = None
+    user: User | AnonymousUser,
+    establishment: Establishment,
+    *,
+    reach: Reach | None = None,
+    kind: str = DossierKind.TRAINING_ACTION,
 ) -> bool:
-    return _reach(user, reach).can_enter_for(establishment)
+    return _reach(user, reach).can_enter_for(establishment, kind)
 
 
 def can_edit(user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None) -> bool:
-    """Only drafts are edited by users; after transmission only OPCO staff change a dossier."""
-    return dossier.is_draft and can_enter_for(user, dossier.establishment, reach=reach)
+    """Only drafts (and contracts awaiting the employer's validation) are edited by users;
+    after transmission only OPCO staff change a dossier."""
+    return dossier.is_editable and can_enter_for(
+        user, dossier.establishment, reach=reach, kind=dossier.kind
+    )
+
+
+def can_transmit(
+    user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None
+) -> bool:
+    """Transmitting to the OPCO: company users who enter, delegates who may (a CFA under
+    « mandat de gestion » for an apprenticeship contract)."""
+    return _reach(user, reach).can_transmit_for(dossier.establishment, dossier.kind)
 
 
 def can_attach_documents(
     user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None
 ) -> bool:
     """Documents may be attached after transmission too (seed 003), by those who enter for the
-    establishment and by the dossier's training organisation."""
+    establishment and by the dossier's provider."""
     reach = _reach(user, reach)
-    if reach.can_enter_for(dossier.establishment):
+    if reach.can_enter_for(dossier.establishment, dossier.kind):
         return True
     return (
-        not dossier.is_draft
+        not dossier.is_editable
         and dossier.provider_establishment_id is not None
-        and dossier.provider_establishment_id in reach.provider_establishments
+        and dossier.provider_establishment_id in reach.of(dossier.kind).provider_establishments
     )
+
+
+def kind_of(value: str) -> Kind:
+    return get_kind(value)

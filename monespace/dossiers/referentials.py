@@ -12,15 +12,35 @@ SMIC_HOURLY = [
     (date(2024, 11, 1), Decimal("11.88")),
     (date(2026, 1, 1), Decimal("12.02")),
 ]
-REQUIRED_DOCUMENTS = [("training_action", "programme", 1), ("training_action", "convention", 2)]
+# Monthly SMIC for 35 h a week, from the same dates (apprentices' pay, referentials/cerfa.py).
+SMIC_MONTHLY = {
+    date(2024, 1, 1): Decimal("1766.92"),
+    date(2024, 11, 1): Decimal("1801.80"),
+    date(2026, 1, 1): Decimal("1823.03"),
+}
+# (dispositif, piece, order, condition): a condition names a case of the dispositif's module.
+REQUIRED_DOCUMENTS = [
+    ("training_action", "programme", 1, ""),
+    ("training_action", "convention", 2, ""),
+    # Seed 002: « le dépôt du CERFA et de la convention signée des 3 parties est obligatoire ».
+    ("apprenticeship", "signed_cerfa", 1, ""),
+    ("apprenticeship", "training_agreement", 2, ""),
+    ("apprenticeship", "duration_agreement", 3, "duration_derogation"),
+    ("apprenticeship", "sworn_statement", 4, "business_project_over_29"),
+]
 
 
 def load(smic_model, required_document_model):
     for effective_from, hourly in SMIC_HOURLY:
-        smic_model.objects.update_or_create(
-            effective_from=effective_from, defaults={"hourly": hourly}
-        )
-    for kind, piece_type, order in REQUIRED_DOCUMENTS:
+        defaults = {"hourly": hourly}
+        if any(f.name == "monthly" for f in smic_model._meta.get_fields()):
+            defaults["monthly"] = SMIC_MONTHLY[effective_from]
+        smic_model.objects.update_or_create(effective_from=effective_from, defaults=defaults)
+    conditional = any(f.name == "condition" for f in required_document_model._meta.get_fields())
+    for kind, piece_type, order, condition in REQUIRED_DOCUMENTS:
+        if condition and not conditional:
+            continue  # an older migration's model: the later one adds these rows
+        defaults = {"order": order, **({"condition": condition} if conditional else {})}
         required_document_model.objects.update_or_create(
-            kind=kind, piece_type=piece_type, defaults={"order": order}
+            kind=kind, piece_type=piece_type, defaults=defaults
         )

@@ -75,7 +75,7 @@ def _event(dossier: Dossier, *, actor: User, kind: EventKind, message: str = "")
 
 def _locked_draft(dossier: Dossier) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not dossier.is_draft:
+    if not dossier.is_editable:
         raise NotADraft
     return dossier
 
@@ -86,10 +86,15 @@ def dossier_create(
 ) -> Dossier:
     """A new request starts as a draft of the chosen establishment, with its dispositif's row."""
     spec = get_kind(kind)
+    dossier_values, detail_values = spec.initial_values(establishment, actor)
     dossier = Dossier.objects.create(
-        kind=kind, company=establishment.company, establishment=establishment, created_by=actor
+        kind=kind,
+        company=establishment.company,
+        establishment=establishment,
+        created_by=actor,
+        **dossier_values,
     )
-    spec.detail_model._default_manager.create(dossier=dossier)
+    spec.detail_model._default_manager.create(dossier=dossier, **detail_values)
     DossierEvent.objects.create(
         dossier=dossier, actor=actor, kind=EventKind.CREATED, to_state=DossierState.DRAFT
     )
@@ -125,6 +130,7 @@ def dossier_update(*, actor: User, dossier: Dossier, values: Mapping[str, Any]) 
             _label(spec.detail_model, n) for n in changed["detail"]
         ]
         _event(dossier, actor=actor, kind=EventKind.EDITED, message=", ".join(labels))
+        spec.after_update(dossier, {*changed["dossier"], *changed["detail"]})
     return dossier
 
 

@@ -34,3 +34,48 @@ class CollectiveAgreement(models.Model):
 
     def __str__(self):
         return f"{self.idcc} — {self.title}"
+
+
+class CerfaCode(models.Model):
+    """A code of one of a CERFA's lists (type d'employeur, diplômes, type de contrat…), for one
+    version of the form (referentials/cerfa.py)."""
+
+    cerfa = models.CharField(_("version du CERFA"), max_length=12)
+    list_name = models.CharField(_("liste"), max_length=30)
+    code = models.CharField(_("code"), max_length=4)
+    label = models.CharField(_("libellé"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("code du CERFA")
+        verbose_name_plural = _("codes du CERFA")
+        ordering = ["cerfa", "list_name", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cerfa", "list_name", "code"], name="cerfa_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.cerfa} {self.list_name} {self.code}"
+
+
+class ApprenticePayRate(models.Model):
+    """The minimum pay of an apprentice, % of the SMIC (or of the SMC from 21 when higher), for
+    a year of contract and an age bracket (its lowest age), in force from a date."""
+
+    effective_from = models.DateField(_("en vigueur à partir du"))
+    contract_year = models.PositiveSmallIntegerField(_("année de contrat"))
+    min_age = models.PositiveSmallIntegerField(_("à partir de l'âge de"))
+    rate = models.DecimalField(_("taux (% du SMIC)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("taux de rémunération minimale des apprentis")
+        verbose_name_plural = _("taux de rémunération minimale des apprentis")
+        ordering = ["-effective_from", "contract_year", "min_age"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from", "contract_year", "min_age"], name="pay_rate_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.effective_from} an {self.contract_year} ≥{self.min_age} ans : {self.rate} %"

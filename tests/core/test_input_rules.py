@@ -76,3 +76,19 @@ def test_download_names_take_their_extension_from_the_content():
     assert "/" not in served and served.endswith(".pdf") and not served.startswith(".")
     assert download_name("\u202e", "application/pdf") == "document.pdf"
     assert clean_display_name("Programme\u202e fdp.exe\x00") == "Programme fdp.exe"
+
+
+def test_a_french_number_field_is_a_text_box_showing_its_initial_value():
+    """A number box (type="number") would refuse « 0,00 » and show it empty: the user would
+    then be asked for a value the form had given (found by the browser journeys)."""
+    from django import forms
+
+    from monespace.core.forms import FrenchDecimalField
+
+    class HoursForm(forms.Form):
+        hours = FrenchDecimalField(min_value=0, max_digits=7, decimal_places=2, initial=0)
+
+    html = str(HoursForm()["hours"])
+    assert 'type="text"' in html
+    assert 'value="0,00"' in html
+    assert 'inputmode="decimal"' in html

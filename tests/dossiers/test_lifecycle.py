@@ -9,7 +9,7 @@ from monespace.dossiers.enums import DossierState, EventKind
 from monespace.dossiers.errors import InvalidTransition, NotADraft
 from monespace.dossiers.kinds import COMMON_TRANSITIONS, all_kinds
 from monespace.dossiers.models import DossierEvent
-from tests.factories import DossierFactory, StaffProfileFactory, UserFactory
+from tests.factories import ContractFactory, DossierFactory, StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,41 @@ EXPECTED = {
 }
 
 
+# The apprenticeship contract adds the CFA's pre-entry and the rupture.
+EXPECTED_APPRENTICESHIP = {
+    **EXPECTED,
+    "submit": {"draft": "submitted", "awaiting_employer": "submitted"},
+    "send_to_employer": {"draft": "awaiting_employer"},
+    "return_to_cfa": {"awaiting_employer": "draft"},
+    "break": {"approved": "broken"},
+}
+TABLES = {"training_action": EXPECTED, "apprenticeship": EXPECTED_APPRENTICESHIP}
+
+
 def test_the_table_is_the_one_documented():
     assert {a: dict(t) for a, t in COMMON_TRANSITIONS.items()} == EXPECTED
-    assert [kind.value for kind in all_kinds()] == ["training_action"]
+    assert [kind.value for kind in all_kinds()] == ["training_action", "apprenticeship"]
+    for kind in all_kinds():
+        assert {a: dict(t) for a, t in kind.transitions.items()} == TABLES[kind.value]
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED_APPRENTICESHIP))
+@pytest.mark.parametrize("state", [s.value for s in DossierState])
+def test_every_move_of_a_contract_from_every_state(action, state):
+    actor = UserFactory()
+    dossier = ContractFactory(state=state)
+    target = EXPECTED_APPRENTICESHIP[action].get(state)
+    if target is None:
+        with pytest.raises(InvalidTransition):
+            lifecycle.transition(actor=actor, dossier=dossier, action=action)
+        dossier.refresh_from_db()
+        assert dossier.state == state
+        return
+    values = {"number": "2026-CA-999999"} if action == "submit" else {}
+    moved = lifecycle.transition(actor=actor, dossier=dossier, action=action, **values)
+    dossier.refresh_from_db()
+    assert dossier.state == moved.state == target
+    assert dossier.events.get().kind == lifecycle.EVENTS[action]
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))

@@ -30,30 +30,34 @@ from tests.helpers import create_dossier
 
 pytestmark = pytest.mark.django_db
 
-# --- The former filter, as it was (the oracle) ------------------------------------------------
+# --- The former filter, as it was (the oracle), per dispositif --------------------------------
+# The former filter knew the training action only; the oracle applies it to each dispositif
+# with that dispositif's rights, as the kinds declare them.
 
-VIEW = Q(can_view_training=True) | Q(can_edit_training=True)
-ENTER = Q(can_edit_training=True)
-DELEGATE_MEMBER = (
-    Q(delegate__memberships__can_view_training=True)
-    | Q(delegate__memberships__can_edit_training=True)
-    | Q(delegate__memberships__is_admin=True)
-)
-DELEGATE_ENTER = Q(delegate__memberships__can_edit_training=True) | Q(
-    delegate__memberships__is_admin=True
-)
+KINDS = {
+    "training_action": ("can_view_training", "can_edit_training", "can_edit_training"),
+    "apprenticeship": (
+        "can_view_apprenticeship",
+        "can_edit_apprenticeship",
+        "apprenticeship_mandate",
+    ),
+}
+NOT_SENT = ["draft", "awaiting_employer"]
+
+
+def _flags(view, enter, prefix=""):
+    return Q(**{f"{prefix}{view}": True}) | Q(**{f"{prefix}{enter}": True})
 
 
 def _in_scope(outer):
     return Q(establishments__isnull=True) | Q(establishments=OuterRef(outer))
 
 
-def old_visible_to(user):
-    if user.is_staff:
-        return Dossier.objects.all()
+def _old_visible_q(user, kind):
+    view, enter, _transmit = KINDS[kind]
     member = Exists(
         Membership.objects.filter(
-            VIEW,
+            _flags(view, enter),
             user=user,
             status=MembershipStatus.ACTIVE,
             profile=Profile.MEMBER,
@@ -62,21 +66,31 @@ def old_visible_to(user):
     )
     delegate = Exists(
         Delegation.objects.filter(
-            VIEW,
-            DELEGATE_MEMBER,
+            _flags(view, enter),
+            _flags(view, enter, "delegate__memberships__")
+            | Q(delegate__memberships__is_admin=True),
             status=DelegationStatus.ACTIVE,
             company_id=OuterRef("company_id"),
             delegate__memberships__user=user,
             delegate__memberships__status=MembershipStatus.ACTIVE,
         ).filter(_in_scope("establishment_id"))
     )
-    return Dossier.objects.filter(member | delegate | (old_provider(user) & ~Q(state="draft")))
+    return Q(kind=kind) & (member | delegate | (old_provider(user, kind) & ~Q(state__in=NOT_SENT)))
 
 
-def old_provider(user):
+def old_visible_to(user):
+    if user.is_staff:
+        return Dossier.objects.all()
+    return Dossier.objects.filter(
+        _old_visible_q(user, "training_action") | _old_visible_q(user, "apprenticeship")
+    )
+
+
+def old_provider(user, kind):
+    view, enter, _transmit = KINDS[kind]
     return Exists(
         Membership.objects.filter(
-            Q(can_view_training=True) | Q(can_edit_training=True) | Q(is_admin=True),
+            _flags(view, enter) | Q(is_admin=True),
             user=user,
             status=MembershipStatus.ACTIVE,
             profile=Profile.PROVIDER,
@@ -88,24 +102,29 @@ def old_provider(user):
 
 
 def old_provided_by(user):
-    return Dossier.objects.filter(old_provider(user) & ~Q(state="draft"))
+    return Dossier.objects.filter(
+        (Q(kind="training_action") & old_provider(user, "training_action"))
+        | (Q(kind="apprenticeship") & old_provider(user, "apprenticeship")),
+        ~Q(state__in=NOT_SENT),
+    )
 
 
-def old_establishments_user_can_enter(user):
+def old_establishments_user_can_enter(user, kind="training_action", *, transmit=False):
+    _view, enter, transmit_flag = KINDS[kind]
     member = Membership.objects.filter(
-        ENTER,
         user=user,
         status=MembershipStatus.ACTIVE,
         profile=Profile.MEMBER,
         company_id=OuterRef("company_id"),
+        **{enter: True},
     ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
     delegate = Delegation.objects.filter(
-        ENTER,
-        DELEGATE_ENTER,
+        Q(**{f"delegate__memberships__{enter}": True}) | Q(delegate__memberships__is_admin=True),
         status=DelegationStatus.ACTIVE,
         company_id=OuterRef("company_id"),
         delegate__memberships__user=user,
         delegate__memberships__status=MembershipStatus.ACTIVE,
+        **{enter: True, **({transmit_flag: True} if transmit else {})},
     ).filter(Q(establishments__isnull=True) | Q(establishments=OuterRef("pk")))
     return Establishment.objects.filter(Exists(member) | Exists(delegate)).active()
 
@@ -123,8 +142,20 @@ def old_perimeter_q(company_id):
 
 # --- Random worlds ----------------------------------------------------------------------------
 
-FLAGS = ("can_view_training", "can_edit_training", "is_admin")
-DELEGATION_FLAGS = ("can_view_training", "can_edit_training")
+FLAGS = (
+    "can_view_training",
+    "can_edit_training",
+    "can_view_apprenticeship",
+    "can_edit_apprenticeship",
+    "is_admin",
+)
+DELEGATION_FLAGS = (
+    "can_view_training",
+    "can_edit_training",
+    "can_view_apprenticeship",
+    "can_edit_apprenticeship",
+    "apprenticeship_mandate",
+)
 
 
 def _maybe(rng, p=0.5):
@@ -179,6 +210,7 @@ def build_world(rng):
         company = rng.choice(companies)
         state = rng.choice(list(DossierState))
         create_dossier(
+            kind=rng.choice(list(KINDS)),
             company=company,
             establishment=rng.choice(establishments[company.pk]),
             state=state,
@@ -199,12 +231,17 @@ def test_reach_first_filter_equals_the_former_filter(seed):
         reach = perms.reach_of(user)
         assert ids(perms.visible_to(user, reach=reach)) == ids(old_visible_to(user)), user
         assert ids(perms.provided_by(user, reach=reach)) == ids(old_provided_by(user)), user
-        enter = ids(old_establishments_user_can_enter(user))
-        assert ids(perms.establishments_user_can_enter(user, reach=reach)) == enter, user
-        for establishment in Establishment.objects.all():
-            assert perms.can_enter_for(user, establishment, reach=reach) == (
-                establishment.pk in enter
-            )
+        for kind in KINDS:
+            enter = ids(old_establishments_user_can_enter(user, kind))
+            assert ids(perms.establishments_user_can_enter(user, reach=reach, kind=kind)) == enter
+            transmit = ids(old_establishments_user_can_enter(user, kind, transmit=True))
+            for establishment in Establishment.objects.all():
+                assert perms.can_enter_for(user, establishment, reach=reach, kind=kind) == (
+                    establishment.pk in enter
+                ), (user, kind)
+                assert reach.can_transmit_for(establishment, kind) == (
+                    establishment.pk in transmit
+                ), (user, kind)
         for company in companies:
             assert ids(perms.visible_to(user, reach=reach).filter(perimeter_q(company.pk))) == ids(
                 old_visible_to(user).filter(old_perimeter_q(company.pk))

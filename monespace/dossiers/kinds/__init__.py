@@ -11,7 +11,7 @@ dispositif is added »).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from ..enums import DossierState
 
 if TYPE_CHECKING:
-    from ..models import Dossier
+    from ..models import Document, Dossier, RequiredDocument
 
 # The states a dossier is instructed in, for every dispositif.
 INSTRUCTED = (
@@ -58,6 +58,8 @@ class Kind:
     instance."""
 
     value: ClassVar[str]  # a DossierKind value
+    order: ClassVar[int] = 0  # place in the menus and lists of dispositifs
+    slug: ClassVar[str]  # in the URL of « Nouvelle demande »
     code: ClassVar[str]  # in the dossier's number: 2026-AF-000123
     detail_model: ClassVar[type[models.Model]]
     detail_name: ClassVar[str]  # the one-to-one's related name on Dossier
@@ -65,6 +67,9 @@ class Kind:
     # ``enter_right`` lets one create and edit drafts.
     view_rights: ClassVar[tuple[str, ...]]
     enter_right: ClassVar[str]
+    # The delegation's flag that lets an organisation entering for a company also transmit to
+    # the OPCO (with ``enter_right``); without it, the company transmits what it entered.
+    delegation_transmit_right: ClassVar[str]
     # Entry steps of the front office: (key, label), in order; entry is non-linear.
     steps: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
     # Duplication copies these fields of the dossier and of the detail.
@@ -75,6 +80,8 @@ class Kind:
     # Cost lines asked for: (code, label); the code is the detail's field name.
     cost_lines: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
     transitions: ClassVar[Mapping[str, Mapping[str, str]]] = COMMON_TRANSITIONS
+    # Whether the organisation named as provider is told of the OPCO's decisions.
+    tells_provider: ClassVar[bool] = False
 
     @property
     def label(self) -> str:
@@ -111,6 +118,60 @@ class Kind:
         """What deserves a warning without blocking transmission."""
         return []
 
+    def initial_values(self, establishment: Any, actor: Any) -> tuple[dict, dict]:
+        """What a new draft starts with: (the dossier's fields, the detail's), from what the
+        portal knows (the establishment, the user's organisation)."""
+        return {}, {}
+
+    def after_update(self, dossier: Dossier, changed: set[str]) -> None:
+        """Called in the transaction of a draft's update with the names of the fields that
+        changed (a kind keeps derived values in step)."""
+
+    def after_transition(self, dossier: Dossier, action: str) -> None:
+        """Called by ``lifecycle.transition`` in its transaction, once the state is written."""
+
+    def steps_for(self, dossier: Dossier) -> tuple[tuple[str, str | Promise], ...]:
+        """The steps shown for this dossier (a kind may leave out a step it does not need)."""
+        return self.steps
+
+    # --- Pieces ----------------------------------------------------------------------------
+
+    def piece_required(self, dossier: Dossier, condition: str) -> bool:
+        """Whether a piece required under ``condition`` (RequiredDocument.condition) is
+        required for this dossier; a kind names its conditions."""
+        return not condition
+
+    def required_pieces(self, dossier: Dossier) -> list[RequiredDocument]:
+        from ..models import RequiredDocument
+
+        return [
+            required
+            for required in RequiredDocument.objects.filter(kind=self.value)
+            if self.piece_required(dossier, required.condition)
+        ]
+
+    def piece_checklist(
+        self, dossier: Dossier, documents: Iterable[Document] | None = None
+    ) -> list[tuple[str, bool]]:
+        """(label, attached) of each required piece; a piece waiting for the antivirus does
+        not count yet."""
+        present = {
+            d.piece_type
+            for d in (dossier.documents.all() if documents is None else documents)
+            if d.is_usable
+        }
+        return [
+            (str(required.get_piece_type_display()), required.piece_type in present)
+            for required in self.required_pieces(dossier)
+        ]
+
+    def missing_pieces(
+        self, dossier: Dossier, documents: Iterable[Document] | None = None
+    ) -> list[str]:
+        return [
+            label for label, attached in self.piece_checklist(dossier, documents) if not attached
+        ]
+
 
 _registry: dict[str, Kind] = {}
 
@@ -125,4 +186,8 @@ def get_kind(value: str) -> Kind:
 
 
 def all_kinds() -> list[Kind]:
-    return list(_registry.values())
+    return sorted(_registry.values(), key=lambda kind: kind.order)
+
+
+def kind_for_slug(slug: str) -> Kind | None:
+    return next((kind for kind in _registry.values() if kind.slug == slug), None)

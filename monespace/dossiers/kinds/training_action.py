@@ -4,7 +4,6 @@ checked before transmission."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from monespace.core.formats import format_euros
 
 from ..enums import DossierKind
-from ..models import COST_FIELDS, Document, Dossier, RequiredDocument, SmicRate, TrainingAction
+from ..models import COST_FIELDS, Dossier, SmicRate, TrainingAction
 from . import Kind, register
 
 STEP_TRAINING, STEP_MODULES, STEP_TRAINEES, STEP_SEND = "formation", "modules", "salaries", "envoi"
@@ -43,27 +42,16 @@ def smic_at(day: date) -> Decimal | None:
     return rate.hourly if rate else None
 
 
-def missing_pieces(dossier: Dossier, documents: Iterable[Document] | None = None) -> list[str]:
-    """The required pieces (data per dispositif) not attached yet, as their labels."""
-    present = {
-        d.piece_type
-        for d in (dossier.documents.all() if documents is None else documents)
-        if d.is_usable  # a piece waiting for the antivirus does not count yet
-    }
-    return [
-        required.get_piece_type_display()
-        for required in RequiredDocument.objects.filter(kind=dossier.kind)
-        if required.piece_type not in present
-    ]
-
-
 class TrainingActionKind(Kind):
     value = DossierKind.TRAINING_ACTION
     code = "AF"
+    order = 1
+    slug = "action-de-formation"
     detail_model = TrainingAction
     detail_name = "training"
     view_rights = ("can_view_training", "can_edit_training")
     enter_right = "can_edit_training"
+    delegation_transmit_right = "can_edit_training"
     steps = (
         (STEP_TRAINING, gettext_lazy("1 - Formation")),
         (STEP_MODULES, gettext_lazy("2 - Modules complémentaires")),
@@ -124,7 +112,7 @@ class TrainingActionKind(Kind):
         if trainee_count == 0:
             missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))
         missing += [
-            (STEP_SEND, "documents", str(label)) for label in missing_pieces(dossier, documents)
+            (STEP_SEND, "documents", label) for label in self.missing_pieces(dossier, documents)
         ]
         return missing
 

@@ -1,5 +1,6 @@
 """The dossier core (common to every dispositif) and each dispositif's own tables."""
 
+from .apprenticeship import ApprenticeshipContract, ContractRupture, PayLine, RuptureReason
 from .core import (
     MONEY,
     Decision,
@@ -22,6 +23,8 @@ __all__ = [
     "COST_FIELDS",
     "MAX_TRAINEES",
     "MONEY",
+    "ApprenticeshipContract",
+    "ContractRupture",
     "Decision",
     "DecisionKind",
     "Document",
@@ -32,7 +35,9 @@ __all__ = [
     "FundingRule",
     "GrantedAmount",
     "Module",
+    "PayLine",
     "RequiredDocument",
+    "RuptureReason",
     "SavedView",
     "SmicRate",
     "Trainee",

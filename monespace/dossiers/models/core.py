@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from monespace.organizations.models import Company, Establishment
 
 from ..enums import (
+    EDITABLE_STATES,
     ContractType,
     DossierKind,
     DossierState,
@@ -127,7 +128,7 @@ class Dossier(models.Model):
                 name="dossier_dates_in_order",
             ),
             models.CheckConstraint(
-                condition=models.Q(state="draft") | models.Q(number__isnull=False),
+                condition=models.Q(state__in=EDITABLE_STATES) | models.Q(number__isnull=False),
                 name="dossier_number_once_sent",
             ),
         ]
@@ -141,6 +142,12 @@ class Dossier(models.Model):
     @property
     def is_draft(self):
         return self.state == DossierState.DRAFT
+
+    @property
+    def is_editable(self):
+        """Users change a dossier before transmission only: a draft, or a contract pre-entered
+        by a CFA awaiting the employer's validation."""
+        return self.state in EDITABLE_STATES
 
     @property
     def spec(self):
@@ -195,11 +202,14 @@ class Employee(models.Model):
 
 
 class RequiredDocument(models.Model):
-    """Pieces required to transmit a dossier of a kind — data, not code (seed 003)."""
+    """Pieces required to transmit a dossier of a kind — data, not code (seed 003). A piece
+    may be required only in a case the dispositif names (``condition``, e.g. the convention
+    d'aménagement de durée of an apprenticeship contract with a dérogation on its duration)."""
 
     kind = models.CharField(max_length=30, choices=DossierKind.choices)
     piece_type = models.CharField(max_length=20, choices=PieceType.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    condition = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["kind", "order"]
@@ -302,10 +312,12 @@ class DossierSequence(models.Model):
 
 
 class SmicRate(models.Model):
-    """Hourly SMIC by effective date (dated referential data)."""
+    """SMIC by effective date (dated referential data): hourly, and monthly for 35 hours a
+    week (the reference of apprentices' pay)."""
 
     effective_from = models.DateField(unique=True)
     hourly = models.DecimalField(max_digits=6, decimal_places=2)
+    monthly = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["-effective_from"]

@@ -34,7 +34,7 @@ def dossier_list(request):
         []
         if reach.everything
         else list(
-            Establishment.objects.filter(reach.view.q(company="company_id", establishment="pk"))
+            Establishment.objects.filter(reach.any_view.q(company="company_id", establishment="pk"))
             .select_related("company")
             .order_by("siret")[: ESTABLISHMENT_CHOICES + 1]
         )

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from monespace.core.identifiers import parse_id
 from monespace.dossiers import services
 from monespace.dossiers.errors import DossierError
-from monespace.dossiers.models import RequiredDocument
 from monespace.organizations.models import Establishment
 
 from .common import after_save, step_context
@@ -184,11 +183,7 @@ def step_send(request, dossier):
         if "save_quit" in request.POST:
             return after_save(request, dossier, "envoi")
     missing = services.missing_items(dossier, trainee_count=len(trainees), documents=documents)
-    present = {d.piece_type for d in documents}
-    checklist = [
-        (required.get_piece_type_display(), required.piece_type in present)
-        for required in RequiredDocument.objects.filter(kind=dossier.kind)
-    ]
+    checklist = dossier.spec.piece_checklist(dossier, documents)
     hours = sum((t.hours for t in trainees), 0)
     return render(
         request,
