@@ -106,6 +106,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Params:
         pending = factory.Trait(status=MembershipStatus.PENDING)
+        apprenticeship = factory.Trait(can_view_apprenticeship=True, can_edit_apprenticeship=True)
 
 
 class TrainingActionFactory(factory.django.DjangoModelFactory):
@@ -217,6 +218,7 @@ class ApprenticeshipContractFactory(factory.django.DjangoModelFactory):
     conclusion_date = factory.LazyAttribute(lambda o: o.dossier.start_date - timedelta(days=10))
     practical_training_start = factory.LazyAttribute(lambda o: o.dossier.start_date)
     weekly_hours = 35
+    smc = Decimal("1850.00")
     pension_fund = "AG2R"
     cfa_uai = "0751234J"
     cfa_street = "1 AVENUE DU CFA"
@@ -256,7 +258,7 @@ class ContractFactory(DossierFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2 * 365 - 1))
     provider_name = "CFA DES METIERS"
-    provider_siret = ""
+    provider_siret = factory.LazyFunction(lambda: siret_from(siren_from(99999), 1))
     number = factory.LazyAttributeSequence(
         lambda o, n: (
             None if o.state in ("draft", "awaiting_employer") else f"2026-CA-{900000 + n:06d}"

@@ -17,7 +17,7 @@ from monespace.dossiers.models import Document, SavedView
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from monespace.support.models import ContactRequest
-from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
+from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory, UserFactory
 from tests.helpers import create_dossier, read_streaming
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,11 @@ def staff_only(status):
 DOSSIER_SEEN = {"outsider": 404, "attached": 404, "admin": 404, "accounting_firm": 404}
 DOSSIER_ENTER = {**DOSSIER_SEEN, "viewer": 403, "delegated_of": 403, "staff": 403}
 NO_ENTER_RIGHT = {"a_people": 403, "strangers": 403, "staff": 403, "admin": 403}
+
+# Apprenticeship contracts of company A: seen with an apprenticeship right (the viewer, the
+# editor, staff; the OF's delegation is for training actions only), entered by the editor.
+CONTRACT_SEEN = {**DOSSIER_SEEN, "delegated_of": 404}
+CONTRACT_ENTER = {**CONTRACT_SEEN, "viewer": 403, "staff": 403}
 
 # Reach of company A's administration pages: strangers 404, A's people without the right 403.
 A_ADMIN_REACH = {"strangers": 404, "a_people": 403, "staff": 403}
@@ -187,6 +192,32 @@ EXPECTED = {
         answers(302, **DOSSIER_ENTER),
     ),
     "www:employees": ({}, answers(403, editor=200), answers(405)),
+    "www:dossier_new_kind": (
+        {"dispositif": "contrat-apprentissage"},
+        answers(403, editor=200),
+        answers(403, editor=200),
+    ),
+    "www:apprenticeship_pay_lines": (
+        lambda s: {"pk": s["contract_draft"].pk},
+        answers(200, **CONTRACT_ENTER),
+        answers(405),
+    ),
+    "www:dossier_cerfa": (
+        lambda s: {"pk": s["contract"].pk},
+        answers(200, **CONTRACT_SEEN),
+        answers(405),
+    ),
+    # An empty form is answered with its errors (400) on the contract's page.
+    "www:contract_rupture": (
+        lambda s: {"pk": s["contract"].pk},
+        answers(405),
+        answers(400, **CONTRACT_ENTER),
+    ),
+    "www:contract_amendment": (
+        lambda s: {"pk": s["contract"].pk},
+        answers(405),
+        answers(400, **CONTRACT_ENTER),
+    ),
     "www:dossier_change_request": (
         lambda s: {"pk": s["dossier"].pk},
         answers(405),
@@ -236,6 +267,17 @@ EXPECTED = {
         lambda s: {"pk": s["dossier"].pk},
         staff_only(405),
         staff_only(200) | {"support": 403},
+    ),
+    "backoffice:contract_deposit": (
+        lambda s: {"pk": s["contract"].pk},
+        staff_only(405),
+        staff_only(400) | {"support": 403},
+    ),
+    # Nothing declared: a message, back to the contract.
+    "backoffice:contract_rupture": (
+        lambda s: {"pk": s["contract"].pk},
+        staff_only(405),
+        staff_only(302) | {"support": 403},
     ),
     "backoffice:dossier_change": (
         lambda s: {"pk": s["dossier"].pk},
@@ -327,7 +369,19 @@ def scene():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    editor = MembershipFactory(company=a, can_view_training=True, can_edit_training=True).user
+    editor = MembershipFactory(
+        company=a, can_view_training=True, can_edit_training=True, apprenticeship=True
+    ).user
+    contract = ContractFactory(
+        company=a,
+        establishment=a_establishment,
+        created_by=editor,
+        title="CONTRAT MARQUEUR-A",
+        approved=True,
+    )
+    contract_draft = ContractFactory(
+        company=a, establishment=a_establishment, created_by=editor, title="CONTRAT BROUILLON"
+    )
     dossier = create_dossier(
         company=a,
         establishment=a_establishment,
@@ -355,7 +409,9 @@ def scene():
         "anonymous": None,
         "outsider": outsider.user,
         "attached": attached.user,
-        "viewer": MembershipFactory(company=a, can_view_training=True).user,
+        "viewer": MembershipFactory(
+            company=a, can_view_training=True, can_view_apprenticeship=True
+        ).user,
         "editor": editor,
         "admin": admin.user,
         "delegated_of": of.user,
@@ -373,6 +429,8 @@ def scene():
         "uid": urlsafe_base64_encode(force_bytes(request.user.pk)),
         "dossier": dossier,
         "draft": draft,
+        "contract": contract,
+        "contract_draft": contract_draft,
         "document": document,
         "saved_view": SavedView.objects.create(
             user=admin.user, name="Vue de A", query="group=accordes"

@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monespace.core import identifiers
 from monespace.core.formats import format_euros
 from monespace.core.forms import Form, FrenchDecimalField, check_period
-from monespace.dossiers.enums import DossierState, PieceType
+from monespace.dossiers.enums import DossierKind, DossierState, PieceType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,6 +26,17 @@ class QueueFilterForm(Form):
         required=False,
     )
     branch = forms.CharField(label=_("Branche"), max_length=100, required=False)
+    kind = forms.ChoiceField(
+        label=_("Dispositif"), choices=[("", _("Tous")), *DossierKind.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Ordre"),
+        choices=[
+            ("", _("Les plus anciens d'abord")),
+            ("echeance", _("Échéance de décision (contrats d'apprentissage)")),
+        ],
+        required=False,
+    )
 
 
 class RequestDocumentsForm(Form):
@@ -85,8 +97,34 @@ class ApproveForm(Form):
                     },
                 )
 
+        if dossier.kind == DossierKind.APPRENTICESHIP:
+            # The contract's number in the ministry's deposit, now or later.
+            self.fields["deca_number"] = forms.CharField(
+                label=_("N° de dépôt (DECA)"),
+                max_length=20,
+                required=False,
+                help_text=_("15 caractères ; il peut aussi être enregistré plus tard."),
+            )
+
+    def clean_deca_number(self):
+        value = self.cleaned_data["deca_number"]
+        return identifiers.clean_deca_number(value) if value else ""
+
     def granted(self):
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name != "deca_number"}
+
+
+class DepositForm(Form):
+    """The contract's number in the ministry's deposit, received after the decision."""
+
+    deca_number = forms.CharField(
+        label=_("N° de dépôt (DECA)"),
+        max_length=20,
+        help_text=_("15 caractères, par exemple 075202609NC0012."),
+    )
+
+    def clean_deca_number(self):
+        return identifiers.clean_deca_number(self.cleaned_data["deca_number"])
 
 
 class ReasonForm(Form):

@@ -2,19 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from monespace.core.pagination import CountedPaginator
 from monespace.dossiers import access, instruction, lifecycle
-from monespace.dossiers.enums import DossierState
+from monespace.dossiers.apprenticeship import services as contract_services
+from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.errors import DossierError
 
 from .forms import (
     ApproveForm,
     CancelForm,
+    DepositForm,
     QueueFilterForm,
     ReasonForm,
     RequestDocumentsForm,
@@ -37,6 +39,8 @@ def queue(request):
         filters &= Q(assigned_to=request.user)
     elif data.get("assigned") == "none":
         filters &= Q(assigned_to__isnull=True)
+    if data.get("kind"):
+        filters &= Q(kind=data["kind"])
     if data.get("branch"):
         filters &= Q(establishment__branch__icontains=data["branch"])
     if data.get("q"):
@@ -55,11 +59,17 @@ def queue(request):
         **({"total": Count("state", filter=filters)} if to_instruct else {}),
     )
     total = counts.pop("total") if to_instruct else dossiers.filter(filters).count()
+    # Oldest first; or the contracts whose 20 days end first (silence would refuse them).
+    order = (
+        [F("apprenticeship__complete_on").asc(nulls_last=True), "submitted_at", "pk"]
+        if data.get("sort") == "echeance"
+        else ["submitted_at", "pk"]
+    )
     page = CountedPaginator(
-        dossiers.filter(filters).order_by("submitted_at", "pk"),
+        dossiers.filter(filters).order_by(*order),
         25,
         count=total,
-        related=["company", "establishment", "assigned_to"],
+        related=["company", "establishment", "assigned_to", "apprenticeship"],
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -81,6 +91,8 @@ def _dossier(request, pk):
 
 
 def _page(request, dossier, **forms):
+    if dossier.kind == DossierKind.APPRENTICESHIP:
+        return _contract_page(request, dossier, **forms)
     context = {
         "dossier": dossier,
         "documents_form": forms.get("documents_form") or RequestDocumentsForm(),
@@ -105,6 +117,38 @@ def _page(request, dossier, **forms):
         "can_instruct": instruction.can_instruct(request.user),
     }
     return render(request, "backoffice/dossier.html", context)
+
+
+def _contract_page(request, dossier, **forms):
+    """An apprenticeship contract: the controls computed as a checklist, the deadlines, the
+    contract as entered, its pay lines, rupture and deposit number."""
+    from monespace.dossiers.apprenticeship.layout import contract_summary
+    from monespace.dossiers.models import ContractRupture
+
+    spec = dossier.spec
+    context = {
+        "dossier": dossier,
+        "contract": dossier.detail,
+        "documents_form": forms.get("documents_form") or RequestDocumentsForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(dossier=dossier),
+        "refuse_form": forms.get("refuse_form") or ReasonForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "deposit_form": forms.get("deposit_form") or DepositForm(),
+        "actions": {a for a in spec.transitions if lifecycle.allowed(dossier, a)},
+        "checklist": spec.checklist(dossier),
+        "deadlines": spec.deadlines(dossier),
+        "summary": contract_summary(dossier),
+        "pay_lines": list(dossier.detail.pay_lines.all()),
+        "rupture": ContractRupture.objects.filter(dossier=dossier)
+        .select_related("entered_by")
+        .first(),
+        "documents": dossier.documents.all(),
+        "decisions": dossier.decisions.select_related("decided_by", "letter"),
+        "events": dossier.events.select_related("actor")[:30],
+        "can_instruct": instruction.can_instruct(request.user),
+    }
+    status = 400 if forms else 200
+    return render(request, "backoffice/contract.html", context, status=status)
 
 
 @staff_required
@@ -158,10 +202,36 @@ def approve(request, dossier):
     form = ApproveForm(request.POST, dossier=dossier)
     if not form.is_valid():
         return _page(request, dossier, approve_form=form)
-    instruction.dossier_approve(actor=request.user, dossier=dossier, granted=form.granted())
+    if dossier.kind == DossierKind.APPRENTICESHIP:
+        contract_services.contract_approve(
+            actor=request.user, dossier=dossier, deca_number=form.cleaned_data["deca_number"]
+        )
+    else:
+        instruction.dossier_approve(actor=request.user, dossier=dossier, granted=form.granted())
     messages.success(
         request, _("Le dossier est accordé ; le courrier d'accord est dans ses documents.")
     )
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def deposit(request, dossier):
+    """The deposit number of an accepted contract, received after the decision."""
+    form = DepositForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, deposit_form=form)
+    contract_services.deposit_record(
+        actor=request.user, dossier=dossier, deca_number=form.cleaned_data["deca_number"]
+    )
+    messages.success(request, _("Le numéro de dépôt est enregistré."))
+    return redirect("backoffice:dossier", pk=dossier.pk)
+
+
+@_instructing
+def rupture_record(request, dossier):
+    """The OPCO records the rupture the company or its CFA declared."""
+    contract_services.rupture_record(actor=request.user, dossier=dossier)
+    messages.success(request, _("La rupture est enregistrée : le contrat est rompu."))
     return redirect("backoffice:dossier", pk=dossier.pk)
 
 

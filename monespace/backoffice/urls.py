@@ -25,6 +25,8 @@ urlpatterns = [
         name="dossier_request_documents",
     ),
     path("dossiers/<int:pk>/accorder/", instruction.approve, name="dossier_approve"),
+    path("dossiers/<int:pk>/depot/", instruction.deposit, name="contract_deposit"),
+    path("dossiers/<int:pk>/rupture/", instruction.rupture_record, name="contract_rupture"),
     path("dossiers/<int:pk>/refuser/", instruction.refuse, name="dossier_refuse"),
     path("dossiers/<int:pk>/cloturer/", instruction.close, name="dossier_close"),
     path("dossiers/<int:pk>/annuler/", instruction.cancel, name="dossier_cancel"),

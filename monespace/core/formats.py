@@ -62,3 +62,12 @@ def format_hours(value) -> str:
     number = Decimal(value).normalize()
     decimals = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
     return format_number(number, decimals)
+
+
+def format_percent(value) -> str:
+    """« 27 % », « 27,5 % » (a rate without its useless zeros, a narrow no-break space)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value).normalize()
+    text = f"{number:f}".replace(".", ",")
+    return f"{text}\u202f%"

@@ -27,3 +27,12 @@ def scan_pending_documents(limit: int = 200) -> int:
     if remaining and antivirus.configured():
         scan_pending_documents.using(run_after=timezone.now() + RETRY_AFTER).enqueue()
     return remaining
+
+
+@task()
+def remind_decision_deadlines() -> int:
+    """Daily: the apprenticeship contracts whose 20 days of instruction end soon (or have
+    ended) are recalled to their advisors (dossiers/apprenticeship/services.py)."""
+    from .apprenticeship.services import deadline_reminders
+
+    return deadline_reminders()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import administration, delegations, onboarding, perimeter, quick_access, views
-from .dossiers import detail, documents, lists, steps
+from .dossiers import apprenticeship, detail, documents, lists, steps
 
 app_name = "www"
 
@@ -13,6 +13,19 @@ urlpatterns = [
     path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
     path("dossiers/", lists.dossier_list, name="dossiers"),
     path("dossiers/nouvelle-demande/", steps.dossier_new, name="dossier_new"),
+    path(
+        "dossiers/nouvelle-demande/<slug:dispositif>/",
+        steps.dossier_new,
+        name="dossier_new_kind",
+    ),
+    path(
+        "dossiers/<int:pk>/remuneration/",
+        apprenticeship.pay_lines,
+        name="apprenticeship_pay_lines",
+    ),
+    path("dossiers/<int:pk>/rupture/", apprenticeship.rupture_declare, name="contract_rupture"),
+    path("dossiers/<int:pk>/cerfa/", apprenticeship.cerfa, name="dossier_cerfa"),
+    path("dossiers/<int:pk>/avenant/", apprenticeship.amendment_create, name="contract_amendment"),
     path("dossiers/<int:pk>/", detail.dossier_detail, name="dossier"),
     path("dossiers/<int:pk>/etape/<str:step>/", steps.dossier_step, name="dossier_step"),
     path(

@@ -2,7 +2,7 @@
 
 from django import template
 
-from monespace.core.formats import format_euros, format_hours, format_number
+from monespace.core.formats import format_euros, format_hours, format_number, format_percent
 from monespace.core.uploads import clean_display_name
 
 register = template.Library()
@@ -28,3 +28,9 @@ def hours(value):
 def display_name(value):
     """A name typed or uploaded by someone, without control or bidirectional characters."""
     return clean_display_name(str(value or ""), limit=255)
+
+
+@register.filter
+def percent(value):
+    """{{ rate|percent }} → « 27 % »."""
+    return format_percent(value)

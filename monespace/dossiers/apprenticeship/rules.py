@@ -15,7 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from monespace.core.formats import format_hours
 
@@ -70,17 +72,17 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "apprentice_birth_city",
         "apprentice_nationality",
         "apprentice_social_regime",
+        "apprentice_emancipated",
         "apprentice_high_level_athlete",
         "apprentice_rqth",
         "apprentice_rqth_youth_equivalence",
         "apprentice_rqth_boe_extension",
+        "apprentice_business_project",
         "apprentice_situation",
         "apprentice_diploma_prepared",
         "apprentice_last_class",
         "apprentice_diploma_prepared_title",
         "apprentice_highest_diploma",
-        "apprentice_business_project",
-        "apprentice_emancipated",
     ),
     STEP_GUARDIAN: (
         "guardian_name",
@@ -159,6 +161,13 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     STEP_SIGNATURES: ("signature_place", "pieces_attested"),
 }
 DOSSIER_FIELDS = ("start_date", "end_date", "provider_name", "provider_siret")
+# The CERFA's wording of the dossier's own fields (their model labels are general).
+DOSSIER_LABELS = {
+    "start_date": gettext_lazy("Date de début d'exécution du contrat"),
+    "end_date": gettext_lazy("Date de fin du contrat ou de la période d'apprentissage"),
+    "provider_name": gettext_lazy("Dénomination du CFA responsable"),
+    "provider_siret": gettext_lazy("N° SIRET du CFA"),
+}
 FIELD_STEP = {name: step for step, names in STEP_FIELDS.items() for name in names}
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -274,10 +283,12 @@ def signature_day(contract: ApprenticeshipContract, dossier: Dossier) -> date | 
 
 
 def needs_guardian(contract: ApprenticeshipContract, dossier: Dossier) -> bool:
-    """A non-emancipated minor at the signature needs a legal representative."""
-    birth, day = contract.apprentice_birth_date, signature_day(contract, dossier)
-    if birth is None or day is None or contract.apprentice_emancipated:
+    """A non-emancipated minor at the signature needs a legal representative (before the
+    dates are entered, a minor today is taken for one)."""
+    birth = contract.apprentice_birth_date
+    if birth is None or contract.apprentice_emancipated:
         return False
+    day = signature_day(contract, dossier) or timezone.localdate()
     return age_on(birth, day) < 18
 
 
@@ -305,6 +316,8 @@ def missing(contract: ApprenticeshipContract, dossier: Dossier) -> list[Finding]
     from monespace.dossiers.models import Dossier as DossierModel
 
     def label(name: str) -> str:
+        if name in DOSSIER_LABELS:
+            return str(DOSSIER_LABELS[name])
         model = DossierModel if name in DOSSIER_FIELDS else Model
         return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 

@@ -127,7 +127,7 @@ def after_update(dossier: Dossier, changed: set[str]) -> None:
     if changed & PAY_DEPENDS_ON:
         pay_lines_save(dossier=dossier, rates=None)
     if changed & TITLE_DEPENDS_ON:
-        title = dossier.spec.title_for(dossier)  # type: ignore[attr-defined]
+        title = dossier.spec.title_for(dossier)
         if title != dossier.title:
             Dossier.objects.filter(pk=dossier.pk).update(title=title)
             dossier.title = title
@@ -459,7 +459,7 @@ def amendment_changes(dossier: Dossier) -> list[tuple[str, str, Any, Any]]:
     if contract.amends_id is None:
         return []
     original = contract.amends
-    before_contract = original.apprenticeship  # type: ignore[union-attr]
+    before_contract = original.apprenticeship
     changes = []
     for name in COMPARED:
         in_dossier = name in rules.DOSSIER_FIELDS
@@ -476,9 +476,23 @@ def amendment_changes(dossier: Dossier) -> list[tuple[str, str, Any, Any]]:
 
 
 @transaction.atomic
+def contract_approve(*, actor: User, dossier: Dossier, deca_number: str = "") -> Any:
+    """« Accord »: the OPCO takes the contract on (its letter, the company and the CFA told),
+    with its deposit number when the advisor has it already (printed on the letter)."""
+    from .. import instruction
+
+    if deca_number:
+        ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number=deca_number)
+    decision = instruction.dossier_approve(actor=actor, dossier=dossier, granted={})
+    if deca_number:
+        _event(decision.dossier, actor=actor, kind=EventKind.DEPOSITED, message=deca_number)
+    return decision
+
+
+@transaction.atomic
 def deposit_record(*, actor: User, dossier: Dossier, deca_number: str) -> Dossier:
-    """The contract's number in the ministry's deposit (DECA), entered by the advisor at the
-    decision or received later."""
+    """The contract's number in the ministry's deposit (DECA), received after the decision."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     contract = ApprenticeshipContract.objects.select_for_update().get(dossier=dossier)
     if dossier.state not in (DossierState.APPROVED, DossierState.BROKEN, DossierState.CLOSED):
         raise DossierError(_("Le numéro de dépôt s'enregistre sur un contrat accepté."))
@@ -488,3 +502,67 @@ def deposit_record(*, actor: User, dossier: Dossier, deca_number: str) -> Dossie
     contract.save(update_fields=["deca_number"])
     _event(dossier, actor=actor, kind=EventKind.DEPOSITED, message=deca_number)
     return dossier
+
+
+# --- The OPCO's 20 days ------------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = 3
+
+
+def deadline_reminders(*, today: date | None = None) -> int:
+    """The daily reminder: the contracts under instruction whose 20 days end within
+    ``REMIND_DAYS_BEFORE`` days (or have ended: the silence refuses them) are listed to their
+    advisor (a notification each), and the unassigned ones to the instruction's address.
+    Returns how many contracts were reminded."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from ..kinds import INSTRUCTED
+    from ..models import DECISION_DAYS
+
+    today = today or timezone.localdate()
+    latest_complete = today - timedelta(days=DECISION_DAYS - REMIND_DAYS_BEFORE)
+    due = list(
+        Dossier.objects.filter(
+            kind=DossierKind.APPRENTICESHIP,
+            state__in=INSTRUCTED,
+            apprenticeship__complete_on__lte=latest_complete,
+        )
+        .select_related("apprenticeship", "assigned_to", "company")
+        .order_by(F("apprenticeship__complete_on").asc(), "pk")
+    )
+    unassigned = []
+    for dossier in due:
+        decide_by = dossier.apprenticeship.decide_by
+        title = _("Contrat %(number)s : décision avant le %(date)s") % {
+            "number": dossier.number,
+            "date": decide_by.strftime("%d/%m/%Y") if decide_by else "",
+        }
+        if dossier.assigned_to_id:
+            notification_create(
+                recipient=dossier.assigned_to,  # type: ignore[arg-type]  # assigned_to_id is set
+                title=title,
+                body=_("Sans décision dans le délai, le silence de l'OPCO vaut refus."),
+                url=path_to("staff_dossier", dossier),
+            )
+        else:
+            unassigned.append(f"{title} — {dossier.company.name}")
+    if unassigned and settings.OPCO_INSTRUCTION_EMAIL:
+        send_email(
+            to=settings.OPCO_INSTRUCTION_EMAIL,
+            template_prefix="emails/notice",
+            context={
+                "recipient": None,
+                "subject": _("Contrats d'apprentissage non attribués à décider"),
+                "body": "\n".join(unassigned),
+                "url": absolute_url(reverse_queue()),
+            },
+        )
+    return len(due)
+
+
+def reverse_queue() -> str:
+    from django.urls import reverse
+
+    return reverse("backoffice:queue") + "?kind=apprenticeship&sort=echeance"

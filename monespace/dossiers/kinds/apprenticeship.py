@@ -199,6 +199,78 @@ class ApprenticeshipKind(Kind):
             )
         return notes
 
+    def checklist(self, dossier: Dossier) -> list[tuple[str, bool, list[str]]]:
+        """The advisor's controls (label, passed, reasons), computed from the contract: age,
+        dates, working and training time, pay, maître(s), qualification, pieces."""
+        contract = dossier.detail
+        missing = {f.field for f in rules.missing(contract, dossier)}
+
+        def messages(found: list[rules.Finding]) -> list[str]:
+            return [f.message for f in found]
+
+        age = messages(rules._age(contract, dossier))
+        if "guardian_name" in missing:
+            age.append(
+                _("Apprenti(e) mineur(e) non émancipé(e) : représentant légal à renseigner.")
+            )
+        pay: list[str] = []
+        if self.pay_lines_stale(dossier) or not contract.pay_lines.exists():
+            pay.append(_("Lignes de rémunération absentes ou à recalculer."))
+        if "smc" in missing:
+            pay.append(
+                _("Salaire minimum conventionnel à renseigner (21 ans ou plus avant la fin).")
+            )
+        masters = messages(rules._masters(contract, dossier)) + master_load_warnings(dossier)
+        if not contract.masters_eligibility_attested:
+            masters.append(_("Attestation d'éligibilité du maître d'apprentissage non cochée."))
+        qualification = []
+        if not (contract.rncp or contract.diploma_code):
+            qualification.append(_("Ni code RNCP ni code du diplôme."))
+        if not contract.qualification_title:
+            qualification.append(_("Intitulé du diplôme ou titre visé absent."))
+        checks = [
+            (_("Âge de l'apprenti(e)"), age),
+            (
+                _("Dates du contrat et de la formation"),
+                messages(rules._contract_dates(contract, dossier))
+                + [
+                    f.message
+                    for f in rules._training(contract, dossier)
+                    if f.field not in ("training_hours", "distance_hours")
+                ],
+            ),
+            (
+                _("Durée du travail et de la formation"),
+                messages(rules._working_time(contract, dossier))
+                + [
+                    f.message
+                    for f in rules._training(contract, dossier)
+                    if f.field in ("training_hours", "distance_hours")
+                ],
+            ),
+            (_("Rémunération minimale"), pay),
+            (_("Maître(s) d'apprentissage"), masters),
+            (_("Diplôme ou titre visé (RNCP ou code diplôme)"), qualification),
+            (_("Pièces justificatives"), self.missing_pieces(dossier)),
+        ]
+        return [(label, not reasons, reasons) for label, reasons in checks]
+
+    def deadlines(self, dossier: Dossier) -> dict[str, Any]:
+        """The deposit's lateness (5 working days after the start) and the OPCO's 20 days from
+        the complete file (silence is a refusal for an apprenticeship contract)."""
+        contract = dossier.detail
+        due = rules.lateness(dossier)
+        submitted = dossier.submitted_at.date() if dossier.submitted_at else None
+        decide_by = contract.decide_by
+        today = timezone.localdate()
+        return {
+            "deposit_due": due,
+            "deposited_late": bool(due and submitted and submitted > due),
+            "complete_on": contract.complete_on,
+            "decide_by": decide_by,
+            "days_left": (decide_by - today).days if decide_by else None,
+        }
+
     def title_for(self, dossier: Dossier) -> str:
         """The lists' title: the apprentice and the qualification."""
         contract = dossier.detail

@@ -1,6 +1,12 @@
 """The dossier core (common to every dispositif) and each dispositif's own tables."""
 
-from .apprenticeship import ApprenticeshipContract, ContractRupture, PayLine, RuptureReason
+from .apprenticeship import (
+    DECISION_DAYS,
+    ApprenticeshipContract,
+    ContractRupture,
+    PayLine,
+    RuptureReason,
+)
 from .core import (
     MONEY,
     Decision,
@@ -21,6 +27,7 @@ from .training_action import COST_FIELDS, MAX_TRAINEES, Module, Trainee, Trainin
 
 __all__ = [
     "COST_FIELDS",
+    "DECISION_DAYS",
     "MAX_TRAINEES",
     "MONEY",
     "ApprenticeshipContract",

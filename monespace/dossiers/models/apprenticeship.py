@@ -9,6 +9,7 @@ them). Codes are those of the CERFA version the contract was entered under
 (``cerfa_version``, referentials.CerfaCode).
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from .core import Dossier
 
 BLANK = {"max_length": 255, "blank": True}
+# The OPCO decides within 20 days of the complete file (D6224-2); its silence is a refusal.
+DECISION_DAYS = 20
 
 
 class ApprenticeshipContract(models.Model):
@@ -280,6 +283,11 @@ class ApprenticeshipContract(models.Model):
 
     def __str__(self):
         return str(self.dossier_id)
+
+    @property
+    def decide_by(self) -> date | None:
+        """The last day of the OPCO's 20 days, once the file is complete."""
+        return self.complete_on + timedelta(days=DECISION_DAYS) if self.complete_on else None
 
     @property
     def apprentice_name(self) -> str:

@@ -27,36 +27,18 @@ from django.utils.translation import gettext_lazy
 from monespace.core import identifiers
 from monespace.core.forms import Form, FrenchDecimalField, check_date, french_formfield
 from monespace.dossiers.apprenticeship import rules
+from monespace.dossiers.apprenticeship.layout import (  # noqa: F401  (CODE_LISTS: the PDF's too)
+    CODE_LISTS,
+    LABELS,
+    SECTIONS,
+    contract_summary,
+)
 from monespace.dossiers.apprenticeship.pay import PayPeriod
 from monespace.dossiers.models import ApprenticeshipContract, Dossier
 from monespace.referentials.selectors import cerfa_codes
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-# Fields whose choices are a list of the contract's CERFA version.
-CODE_LISTS = {
-    "employer_type": "employer_type",
-    "specific_employer": "specific_employer",
-    "apprentice_nationality": "nationality",
-    "apprentice_social_regime": "social_regime",
-    "apprentice_situation": "situation",
-    "apprentice_diploma_prepared": "diploma",
-    "apprentice_last_class": "last_class",
-    "apprentice_highest_diploma": "diploma",
-    "master1_diploma_level": "diploma_level",
-    "master2_diploma_level": "diploma_level",
-    "contract_mode": "contract_mode",
-    "contract_type": "contract_type",
-    "derogation_type": "derogation",
-    "diploma_type": "diploma",
-}
-# The CERFA's wording where the dossier's own field has a general label.
-LABELS = {
-    "start_date": gettext_lazy("Date de début d'exécution du contrat"),
-    "end_date": gettext_lazy("Date de fin du contrat ou de la période d'apprentissage"),
-    "provider_name": gettext_lazy("Dénomination du CFA responsable"),
-    "provider_siret": gettext_lazy("N° SIRET du CFA"),
-}
 HELP = {
     "apprentice_nir": gettext_lazy("15 chiffres, clé comprise."),
     "previous_contract_number": gettext_lazy(
@@ -376,3 +358,51 @@ class TransmitForm(Form):
         ),
         error_messages={"required": gettext_lazy("Cochez la déclaration pour transmettre.")},
     )
+
+
+class RuptureForm(Form):
+    """« Déclarer une rupture »: the date, the reason, who ended it."""
+
+    rupture_date = forms.DateField(label=gettext_lazy("Date de la rupture"), widget=DATE)
+    reason = forms.ChoiceField(label=gettext_lazy("Motif"), choices=[])
+    initiated_by = forms.ChoiceField(label=gettext_lazy("À l'initiative de"), choices=[])
+    comment = forms.CharField(
+        label=gettext_lazy("Commentaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from monespace.dossiers.models import ContractRupture, RuptureReason
+
+        kwargs.setdefault("prefix", "rupture")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—"), *RuptureReason.choices]
+        self.fields["initiated_by"].choices = [
+            ("", "—"),
+            *ContractRupture._meta.get_field("initiated_by").choices,  # type: ignore[misc]
+        ]
+
+    def clean_rupture_date(self) -> date:
+        value = self.cleaned_data["rupture_date"]
+        check_date(value)
+        return value
+
+
+class AmendmentForm(Form):
+    """« Créer un avenant »: its type (31 to 38, from the contract's CERFA version)."""
+
+    contract_type = forms.ChoiceField(label=gettext_lazy("Type d'avenant"), choices=[])
+
+    def __init__(self, *args: Any, cerfa: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "avenant")
+        super().__init__(*args, **kwargs)
+        self.fields["contract_type"].choices = [
+            ("", "—"),
+            *(
+                (code, f"{code} – {label}")
+                for code, label in cerfa_codes(cerfa, "contract_type")
+                if code in rules.AMENDMENT_TYPES
+            ),
+        ]

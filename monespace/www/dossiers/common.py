@@ -25,7 +25,7 @@ def dossier_for(request, pk):
 def step_context(dossier, step):
     return {
         "dossier": dossier,
-        "steps": dossier.spec.steps,
+        "steps": dossier.spec.steps_for(dossier),
         "step": step,
         "max_trainees": MAX_TRAINEES,
     }
@@ -38,7 +38,7 @@ def after_save(request, dossier, step):
             request, _("Le dossier est enregistré : retrouvez-le dans vos brouillons.")
         )
         return redirect(f"{reverse('www:dossiers')}?group=brouillons")
-    keys = [key for key, _label in dossier.spec.steps]
+    keys = [key for key, _label in dossier.spec.steps_for(dossier)]
     next_step = keys[min(keys.index(step) + 1, len(keys) - 1)]
     messages.success(request, _("L'étape est enregistrée."))
     return redirect("www:dossier_step", pk=dossier.pk, step=next_step)

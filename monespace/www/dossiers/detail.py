@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from monespace.core.pdf import render_pdf
 from monespace.dossiers import access, instruction, perms, services
-from monespace.dossiers.enums import DossierState
+from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.models import DecisionKind, Dossier
 
+from . import apprenticeship
 from .common import dossier_for, scope
 from .forms import ChangeRequestForm, DocumentForm, DuplicateForm
 
@@ -34,6 +35,8 @@ TABS = [
 def dossier_detail(request, pk):
     kwargs = scope(request)
     dossier = access.dossier_for(request.user, pk, **kwargs)
+    if dossier.kind == DossierKind.APPRENTICESHIP:
+        return apprenticeship.detail(request, dossier, kwargs)
     tab = request.GET.get("onglet", "stagiaires")
     if tab not in dict(TABS):
         tab = "stagiaires"

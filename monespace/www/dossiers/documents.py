@@ -25,7 +25,10 @@ def document_upload(request, pk):
     """Before or after transmission, by those allowed to attach."""
     dossier = access.dossier_to_attach(request.user, pk, **scope(request))
     form = DocumentForm(request.POST, request.FILES)
-    back = request.POST.get("back") == "envoi" and dossier.is_draft
+    # Sent from the last entry step: back there.
+    back = request.POST.get("back", "")
+    if not (dossier.is_editable and back in dict(dossier.spec.steps_for(dossier))):
+        back = ""
     if form.is_valid():
         data = form.cleaned_data
         services.document_add(
@@ -55,7 +58,7 @@ def document_upload(request, pk):
             for error in errors:
                 messages.error(request, error)
     if back:
-        return redirect("www:dossier_step", pk=dossier.pk, step="envoi")
+        return redirect("www:dossier_step", pk=dossier.pk, step=back)
     return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=documents")
 
 

@@ -87,6 +87,8 @@ def dossier_list(request):
                 if many
                 else any(reach.can_enter_for(e) for e in establishments)
             ),
+            # « Mes actions »: the dispositifs the user enters requests of.
+            "new_kinds": perms.kinds_user_can_enter(request.user, reach=reach),
         },
     )
 

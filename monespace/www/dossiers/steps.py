@@ -13,31 +13,45 @@ from django.views.decorators.http import require_http_methods
 from monespace.dossiers import access, perms, services
 from monespace.dossiers.enums import DossierKind
 from monespace.dossiers.errors import NotADraft
+from monespace.dossiers.kinds import get_kind, kind_for_slug
 
 from ..perimeter import dossier_reach
-from . import training_action
+from . import apprenticeship, training_action
 from .common import scope
 from .forms import NewDossierForm
 
 # The step handlers of each dispositif: {kind: {step key: handler(request, dossier)}}.
-STEP_VIEWS = {DossierKind.TRAINING_ACTION: training_action.STEP_VIEWS}
+STEP_VIEWS = {
+    DossierKind.TRAINING_ACTION: training_action.STEP_VIEWS,
+    DossierKind.APPRENTICESHIP: apprenticeship.STEP_VIEWS,
+}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dossier_new(request):
-    """« Nouvelle demande » → « Action de formation »: choose the establishment, start a draft."""
-    establishments = perms.establishments_user_can_enter(request.user, reach=dossier_reach(request))
+def dossier_new(request, dispositif=None):
+    """« Nouvelle demande » → a dispositif (the training action when none is named, or the only
+    one the user enters): choose the establishment, start a draft."""
+    reach = dossier_reach(request)
+    if dispositif is None:
+        kinds = perms.kinds_user_can_enter(request.user, reach=reach)
+        kind = next((k for k in kinds if k.value == DossierKind.TRAINING_ACTION), None)
+        kind = kind or (kinds[0] if kinds else get_kind(DossierKind.TRAINING_ACTION))
+    else:
+        kind = kind_for_slug(dispositif)
+        if kind is None:
+            raise Http404
+    establishments = perms.establishments_user_can_enter(request.user, reach=reach, kind=kind.value)
     if not establishments.exists():
         raise PermissionDenied
     form = NewDossierForm(request.POST or None, establishments=establishments)
     if request.method == "POST" and form.is_valid():
         dossier = services.dossier_create(
-            actor=request.user, establishment=form.cleaned_data["establishment"]
+            actor=request.user, establishment=form.cleaned_data["establishment"], kind=kind.value
         )
         first_step = dossier.spec.steps[0][0]
         return redirect("www:dossier_step", pk=dossier.pk, step=first_step)
-    return render(request, "www/dossiers/new.html", {"form": form})
+    return render(request, "www/dossiers/new.html", {"form": form, "kind": kind})
 
 
 @login_required
@@ -49,7 +63,7 @@ def dossier_step(request, pk, step):
         messages.error(request, str(error))
         return redirect("www:dossier", pk=pk)
     views = STEP_VIEWS[dossier.kind]
-    if step not in views:
+    if step not in dict(dossier.spec.steps_for(dossier)):
         raise Http404
     if request.method == "POST" and "cancel" in request.POST:
         messages.info(request, _("Votre dernière saisie est annulée, le dossier reste en l'état."))
