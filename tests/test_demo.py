@@ -24,4 +24,14 @@ def test_demo_data_is_idempotent_and_every_persona_can_sign_in(client):
     ]:
         assert client.login(email=email, password="Demo-Mon-Espace-2026"), email
         client.logout()
-    assert Dossier.objects.filter(state="submitted", number__isnull=False).count() == 1
+    assert Dossier.objects.filter(state="submitted", number__isnull=False).count() == 2
+    # Apprenticeship contracts for every side: accepted with its deposit number, to instruct,
+    # pre-entered by the CFA for the company to validate.
+    contracts = Dossier.objects.filter(kind="apprenticeship")
+    assert sorted(contracts.values_list("state", flat=True)) == [
+        "approved",
+        "awaiting_employer",
+        "submitted",
+    ]
+    assert contracts.get(state="approved").apprenticeship.deca_number
+    assert client.login(email="cfa@demo.monespace.fr", password="Demo-Mon-Espace-2026")

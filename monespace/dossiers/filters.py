@@ -8,13 +8,14 @@ from django.db.models import Q
 from monespace.core.identifiers import parse_id
 
 from . import perms
-from .enums import STATE_GROUPS, DossierState
+from .enums import STATE_GROUPS, DossierKind, DossierState
 from .models import Dossier, Employee, Trainee
 
 FILTER_KEYS = (
     "q",
     "establishment",
     "siret",
+    "dispositif",
     "provider",
     "start_from",
     "start_to",
@@ -63,6 +64,8 @@ def dossier_filter_q(user, params, *, reach=None):
         q &= Q(start_date__gte=start_from)
     if start_to := _date(params.get("start_to")):
         q &= Q(start_date__lte=start_to)
+    if params.get("dispositif") in DossierKind.values:
+        q &= Q(kind=params["dispositif"])
     if params.get("state") in DossierState.values:
         q &= Q(state=params["state"])
     if params.get("group") in STATE_GROUPS:

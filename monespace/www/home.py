@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from monespace.accounts.selectors import contacts_by_branch
-from monespace.dossiers.enums import DossierState
+from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.filters import dossier_filter_q
 from monespace.dossiers.models import Decision, DecisionKind
 from monespace.notifications.selectors import announcements_for
@@ -42,8 +42,14 @@ def home_context(request, memberships, perimeter):
     dossiers = visible_dossiers(request)
     reach = dossier_reach(request)
     views = list(user.saved_views.all())
+    # Contracts a CFA pre-entered, for those who validate them (transmit) to do.
+    validates = reach.of(DossierKind.APPRENTICESHIP).transmit
+    pre_entered = Q(state=DossierState.AWAITING_EMPLOYER, kind=DossierKind.APPRENTICESHIP)
     counts = dossiers.aggregate(
         drafts=Count("state", filter=Q(state=DossierState.DRAFT, created_by=user)),
+        **(
+            {"to_validate": Count("state", filter=pre_entered & validates.q())} if validates else {}
+        ),
         awaiting_invoices=Count("state", filter=Q(state=DossierState.APPROVED, end_date__lt=today)),
         **{
             f"v{view.pk}": Count(
@@ -69,6 +75,7 @@ def home_context(request, memberships, perimeter):
         "announcements": announcements_for(profiles, branches, today=today),
         "todo": {
             "drafts": counts["drafts"],
+            "to_validate": counts.get("to_validate", 0),
             "awaiting_invoices": counts["awaiting_invoices"],
             "requests_waiting": requests_waiting,
             "documents_requests": documents_requests,

@@ -45,6 +45,17 @@ def sign_in(page, live_server, email, password=FACTORY_PASSWORD, *, expect_home=
         expect(page.get_by_role("heading", name=re.compile("^Bonjour"))).to_be_visible()
 
 
+def tab_to(page, locator, *, limit=400):
+    """Move the focus with the Tab key only until it is on ``locator`` (keyboard journeys:
+    everything must be reachable without a mouse)."""
+    target = locator.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(element) => document.activeElement === element", target):
+            return
+    raise AssertionError(f"not reachable with Tab: {locator}")
+
+
 def sign_out(page):
     page.locator(".profile-menu summary").click()
     page.get_by_role("button", name="Se déconnecter").click()
@@ -57,6 +68,10 @@ def _referentials(transactional_db):
     from monespace.dossiers.models import RequiredDocument, SmicRate
 
     referentials.load(SmicRate, RequiredDocument)
+    from monespace.referentials import cerfa
+    from monespace.referentials.models import ApprenticePayRate, CerfaCode
+
+    cerfa.load(CerfaCode, ApprenticePayRate, SmicRate)
     from monespace.referentials.models import CollectiveAgreement
     from monespace.referentials.referentials import load_sample
 

@@ -439,3 +439,20 @@ def test_query_counts_of_the_contract_pages(client, company, django_assert_num_q
     client.get(step_url(draft, "contrat"))
     with django_assert_num_queries(6):
         client.get(step_url(draft, "contrat"))
+
+
+def test_pre_entered_contracts_are_in_the_company_to_do_list_and_lists_filter_by_dispositif(
+    client, company, cfa
+):
+    ContractFactory(establishment=company["establishment"], state="awaiting_employer")
+    training = ContractFactory(establishment=company["establishment"], submitted=True)
+    client.force_login(company["user"])
+    home = text(client.get(reverse("www:home")))
+    assert "1 contrat d'apprentissage pré-saisi par le CFA à valider" in home
+    page = text(client.get(reverse("www:dossiers"), {"dispositif": "apprenticeship"}))
+    assert training.number in page and "Contrat d'apprentissage" in page
+    page = text(client.get(reverse("www:dossiers"), {"dispositif": "training_action"}))
+    assert training.number not in page
+    # The CFA waits for the company: nothing to do on its side.
+    client.force_login(cfa["user"])
+    assert "à valider" not in text(client.get(reverse("www:home")))

@@ -656,7 +656,7 @@ def _training(contract: ApprenticeshipContract, dossier: Dossier) -> list[Findin
             add(
                 "training_hours",
                 _(
-                    "La formation en CFA représente au moins 25 %% de la durée du contrat (base de 1 607 heures par an) : %(needed)s au moins pour ce contrat."
+                    "La formation en CFA représente au moins 25 %% de la durée du contrat (base de 1 607 heures par an) : %(needed)s heures au moins pour ce contrat."
                 )
                 % {"needed": format_hours(needed)},
             )

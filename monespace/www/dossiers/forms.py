@@ -11,6 +11,7 @@ from monespace.core.forms import Form, FrenchDecimalField, check_period, french_
 from monespace.core.uploads import check_upload
 from monespace.dossiers.enums import (
     ContractType,
+    DossierKind,
     DossierState,
     EmployeeCategory,
     PieceType,
@@ -345,6 +346,9 @@ class DossierFilterForm(Form):
     )
     establishment = forms.TypedChoiceField(
         label=_("Établissement"), coerce=int, required=False, empty_value=None
+    )
+    dispositif = forms.ChoiceField(
+        label=_("Dispositif"), choices=[("", _("Tous")), *DossierKind.choices], required=False
     )
     provider = forms.CharField(label=_("Organisme de formation"), max_length=100, required=False)
     start_from = forms.DateField(label=_("Début à partir du"), required=False, widget=DATE)

@@ -61,7 +61,14 @@ PERSONAS = [
         False,
         False,
     ),
-    ("cfa@demo.monespace.fr", "Sophie", "Lambert", "CFA — CFA DES METIERS DE BOUCHE", False, False),
+    (
+        "cfa@demo.monespace.fr",
+        "Sophie",
+        "Lambert",
+        "CFA — CFA DES METIERS DE BOUCHE (pré-saisit les contrats de la boulangerie, sans mandat)",
+        False,
+        False,
+    ),
     (
         "conseiller@demo.monespace.fr",
         "Ericka",
@@ -148,6 +155,13 @@ class Command(BaseCommand):
             )
             self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
             self._staff(users)
+            self._contracts(
+                users["entreprise@demo.monespace.fr"],
+                users["cfa@demo.monespace.fr"],
+                users["conseiller@demo.monespace.fr"],
+                bakery,
+                cfa,
+            )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
 
@@ -219,6 +233,122 @@ class Command(BaseCommand):
         services.dossier_update(
             actor=user, dossier=draft, values={"title": "SÉCURITÉ INCENDIE (brouillon)"}
         )
+
+    def _contracts(self, company_user, cfa_user, advisor, establishment, cfa):
+        """Apprenticeship contracts: the CFA attached to the bakery without « mandat de
+        gestion »; one contract accepted with its deposit number (rupture, avenant), one
+        transmitted for the advisor, one pre-entered by the CFA for the company to validate."""
+        from datetime import date, timedelta
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+
+        from monespace.dossiers import services
+        from monespace.dossiers.apprenticeship import services as contracts
+        from monespace.dossiers.enums import DossierKind
+        from monespace.dossiers.models import Dossier
+        from monespace.organizations.models import DelegateKind, Delegation, DelegationStatus
+
+        Delegation.objects.get_or_create(
+            company=establishment.company,
+            delegate=cfa.company,
+            defaults={
+                "kind": DelegateKind.CFA,
+                "status": DelegationStatus.ACTIVE,
+                "can_view_apprenticeship": True,
+                "can_edit_apprenticeship": True,
+            },
+        )
+        if Dossier.objects.filter(
+            company=establishment.company, kind=DossierKind.APPRENTICESHIP
+        ).exists():
+            return
+        today = timezone.localdate()
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        people = [
+            ("MARTIN", "Léa", date(2008, 3, 14), "F", today - timedelta(days=60)),
+            ("PETIT", "Noah", date(2006, 11, 2), "M", today + timedelta(days=20)),
+            ("ROUX", "Chloé", date(2007, 6, 21), "F", today + timedelta(days=35)),
+        ]
+        made = []
+        for index, (last, first, birth, sex, start) in enumerate(people):
+            actor = cfa_user if index == 2 else company_user
+            dossier = services.dossier_create(
+                actor=actor, establishment=establishment, kind=DossierKind.APPRENTICESHIP
+            )
+            end = start.replace(year=start.year + 2) - timedelta(days=1)
+            values = {
+                "employer_type": "11",
+                "specific_employer": "0",
+                "employer_email": "rh@boulangerie-des-lilas.fr",
+                "headcount": 12,
+                "apprentice_last_name": last,
+                "apprentice_first_name": first,
+                "apprentice_birth_date": birth,
+                "apprentice_sex": sex,
+                "apprentice_street": "3 RUE DU PONT",
+                "apprentice_postal_code": "35000",
+                "apprentice_city": "RENNES",
+                "apprentice_email": f"{first.lower()}.{last.lower()}@exemple.fr",
+                "apprentice_birth_department": "35",
+                "apprentice_birth_city": "RENNES",
+                "apprentice_nationality": "1",
+                "apprentice_social_regime": "2",
+                "apprentice_situation": "1",
+                "apprentice_diploma_prepared": "33",
+                "apprentice_last_class": "01",
+                "apprentice_highest_diploma": "25",
+                "master1_last_name": "LEFEBVRE",
+                "master1_first_name": "Marie",
+                "master1_birth_date": date(1979, 5, 4),
+                "master1_job": "Cheffe boulangère",
+                "master1_diploma": "Brevet de maîtrise boulanger",
+                "master1_diploma_level": "4",
+                "masters_eligibility_attested": True,
+                "contract_mode": "1",
+                "contract_type": "11",
+                "conclusion_date": start - timedelta(days=10),
+                "start_date": start,
+                "practical_training_start": start,
+                "end_date": end,
+                "weekly_hours": 35,
+                "smc": Decimal("1850.00"),
+                "pension_fund": "AG2R LA MONDIALE",
+                **contracts.cfa_values(cfa),
+                "diploma_type": "33",
+                "qualification_title": "CAP Boulanger",
+                "diploma_code": "50022137",
+                "rncp": "RNCP37606",
+                "training_start": start + timedelta(days=7),
+                "exams_end": end - timedelta(days=30),
+                "training_hours": 820,
+                "signature_place": "RENNES",
+                "pieces_attested": True,
+            }
+            contracts.contract_update(actor=actor, dossier=dossier, values=values)
+            for piece_type, title in [
+                ("signed_cerfa", "CERFA signé"),
+                ("training_agreement", "Convention de formation"),
+            ]:
+                services.document_add(
+                    actor=actor,
+                    dossier=dossier,
+                    upload=ContentFile(pdf, name=f"{piece_type}.pdf"),
+                    content_type="application/pdf",
+                    piece_type=piece_type,
+                    title=title,
+                )
+            made.append(Dossier.objects.get(pk=dossier.pk))
+        accepted, transmitted, pre_entered = made
+        for dossier in (accepted, transmitted):
+            missing = dossier.spec.missing_items(dossier)
+            if missing:  # the demo's contract no longer passes the rules: say which
+                raise CommandError(f"Contrat de démonstration incomplet : {missing}")
+            contracts.contract_transmit(actor=company_user, dossier=dossier, certified=True)
+        contracts.contract_approve(
+            actor=advisor, dossier=accepted, deca_number="035" + f"{today:%Y%m}" + "NC0042"
+        )
+        contracts.contract_send_to_employer(actor=cfa_user, dossier=pre_entered)
 
     def _staff(self, users):
         from monespace.accounts.models import StaffProfile
