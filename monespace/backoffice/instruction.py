@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -217,6 +218,8 @@ def approve(request, dossier):
 @_instructing
 def deposit(request, dossier):
     """The deposit number of an accepted contract, received after the decision."""
+    if dossier.kind != DossierKind.APPRENTICESHIP:
+        raise Http404
     form = DepositForm(request.POST)
     if not form.is_valid():
         return _page(request, dossier, deposit_form=form)
@@ -230,6 +233,8 @@ def deposit(request, dossier):
 @_instructing
 def rupture_record(request, dossier):
     """The OPCO records the rupture the company or its CFA declared."""
+    if dossier.kind != DossierKind.APPRENTICESHIP:
+        raise Http404
     contract_services.rupture_record(actor=request.user, dossier=dossier)
     messages.success(request, _("La rupture est enregistrée : le contrat est rompu."))
     return redirect("backoffice:dossier", pk=dossier.pk)
@@ -270,6 +275,9 @@ def cancel(request, dossier):
 
 @_instructing
 def change(request, dossier):
+    if dossier.kind != DossierKind.TRAINING_ACTION:
+        # A contract changes by an avenant, entered and transmitted like it.
+        raise Http404
     form = StaffChangeForm(request.POST)
     if not form.is_valid():
         return _page(request, dossier, change_form=form)

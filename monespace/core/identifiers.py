@@ -195,7 +195,9 @@ def mask_nir(number):
 
 # 15 characters: the département of deposit (« 075 », « 02B », « 974 »), year, month, « NC » or
 # two digits, four digits (domain-alternance.md §6.5).
-DECA_NUMBER = re.compile(r"(\d{2}[0-9AB]|\d{3})\d{4}(0[1-9]|1[0-2])(NC|\d{2})\d{4}", re.ASCII)
+DECA_NUMBER = re.compile(
+    r"(0(0[1-9]|[1-8]\d|9[0-5]|2[AB])|97[1-6])\d{4}(0[1-9]|1[0-2])(NC|\d{2})\d{4}", re.ASCII
+)
 
 
 def clean_deca_number(value):

@@ -15,8 +15,8 @@ from monespace.core.errors import Forbidden, NotFound
 from monespace.core.identifiers import parse_id
 
 from . import perms
-from .enums import EDITABLE_STATES
-from .errors import NotADraft
+from .enums import EDITABLE_STATES, DossierState
+from .errors import AwaitingEmployer, NotADraft
 from .filters import perimeter_q
 from .models import Document, Dossier, SavedView
 
@@ -79,10 +79,15 @@ def dossier_to_enter(
     """A dossier the user may enter for (seen, and the right to enter for its establishment).
     Raises ``NotADraft`` when it is no longer a draft."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
-    if not perms.can_enter_for(user, dossier.establishment, reach=reach, kind=dossier.kind):
+    if not perms.can_enter(user, dossier, reach=reach):
         raise Forbidden
     if not dossier.is_editable:
         raise NotADraft
+    if dossier.state == DossierState.AWAITING_EMPLOYER and not perms.can_transmit(
+        user, dossier, reach=reach
+    ):
+        # The CFA's pre-entry is the company's to validate: it does not change under it.
+        raise AwaitingEmployer
     return dossier
 
 
@@ -93,9 +98,9 @@ def dossier_for_entrant(
     reach: Reach | None = None,
     perimeter: int | None = None,
 ) -> Dossier:
-    """A dossier (any state) of an establishment the user may enter for."""
+    """A dossier (any state) the user may enter for."""
     dossier = dossier_for(user, pk, reach=reach, perimeter=perimeter)
-    if not perms.can_enter_for(user, dossier.establishment, reach=reach, kind=dossier.kind):
+    if not perms.can_enter(user, dossier, reach=reach):
         raise Forbidden
     return dossier
 

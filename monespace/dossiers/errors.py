@@ -21,6 +21,13 @@ class NotADraft(DossierError):
     )
 
 
+class AwaitingEmployer(NotADraft):
+    code = "awaiting_employer"
+    default_message = gettext_lazy(
+        "Ce contrat attend la validation de l'entreprise : il ne se modifie plus d'ici là."
+    )
+
+
 class InvalidTransition(DossierError):
     code = "invalid_transition"
 

@@ -97,17 +97,69 @@ EMPTY = Scope()
 
 
 @dataclass(frozen=True)
-class KindReach:
-    """What one user may do with the dossiers of one dispositif."""
+class Delegated:
+    """What one organisation's delegations give its people on a dispositif whose delegations
+    cover the organisation's own dossiers only (a CFA and the contracts naming it): the scopes
+    apply to the dossiers whose provider is one of ``providers``, its establishments."""
 
     view: Scope = EMPTY
     enter: Scope = EMPTY
     transmit: Scope = EMPTY
+    providers: frozenset[int] = frozenset()
+
+    def restrict(self, q: Q) -> Q:
+        return q & Q(provider_establishment_id__in=sorted(self.providers))
+
+
+@dataclass(frozen=True)
+class KindReach:
+    """What one user may do with the dossiers of one dispositif: ``view``, ``enter`` and
+    ``transmit`` apply to every dossier in their scope; ``delegated``, to those naming the
+    delegate (``Kind.delegation_own_dossiers``)."""
+
+    view: Scope = EMPTY
+    enter: Scope = EMPTY
+    transmit: Scope = EMPTY
+    delegated: tuple[Delegated, ...] = ()
     # Establishments of the user's organisations named as providers (transmitted dossiers).
     provider_establishments: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.view or self.provider_establishments)
+        return bool(
+            self.view or self.provider_establishments or any(d.view for d in self.delegated)
+        )
+
+    @property
+    def can_create(self) -> Scope:
+        """Where new dossiers may be filed (a delegate files them naming itself)."""
+        scope = self.enter
+        for delegated in self.delegated:
+            scope = scope | delegated.enter
+        return scope
+
+    def enters(self, dossier: Dossier) -> bool:
+        return self._covers(dossier, "enter")
+
+    def transmits(self, dossier: Dossier) -> bool:
+        return self._covers(dossier, "transmit")
+
+    def _covers(self, dossier: Dossier, what: str) -> bool:
+        establishment = dossier.establishment
+        if not establishment.is_active:
+            return False
+        if getattr(self, what).covers(establishment):
+            return True
+        return any(
+            getattr(d, what).covers(establishment)
+            and dossier.provider_establishment_id in d.providers
+            for d in self.delegated
+        )
+
+    def transmit_q(self) -> Q:
+        """The dossiers the user may transmit (the company's to-do list of pre-entries)."""
+        parts = [self.transmit.q()] if self.transmit else []
+        parts += [d.restrict(d.transmit.q()) for d in self.delegated if d.transmit]
+        return _any(parts)
 
     def provided_q(self) -> Q:
         if not self.provider_establishments:
@@ -120,6 +172,7 @@ class KindReach:
         parts = []
         if self.view:
             parts.append(self.view.q())
+        parts += [d.restrict(d.view.q()) for d in self.delegated if d.view]
         if self.provider_establishments:
             parts.append(self.provided_q())
         return _any(parts)
@@ -158,6 +211,8 @@ class Reach:
         scope = EMPTY
         for kind in self.kinds.values():
             scope = scope | kind.view
+            for delegated in kind.delegated:
+                scope = scope | delegated.view
         return scope
 
     def dossier_q(self) -> Q:
@@ -195,10 +250,15 @@ class Reach:
     def can_enter_for(
         self, establishment: Establishment, kind: str = DossierKind.TRAINING_ACTION
     ) -> bool:
-        return establishment.is_active and self.of(kind).enter.covers(establishment)
+        """Whether new dossiers of ``kind`` may be filed for ``establishment``."""
+        return establishment.is_active and self.of(kind).can_create.covers(establishment)
 
-    def can_transmit_for(self, establishment: Establishment, kind: str) -> bool:
-        return establishment.is_active and self.of(kind).transmit.covers(establishment)
+    def can_enter(self, dossier: Dossier) -> bool:
+        """Whether the user enters for this dossier (edits it while editable, attaches)."""
+        return self.of(dossier.kind).enters(dossier)
+
+    def can_transmit(self, dossier: Dossier) -> bool:
+        return self.of(dossier.kind).transmits(dossier)
 
 
 NOBODY = Reach()
@@ -286,6 +346,15 @@ def _reach_sql() -> str:
         WHERE m.user_id = %(user)s AND m.status = 'active' AND m.profile = 'provider'
           AND {rights}
           AND NOT EXISTS (SELECT 1 FROM {membership_scope} s WHERE s.membership_id = m.id)
+        UNION ALL
+        SELECT 'o', e.id, e.company_id, '', NULL, false, false, false, false, false, false,
+               e.id, e.company_id
+        FROM {establishment} e
+        WHERE e.company_id IN (
+            SELECT d.delegate_id FROM {delegation} d
+            WHERE d.status = 'active' AND d.delegate_id IN (
+                SELECT m.company_id FROM {membership} m
+                WHERE m.user_id = %(user)s AND m.status = 'active' AND {rights}))
     """  # noqa: S608
 
 
@@ -300,7 +369,9 @@ def _reach_rows(user: User) -> list[dict[str, Any]]:
     - ``d``: the active delegations held by the organisations where the user has a right or
       administers, one row per establishment of their scope;
     - ``p``: the establishments of the organisations the user sees whole as provider
-      (``holder_id``: the membership).
+      (``holder_id``: the membership);
+    - ``o``: the establishments of the organisations holding those delegations (a delegate's
+      own dossiers name one of them).
     """
     global _REACH_SQL
     if _REACH_SQL is None:
@@ -326,11 +397,33 @@ def _kind_reach(kind: Kind, rows: list[dict[str, Any]]) -> KindReach:
     seeing = {m["company_id"] for m in memberships if _has(m, (*kind.view_rights, "admin"))}
     entering = {m["company_id"] for m in memberships if m[kind.enter_right] or m["admin"]}
     held = [d for d in delegations if d["holder_id"] in seeing]
-    delegated_enter = [d for d in held if d[kind.enter_right] and d["holder_id"] in entering]
     transmit_flag = kind.delegation_transmit_right
-    reach_view = view | _scoped([d for d in held if _has(d, kind.view_rights)])
-    reach_enter = enter | _scoped(delegated_enter)
-    reach_transmit = enter | _scoped([d for d in delegated_enter if d[transmit_flag]])
+
+    def scopes(rows: list[dict[str, Any]]) -> tuple[Scope, Scope, Scope]:
+        entered = [d for d in rows if d[kind.enter_right] and d["holder_id"] in entering]
+        return (
+            _scoped([d for d in rows if _has(d, kind.view_rights)]),
+            _scoped(entered),
+            _scoped([d for d in entered if d[transmit_flag]]),
+        )
+
+    delegated: tuple[Delegated, ...] = ()
+    if kind.delegation_own_dossiers:
+        # Per organisation holding delegations: its scopes, over the dossiers naming it.
+        own: dict[int, set[int]] = {}
+        for row in rows:
+            if row["origin"] == "o":
+                own.setdefault(row["company_id"], set()).add(row["id"])
+        parts = []
+        for holder in sorted({d["holder_id"] for d in held}):
+            d_view, d_enter, d_transmit = scopes([d for d in held if d["holder_id"] == holder])
+            if d_view or d_enter:
+                parts.append(Delegated(d_view, d_enter, d_transmit, frozenset(own.get(holder, ()))))
+        delegated = tuple(parts)
+        reach_view, reach_enter, reach_transmit = view, enter, enter
+    else:
+        d_view, d_enter, d_transmit = scopes(held)
+        reach_view, reach_enter, reach_transmit = view | d_view, enter | d_enter, enter | d_transmit
     # Provider side: memberships under the provider profile with a right on the dispositif.
     provider = [
         m
@@ -346,6 +439,7 @@ def _kind_reach(kind: Kind, rows: list[dict[str, Any]]) -> KindReach:
         view=reach_view,
         enter=reach_enter,
         transmit=reach_transmit,
+        delegated=delegated,
         provider_establishments=frozenset(provider_establishments),
     )
 
@@ -358,7 +452,9 @@ def reach_of(user: User | AnonymousUser) -> Reach:
         return EVERYTHING
     rows = _reach_rows(user)
     kinds = {kind.value: _kind_reach(kind, rows) for kind in all_kinds()}
-    return Reach(kinds={value: reach for value, reach in kinds.items() if reach or reach.enter})
+    return Reach(
+        kinds={value: reach for value, reach in kinds.items() if reach or reach.can_create}
+    )
 
 
 def _reach(user: User | AnonymousUser, reach: Reach | None) -> Reach:
@@ -384,7 +480,7 @@ def establishments_user_can_enter(
     kind: str = DossierKind.TRAINING_ACTION,
 ) -> QuerySet[Establishment]:
     """Establishments for which the user may file requests of a dispositif."""
-    scope = _reach(user, reach).of(kind).enter
+    scope = _reach(user, reach).of(kind).can_create
     if not scope:
         return Establishment.objects.none()
     return Establishment.objects.active().filter(scope.q(company="company_id", establishment="pk"))
@@ -393,7 +489,7 @@ def establishments_user_can_enter(
 def kinds_user_can_enter(user: User | AnonymousUser, *, reach: Reach | None = None) -> list[Kind]:
     """The dispositifs « Nouvelle demande » offers the user."""
     reach = _reach(user, reach)
-    return [kind for kind in all_kinds() if reach.of(kind.value).enter]
+    return [kind for kind in all_kinds() if reach.of(kind.value).can_create]
 
 
 def can_enter_for(
@@ -409,9 +505,13 @@ def can_enter_for(
 def can_edit(user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None) -> bool:
     """Only drafts (and contracts awaiting the employer's validation) are edited by users;
     after transmission only OPCO staff change a dossier."""
-    return dossier.is_editable and can_enter_for(
-        user, dossier.establishment, reach=reach, kind=dossier.kind
-    )
+    return dossier.is_editable and can_enter(user, dossier, reach=reach)
+
+
+def can_enter(user: User | AnonymousUser, dossier: Dossier, *, reach: Reach | None = None) -> bool:
+    """Whether the user enters for this dossier (its establishment in their scope to enter,
+    and for a delegate's dispositif, the dossier naming the delegate)."""
+    return _reach(user, reach).can_enter(dossier)
 
 
 def can_transmit(
@@ -419,7 +519,7 @@ def can_transmit(
 ) -> bool:
     """Transmitting to the OPCO: company users who enter, delegates who may (a CFA under
     « mandat de gestion » for an apprenticeship contract)."""
-    return _reach(user, reach).can_transmit_for(dossier.establishment, dossier.kind)
+    return _reach(user, reach).can_transmit(dossier)
 
 
 def can_attach_documents(
@@ -428,7 +528,7 @@ def can_attach_documents(
     """Documents may be attached after transmission too (seed 003), by those who enter for the
     establishment and by the dossier's provider."""
     reach = _reach(user, reach)
-    if reach.can_enter_for(dossier.establishment, dossier.kind):
+    if reach.can_enter(dossier):
         return True
     return (
         not dossier.is_editable

@@ -8,12 +8,30 @@ from datetime import date
 from decimal import Decimal
 
 SMIC_HOURLY = [
+    (date(2019, 1, 1), Decimal("10.03")),
+    (date(2020, 1, 1), Decimal("10.15")),
+    (date(2021, 1, 1), Decimal("10.25")),
+    (date(2021, 10, 1), Decimal("10.48")),
+    (date(2022, 1, 1), Decimal("10.57")),
+    (date(2022, 5, 1), Decimal("10.85")),
+    (date(2022, 8, 1), Decimal("11.07")),
+    (date(2023, 1, 1), Decimal("11.27")),
+    (date(2023, 5, 1), Decimal("11.52")),
     (date(2024, 1, 1), Decimal("11.65")),
     (date(2024, 11, 1), Decimal("11.88")),
     (date(2026, 1, 1), Decimal("12.02")),
 ]
 # Monthly SMIC for 35 h a week, from the same dates (apprentices' pay, referentials/cerfa.py).
 SMIC_MONTHLY = {
+    date(2019, 1, 1): Decimal("1521.22"),
+    date(2020, 1, 1): Decimal("1539.42"),
+    date(2021, 1, 1): Decimal("1554.58"),
+    date(2021, 10, 1): Decimal("1589.47"),
+    date(2022, 1, 1): Decimal("1603.12"),
+    date(2022, 5, 1): Decimal("1645.58"),
+    date(2022, 8, 1): Decimal("1678.95"),
+    date(2023, 1, 1): Decimal("1709.28"),
+    date(2023, 5, 1): Decimal("1747.20"),
     date(2024, 1, 1): Decimal("1766.92"),
     date(2024, 11, 1): Decimal("1801.80"),
     date(2026, 1, 1): Decimal("1823.03"),

@@ -12,6 +12,7 @@ from monespace.accounts.selectors import contacts_by_branch
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.filters import dossier_filter_q
 from monespace.dossiers.models import Decision, DecisionKind
+from monespace.dossiers.perms import NOTHING
 from monespace.notifications.selectors import announcements_for
 
 from .perimeter import dossier_reach, visible_dossiers
@@ -43,14 +44,23 @@ def home_context(request, memberships, perimeter):
     reach = dossier_reach(request)
     views = list(user.saved_views.all())
     # Contracts a CFA pre-entered, for those who validate them (transmit) to do.
-    validates = reach.of(DossierKind.APPRENTICESHIP).transmit
+    validates = reach.of(DossierKind.APPRENTICESHIP).transmit_q()
     pre_entered = Q(state=DossierState.AWAITING_EMPLOYER, kind=DossierKind.APPRENTICESHIP)
     counts = dossiers.aggregate(
         drafts=Count("state", filter=Q(state=DossierState.DRAFT, created_by=user)),
         **(
-            {"to_validate": Count("state", filter=pre_entered & validates.q())} if validates else {}
+            {"to_validate": Count("state", filter=pre_entered & validates)}
+            if validates is not NOTHING
+            else {}
         ),
-        awaiting_invoices=Count("state", filter=Q(state=DossierState.APPROVED, end_date__lt=today)),
+        awaiting_invoices=Count(
+            "state",
+            filter=Q(
+                state=DossierState.APPROVED,
+                end_date__lt=today,
+                kind=DossierKind.TRAINING_ACTION,
+            ),
+        ),
         **{
             f"v{view.pk}": Count(
                 "pk", filter=dossier_filter_q(user, QueryDict(view.query), reach=reach)

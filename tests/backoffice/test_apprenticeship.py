@@ -185,3 +185,56 @@ def test_query_count_of_the_contract_page(client, scene, django_assert_num_queri
     client.get(url("dossier", scene["dossier"]))
     with django_assert_num_queries(13):
         client.get(url("dossier", scene["dossier"]))
+
+
+def test_contract_only_actions_are_404_on_a_training_action_and_back(client, scene):
+    from tests.factories import DossierFactory
+
+    training = DossierFactory(submitted=True)
+    for name in ("contract_deposit", "contract_rupture"):
+        assert (
+            client.post(url(name, training), {"deca_number": "075202609NC0012"}).status_code == 404
+        )
+    # A contract changes by an avenant, not by the training action's staff form.
+    assert client.post(url("dossier_change", scene["dossier"]), {"message": "x"}).status_code == 404
+
+
+def test_the_20_days_stop_while_pieces_are_requested(client, scene):
+    dossier = scene["dossier"]
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(
+        complete_on=timezone.localdate() - timedelta(days=25)
+    )
+    dossier.state = "documents_requested"
+    dossier.save()
+    assert deadline_reminders() == 0
+    page = text(client.get(url("dossier", dossier)))
+    assert "suspendu" in page and "le silence vaut refus" not in page
+
+
+def test_a_maitre_s_load_counts_apprentices_not_versions(scene):
+    from monespace.dossiers.kinds.apprenticeship import master_load_warnings
+
+    dossier = scene["dossier"]
+    contract = dossier.apprenticeship
+    first = ContractFactory(approved=True, start_date=dossier.start_date)
+    ApprenticeshipContract.objects.filter(dossier=first).update(
+        master1_last_name=contract.master1_last_name,
+        master1_first_name=contract.master1_first_name,
+        master1_birth_date=contract.master1_birth_date,
+    )
+    avenant = ContractFactory(approved=True, start_date=dossier.start_date)
+    ApprenticeshipContract.objects.filter(dossier=avenant).update(
+        amends=first,
+        master1_last_name=contract.master1_last_name,
+        master1_first_name=contract.master1_first_name,
+        master1_birth_date=contract.master1_birth_date,
+    )
+    assert master_load_warnings(dossier) == []  # one apprentice (and its avenant)
+    second = ContractFactory(approved=True, start_date=dossier.start_date)
+    ApprenticeshipContract.objects.filter(dossier=second).update(
+        master2_last_name=contract.master1_last_name,
+        master2_first_name=contract.master1_first_name,
+        master2_birth_date=contract.master1_birth_date,
+    )
+    [warning] = master_load_warnings(dossier)
+    assert "2 apprentis" in warning

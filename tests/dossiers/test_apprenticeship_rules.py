@@ -196,13 +196,16 @@ def test_malformed_deca_numbers(number):
 
 
 def test_successive_contracts_and_amendments_need_the_previous_number():
-    for contract_type in ("21", "22", "23", "31", "36"):
+    for contract_type in ("21", "22", "23"):
         c, d = contract(contract_type=contract_type)
+        assert any(f.field == "previous_contract_number" for f in rules.missing(c, d))
+    for contract_type in ("31", "36"):
+        c, d = contract(contract_type=contract_type, amends_id=1)
         assert any(f.field == "previous_contract_number" for f in rules.missing(c, d))
 
 
 def test_an_extension_after_a_failed_exam_keeps_at_least_the_last_rate():
-    c, d = contract(contract_type="33")
+    c, d = contract(contract_type="33", amends_id=1)
     assert ("contract_type", True) in errors(
         c, d, amended_last_rate=Decimal("51"), first_rate=Decimal("43")
     )
@@ -245,3 +248,19 @@ def test_the_required_fields_are_listed_with_their_step():
 def test_the_deposit_lateness_counts_working_days():
     d = Dossier(start_date=date(2026, 9, 4))  # a Friday
     assert rules.lateness(d) == date(2026, 9, 11)
+
+
+@pytest.mark.parametrize("number", ["12A202609NC0012", "096202609NC0012", "977202609NC0012"])
+def test_deca_numbers_start_with_a_real_departement(number):
+    with pytest.raises(ValidationError):
+        clean_deca_number(number)
+
+
+def test_an_avenant_type_is_for_avenants_only():
+    c, d = contract(contract_type="36")  # a fresh contract typed as an avenant
+    assert ("contract_type", True) in errors(c, d)
+    c, d = contract(contract_type="11", amends_id=1)
+    assert ("contract_type", True) in errors(c, d)
+    # An avenant is not held to the contract's minimum duration.
+    c, d = contract(contract_type="36", amends_id=1, end_date=date(2026, 12, 31))
+    assert not [f for f in rules.check(c, d) if f.field == "end_date"]

@@ -43,6 +43,12 @@ KINDS = {
     ),
 }
 NOT_SENT = ["draft", "awaiting_employer"]
+# A CFA's delegation covers the contracts naming it only.
+OWN_DOSSIERS = {"apprenticeship"}
+
+
+def _own(kind, outer="provider_establishment__company_id"):
+    return {"delegate_id": OuterRef(outer)} if kind in OWN_DOSSIERS else {}
 
 
 def _flags(view, enter, prefix=""):
@@ -73,9 +79,42 @@ def _old_visible_q(user, kind):
             company_id=OuterRef("company_id"),
             delegate__memberships__user=user,
             delegate__memberships__status=MembershipStatus.ACTIVE,
+            **_own(kind),
         ).filter(_in_scope("establishment_id"))
     )
     return Q(kind=kind) & (member | delegate | (old_provider(user, kind) & ~Q(state__in=NOT_SENT)))
+
+
+def old_enters(user, dossier, *, transmit=False):
+    """Whether the user enters for (or transmits) an existing dossier: the establishment's
+    company scope as for filing, and for a CFA's delegation, the dossier naming the CFA."""
+    if not dossier.establishment.is_active:
+        return False
+    kind = dossier.kind
+    _view, enter, transmit_flag = KINDS[kind]
+    member = Membership.objects.filter(
+        user=user,
+        status=MembershipStatus.ACTIVE,
+        profile=Profile.MEMBER,
+        company_id=dossier.company_id,
+        **{enter: True},
+    ).filter(Q(establishments__isnull=True) | Q(establishments=dossier.establishment_id))
+    own = {}
+    if kind in OWN_DOSSIERS:
+        if dossier.provider_establishment_id is None:
+            own = {"pk__in": []}
+        else:
+            own = {"delegate_id": dossier.provider_establishment.company_id}
+    delegate = Delegation.objects.filter(
+        Q(**{f"delegate__memberships__{enter}": True}) | Q(delegate__memberships__is_admin=True),
+        status=DelegationStatus.ACTIVE,
+        company_id=dossier.company_id,
+        delegate__memberships__user=user,
+        delegate__memberships__status=MembershipStatus.ACTIVE,
+        **{enter: True, **({transmit_flag: True} if transmit else {})},
+        **own,
+    ).filter(Q(establishments__isnull=True) | Q(establishments=dossier.establishment_id))
+    return member.exists() or delegate.exists()
 
 
 def old_visible_to(user):
@@ -234,14 +273,18 @@ def test_reach_first_filter_equals_the_former_filter(seed):
         for kind in KINDS:
             enter = ids(old_establishments_user_can_enter(user, kind))
             assert ids(perms.establishments_user_can_enter(user, reach=reach, kind=kind)) == enter
-            transmit = ids(old_establishments_user_can_enter(user, kind, transmit=True))
             for establishment in Establishment.objects.all():
                 assert perms.can_enter_for(user, establishment, reach=reach, kind=kind) == (
                     establishment.pk in enter
                 ), (user, kind)
-                assert reach.can_transmit_for(establishment, kind) == (
-                    establishment.pk in transmit
-                ), (user, kind)
+        for dossier in Dossier.objects.select_related("establishment", "provider_establishment"):
+            assert perms.can_enter(user, dossier, reach=reach) == old_enters(user, dossier), (
+                user,
+                dossier.pk,
+            )
+            assert perms.can_transmit(user, dossier, reach=reach) == old_enters(
+                user, dossier, transmit=True
+            ), (user, dossier.pk)
         for company in companies:
             assert ids(perms.visible_to(user, reach=reach).filter(perimeter_q(company.pk))) == ids(
                 old_visible_to(user).filter(old_perimeter_q(company.pk))

@@ -309,7 +309,9 @@ def test_a_cfa_under_mandate_transmits(client, company, cfa):
     cfa["delegation"].apprenticeship_mandate = True
     cfa["delegation"].save()
     client.force_login(cfa["user"])
-    dossier = ContractFactory(establishment=company["establishment"])
+    dossier = ContractFactory(
+        establishment=company["establishment"], provider_establishment=cfa["establishment"]
+    )
     ready_to_transmit(dossier, cfa["user"])
     page = text(client.get(step_url(dossier, "signatures")))
     assert "Transmettre le contrat" in page
@@ -456,3 +458,177 @@ def test_pre_entered_contracts_are_in_the_company_to_do_list_and_lists_filter_by
     # The CFA waits for the company: nothing to do on its side.
     client.force_login(cfa["user"])
     assert "à valider" not in text(client.get(reverse("www:home")))
+
+
+def test_a_cfa_sees_only_the_contracts_naming_it_not_another_cfa_s(client, company, cfa):
+    """Two CFAs attached to the same company: each sees, enters and transmits (with the
+    mandate) the contracts naming it only — never the other's apprentices."""
+    cfa["delegation"].apprenticeship_mandate = True
+    cfa["delegation"].save()
+    other = EstablishmentFactory(provider=True, company__name="AUTRE CFA")
+    DelegationFactory(
+        company=company["establishment"].company,
+        delegate=other.company,
+        kind="cfa",
+        can_view_training=False,
+        mandate=True,
+    )
+    theirs = ContractFactory(
+        establishment=company["establishment"],
+        provider_establishment=other,
+        state="awaiting_employer",
+    )
+    mine = ContractFactory(
+        establishment=company["establishment"], provider_establishment=cfa["establishment"]
+    )
+    client.force_login(cfa["user"])
+    for url in (
+        reverse("www:dossier", args=[theirs.pk]),
+        step_url(theirs, "apprenti"),
+        step_url(theirs, "signatures"),
+        reverse("www:dossier_cerfa", args=[theirs.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(step_url(theirs, "signatures"), {"return_to_cfa": "1"}).status_code == 404
+    assert client.get(step_url(mine, "apprenti")).status_code == 200
+    assert "à valider" not in text(client.get(reverse("www:home")))
+    page = text(client.get(reverse("www:dossiers")))
+    assert str(mine.pk) in page and f"/dossiers/{theirs.pk}/" not in page
+
+
+def test_a_pre_entry_does_not_change_under_the_company(client, company, cfa):
+    """While the company validates, the CFA without mandate reads it but cannot edit it."""
+    dossier = ContractFactory(
+        establishment=company["establishment"],
+        provider_establishment=cfa["establishment"],
+        state="awaiting_employer",
+    )
+    client.force_login(cfa["user"])
+    response = client.post(step_url(dossier, "apprenti"), {"apprentice_last_name": "AUTRE"})
+    assert response.status_code == 302
+    dossier.apprenticeship.refresh_from_db()
+    assert dossier.apprenticeship.apprentice_last_name == "MARTIN"
+    client.force_login(company["user"])
+    assert client.get(step_url(dossier, "apprenti")).status_code == 200
+
+
+# --- Found by review ----------------------------------------------------------------------------
+
+
+def test_odd_input_on_the_contract_step_never_fails(client, company):
+    client.force_login(company["user"])
+    dossier = ContractFactory(establishment=company["establishment"])
+    for data in (
+        {"start_date": "9999-12-01", "end_date": "9999-12-31"},
+        {"headcount": "9" * 20},
+        {"weekly_hours": "-3", "weekly_minutes": "75"},
+        {"contract_type": "36"},  # an avenant's type on a contract
+        {"rate_1_1": "abc"},
+    ):
+        step = "employeur" if "headcount" in data else "contrat"
+        response = client.post(step_url(dossier, step), data)
+        assert response.status_code == 200, data
+    fragment = client.get(
+        reverse("www:apprenticeship_pay_lines", args=[dossier.pk]),
+        {"start_date": "9999-12-01", "end_date": "9999-12-31"},
+    )
+    assert fragment.status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.start_date != timezone.localdate().replace(year=9999)
+
+
+def test_the_pay_lines_fragment_of_a_contract_transmitted_meanwhile(client, company):
+    client.force_login(company["user"])
+    dossier = ContractFactory(establishment=company["establishment"], submitted=True)
+    response = client.get(reverse("www:apprenticeship_pay_lines", args=[dossier.pk]))
+    assert response.status_code == 200
+    assert "seul votre conseiller" in text(response)
+
+
+def test_one_avenant_at_a_time_and_none_after_a_rupture(client, company):
+    client.force_login(company["user"])
+    dossier = ContractFactory(establishment=company["establishment"], approved=True)
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number="075202609NC0012")
+    url = reverse("www:contract_amendment", args=[dossier.pk])
+    client.post(url, {"avenant-contract_type": "36"})
+    again = client.post(url, {"avenant-contract_type": "36"})
+    assert "déjà en cours" in text(again)
+    assert ApprenticeshipContract.objects.filter(amends=dossier).count() == 1
+    other = ContractFactory(establishment=company["establishment"], approved=True)
+    ApprenticeshipContract.objects.filter(dossier=other).update(deca_number="075202609NC0013")
+    ContractRupture.objects.create(
+        dossier=other, rupture_date=other.start_date, reason="agreement", initiated_by="both"
+    )
+    response = client.post(
+        reverse("www:contract_amendment", args=[other.pk]), {"avenant-contract_type": "36"}
+    )
+    assert "rupture" in text(response)
+
+
+def test_an_avenant_of_an_old_contract_gets_its_pay_lines(client, company):
+    """A contract started in 2023: the SMIC of that date is known (since 2019)."""
+    from datetime import date
+
+    from monespace.dossiers.apprenticeship.services import pay_lines_save
+
+    dossier = ContractFactory(
+        establishment=company["establishment"],
+        approved=True,
+        start_date=date(2023, 9, 1),
+        end_date=date(2025, 8, 31),
+    )
+    lines = pay_lines_save(dossier=dossier, rates=None)
+    assert lines and lines[0].monthly_amount > 0
+    assert lines[0].minimum_rate * Decimal("1747.20") / 100 <= lines[0].monthly_amount
+
+
+def test_the_cerfa_shows_the_nir_in_full_to_those_who_enter_it_only(client, company):
+    import subprocess
+
+    dossier = ContractFactory(establishment=company["establishment"], submitted=True)
+    nir = dossier.apprenticeship.apprentice_nir
+    grouped = f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:7]} {nir[7:10]} {nir[10:13]} {nir[13:]}"
+
+    def pdf_text(user):
+        client.force_login(user)
+        response = client.get(reverse("www:dossier_cerfa", args=[dossier.pk]))
+        assert response.status_code == 200
+        out = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        return " ".join(out.stdout.decode().split())
+
+    assert grouped in pdf_text(company["user"])
+    viewer = MembershipFactory(
+        company=company["establishment"].company, can_view_apprenticeship=True
+    ).user
+    shown = pdf_text(viewer)
+    assert grouped not in shown and "••" in shown
+
+
+def test_a_contract_prints_as_its_cerfa(client, company):
+    client.force_login(company["user"])
+    dossier = ContractFactory(establishment=company["establishment"])
+    response = client.get(reverse("www:dossier_print", args=[dossier.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_versions_list_only_what_the_reader_sees(client, company, cfa):
+    cfa["delegation"].delete()
+    dossier = ContractFactory(
+        establishment=company["establishment"],
+        approved=True,
+        provider_establishment=cfa["establishment"],
+    )
+    ContractFactory(
+        establishment=company["establishment"], provider_establishment=cfa["establishment"]
+    )  # another draft
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number="075202609NC0012")
+    client.force_login(company["user"])
+    client.post(
+        reverse("www:contract_amendment", args=[dossier.pk]), {"avenant-contract_type": "36"}
+    )
+    history = reverse("www:dossier", args=[dossier.pk]) + "?onglet=historique"
+    assert "Avenant (type 36)" in text(client.get(history))
+    client.force_login(cfa["user"])  # the CFA, under its provider profile
+    assert "Avenant (type 36)" not in text(client.get(history))

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from monespace.core.formats import format_euros, format_hours, format_number, format_percent
+from monespace.core.identifiers import mask_nir
 from monespace.core.pdf import render_pdf
 from monespace.dossiers.apprenticeship import rules
 from monespace.dossiers.apprenticeship.layout import CODE_LISTS, LABELS, SECTIONS
@@ -54,8 +55,10 @@ class Section:
     parts: list[Part]
 
 
-def cerfa_context(dossier: Dossier) -> dict[str, Any]:
-    """What the CERFA template shows, every value already formatted in French."""
+def cerfa_context(dossier: Dossier, *, full_nir: bool = True) -> dict[str, Any]:
+    """What the CERFA template shows, every value already formatted in French. ``full_nir``:
+    the NIR in full (the form to sign, for those who enter the contract and the OPCO), masked
+    otherwise."""
     contract: ApprenticeshipContract = dossier.apprenticeship
     has_guardian = any(getattr(contract, name) for name in rules.STEP_FIELDS[rules.STEP_GUARDIAN])
     titles = {
@@ -70,7 +73,9 @@ def cerfa_context(dossier: Dossier) -> dict[str, Any]:
     for step, (letter, title) in titles.items():
         # Section C stays blank, as on the paper form, when there is no legal representative.
         blank = step == rules.STEP_GUARDIAN and not has_guardian
-        sections.append(Section(letter, title, _parts(dossier, contract, step, blank=blank)))
+        sections.append(
+            Section(letter, title, _parts(dossier, contract, step, blank=blank, full_nir=full_nir))
+        )
     return {
         "dossier": dossier,
         "cerfa_version": contract.cerfa_version,
@@ -97,13 +102,18 @@ def cerfa_context(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def render_cerfa(dossier: Dossier) -> bytes:
+def render_cerfa(dossier: Dossier, *, full_nir: bool = True) -> bytes:
     """The CERFA FA13 of an apprenticeship dossier, as a PDF of two or three A4 pages."""
-    return render_pdf(TEMPLATE, cerfa_context(dossier))
+    return render_pdf(TEMPLATE, cerfa_context(dossier, full_nir=full_nir))
 
 
 def _parts(
-    dossier: Dossier, contract: ApprenticeshipContract, step: str, *, blank: bool
+    dossier: Dossier,
+    contract: ApprenticeshipContract,
+    step: str,
+    *,
+    blank: bool,
+    full_nir: bool = True,
 ) -> list[Part]:
     """The step's fieldsets; a step of one fieldset needs no block title. ``blank`` prints
     the labels with empty boxes."""
@@ -112,7 +122,7 @@ def _parts(
         Part(
             str(legend) if len(fieldsets) > 1 else "",
             [
-                (_label(name), "" if blank else _value(dossier, contract, name))
+                (_label(name), "" if blank else _value(dossier, contract, name, full_nir))
                 for name in _with_extras(names)
             ],
         )
@@ -143,7 +153,9 @@ def _verbose_name(name: str) -> str:
     return str(field.verbose_name)
 
 
-def _value(dossier: Dossier, contract: ApprenticeshipContract, name: str) -> str:
+def _value(
+    dossier: Dossier, contract: ApprenticeshipContract, name: str, full_nir: bool = True
+) -> str:
     if name == ESTABLISHMENT_SIRET:
         return dossier.establishment.siret
     if name in rules.DOSSIER_FIELDS:
@@ -152,7 +164,7 @@ def _value(dossier: Dossier, contract: ApprenticeshipContract, name: str) -> str
     if name in CODE_LISTS:
         return cerfa_label(contract.cerfa_version, CODE_LISTS[name], value)
     if name == "apprentice_nir":
-        return _nir(value)
+        return _nir(value) if full_nir else mask_nir(value)
     if name in AMOUNTS:
         return format_euros(value)
     return _format(value)

@@ -275,7 +275,10 @@ def _date(day: date) -> str:
 
 
 def is_amendment(contract: ApprenticeshipContract) -> bool:
-    return contract.contract_type in AMENDMENT_TYPES
+    """An avenant is a version of an accepted contract (« Créer un avenant »), whatever type
+    is typed; its own rules (no minimum duration, a signature after the start) apply to it
+    only."""
+    return contract.amends_id is not None
 
 
 def signature_day(contract: ApprenticeshipContract, dossier: Dossier) -> date | None:
@@ -330,7 +333,7 @@ def missing(contract: ApprenticeshipContract, dossier: Dossier) -> list[Finding]
         names += [n for n in GUARDIAN_ADDRESS if not _filled(getattr(contract, n))]
     if not contract.cfa_is_main_site:
         names += [n for n in MAIN_SITE if not _filled(getattr(contract, n))]
-    needs_previous = contract.contract_type in (*SUCCESSIVE_TYPES, *AMENDMENT_TYPES)
+    needs_previous = contract.contract_type in SUCCESSIVE_TYPES or is_amendment(contract)
     if needs_previous and not contract.previous_contract_number:
         names.append("previous_contract_number")
     if is_amendment(contract) and contract.amendment_effect_date is None:
@@ -364,6 +367,25 @@ def check(
     found += _training(contract, dossier)
     found += _working_time(contract, dossier)
     found += _numbers(contract)
+    if contract.contract_type:
+        if is_amendment(contract) and contract.contract_type not in AMENDMENT_TYPES:
+            found.append(
+                Finding(
+                    STEP_CONTRACT,
+                    "contract_type",
+                    _("Un avenant est de type 31 à 38."),
+                )
+            )
+        elif not is_amendment(contract) and contract.contract_type in AMENDMENT_TYPES:
+            found.append(
+                Finding(
+                    STEP_CONTRACT,
+                    "contract_type",
+                    _(
+                        "Un avenant se crée depuis la page du contrat accepté (« Créer un avenant ») : choisissez ici le type du contrat initial (11, 21, 22 ou 23)."
+                    ),
+                )
+            )
     extension = contract.contract_type == "33" and None not in (amended_last_rate, first_rate)
     if extension and first_rate < amended_last_rate:  # type: ignore[operator]
         found.append(

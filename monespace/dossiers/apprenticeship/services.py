@@ -73,7 +73,7 @@ def initial_values(establishment: Establishment, actor: User) -> tuple[dict, dic
     if not member_of_company:
         # Entered by an organisation under delegation: its CFA, when it is one.
         detail["entered_by_cfa"] = True
-        cfa = _actor_cfa(actor)
+        cfa = _actor_cfa(actor, company)
         if cfa is not None:
             dossier.update(
                 provider_establishment=cfa,
@@ -84,17 +84,22 @@ def initial_values(establishment: Establishment, actor: User) -> tuple[dict, dic
     return dossier, detail
 
 
-def _actor_cfa(actor: User) -> Establishment | None:
-    from monespace.organizations.models import Establishment
+def _actor_cfa(actor: User, company: Any) -> Establishment | None:
+    """The establishment of the actor's organisation that holds the company's delegation (its
+    CFA: the one with a UAI first, then the head office): the contract names it, so that the
+    CFA keeps seeing what it entered (its delegation covers its own contracts)."""
+    from monespace.organizations.models import Delegation, DelegationStatus, Establishment
 
-    companies = Membership.objects.filter(user=actor, status=MembershipStatus.ACTIVE).values(
-        "company_id"
-    )
+    delegates = Delegation.objects.filter(
+        company=company,
+        status=DelegationStatus.ACTIVE,
+        delegate__memberships__user=actor,
+        delegate__memberships__status=MembershipStatus.ACTIVE,
+    ).values("delegate_id")
     return (
         Establishment.objects.active()
-        .filter(company_id__in=companies)
-        .exclude(uai="")
-        .order_by("pk")
+        .filter(company_id__in=delegates)
+        .order_by("-uai", "-is_head_office", "pk")
         .first()
     )
 
@@ -133,6 +138,7 @@ def after_update(dossier: Dossier, changed: set[str]) -> None:
             dossier.title = title
 
 
+@transaction.atomic
 def pay_lines_save(*, dossier: Dossier, rates: Mapping[str, Decimal] | None) -> list[PayLine]:
     """Recompute the lines and their minimum; keep each rate typed (``rates``, or the saved
     ones) that is still at or above its line's minimum, raise the others to it. The hiring
@@ -381,6 +387,19 @@ def amendment_create(*, actor: User, dossier: Dossier, contract_type: str) -> Do
     if original.state != DossierState.APPROVED or original.kind != DossierKind.APPRENTICESHIP:
         raise DossierError(_("Un avenant porte sur un contrat accepté par l'OPCO."))
     source = original.detail
+    open_amendments = Dossier.objects.filter(apprenticeship__amends=original).exclude(
+        state__in=(DossierState.REFUSED, DossierState.CANCELLED, DossierState.APPROVED)
+    )
+    if open_amendments.exists():
+        raise DossierError(
+            _(
+                "Un avenant à ce contrat est déjà en cours : complétez-le ou attendez la décision de l'OPCO."
+            )
+        )
+    if ContractRupture.objects.filter(dossier=original).exists():
+        raise DossierError(
+            _("La rupture de ce contrat est déclarée : il ne peut plus être modifié.")
+        )
     if not source.deca_number:
         raise DossierError(
             _(
@@ -526,7 +545,8 @@ def deadline_reminders(*, today: date | None = None) -> int:
     due = list(
         Dossier.objects.filter(
             kind=DossierKind.APPRENTICESHIP,
-            state__in=INSTRUCTED,
+            # Waiting for the company's pieces, the file is not complete: the days stop.
+            state__in=[s for s in INSTRUCTED if s != DossierState.DOCUMENTS_REQUESTED],
             apprenticeship__complete_on__lte=latest_complete,
         )
         .select_related("apprenticeship", "assigned_to", "company")

@@ -70,6 +70,9 @@ class Kind:
     # The delegation's flag that lets an organisation entering for a company also transmit to
     # the OPCO (with ``enter_right``); without it, the company transmits what it entered.
     delegation_transmit_right: ClassVar[str]
+    # Whether a delegation covers only the dossiers naming the delegate as provider (a CFA and
+    # its own apprentices' contracts), not every dossier of the company in its scope.
+    delegation_own_dossiers: ClassVar[bool] = False
     # Entry steps of the front office: (key, label), in order; entry is non-linear.
     steps: ClassVar[tuple[tuple[str, str | Promise], ...]] = ()
     # Duplication copies these fields of the dossier and of the detail.

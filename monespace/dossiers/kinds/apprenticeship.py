@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -63,6 +64,7 @@ class ApprenticeshipKind(Kind):
     view_rights = ("can_view_apprenticeship", "can_edit_apprenticeship")
     enter_right = "can_edit_apprenticeship"
     delegation_transmit_right = "apprenticeship_mandate"
+    delegation_own_dossiers = True
     steps = STEP_LABELS
     dossier_fields = rules.DOSSIER_FIELDS
     # Duplication keeps the employer, the masters, the training and the terms; a new apprentice,
@@ -75,8 +77,8 @@ class ApprenticeshipKind(Kind):
         "provider_name",
         "provider_siret",
     )
+    # (Not the CERFA version: a copy is entered under the current one.)
     copied_detail_fields = (
-        "cerfa_version",
         *rules.STEP_FIELDS[S.STEP_EMPLOYER],
         *rules.STEP_FIELDS[S.STEP_MASTERS],
         *(
@@ -140,12 +142,12 @@ class ApprenticeshipKind(Kind):
     def findings(self, dossier: Dossier) -> list[rules.Finding]:
         """The law's checks on the saved contract, with its pay lines."""
         contract = dossier.detail
-        lines = list(contract.pay_lines.all())
+        lines = [(line.start, line.rate) for line in contract.pay_lines.all()]
         return rules.check(
             contract,
             dossier,
             amended_last_rate=_amended_last_rate(contract),
-            first_rate=lines[0].rate if lines else None,
+            first_rate=extension_rate(contract, lines),
         )
 
     def pay_lines_stale(self, dossier: Dossier) -> bool:
@@ -269,6 +271,8 @@ class ApprenticeshipKind(Kind):
             "complete_on": contract.complete_on,
             "decide_by": decide_by,
             "days_left": (decide_by - today).days if decide_by else None,
+            # Waiting for pieces: the file is incomplete, the 20 days start again once given.
+            "suspended": dossier.state == DossierState.DOCUMENTS_REQUESTED,
         }
 
     def title_for(self, dossier: Dossier) -> str:
@@ -276,6 +280,16 @@ class ApprenticeshipKind(Kind):
         contract = dossier.detail
         parts = [contract.apprentice_name, contract.qualification_title]
         return " — ".join(p for p in parts if p)[:255]
+
+
+def extension_rate(contract: ApprenticeshipContract, lines: list[tuple[Any, Any]]) -> Any:
+    """The rate of the first pay line an avenant adds beyond the end of the contract it amends
+    (what a prolongation after a failed exam, type 33, must pay at least as much as before)."""
+    if contract.amends_id is None:
+        return None
+    original_end = contract.amends.end_date  # type: ignore[union-attr]
+    added = [rate for start, rate in lines if original_end and start > original_end]
+    return added[0] if added else None
 
 
 def _amended_last_rate(contract: ApprenticeshipContract) -> Any:
@@ -309,11 +323,20 @@ def master_load_warnings(dossier: Dossier) -> list[str]:
         birth = getattr(contract, f"master{number}_birth_date")
         if not (last and first and birth and dossier.start_date and dossier.end_date):
             continue
+        same_person = Q(
+            master1_birth_date=birth,
+            master1_last_name__iexact=last,
+            master1_first_name__iexact=first,
+        ) | Q(
+            master2_birth_date=birth,
+            master2_last_name__iexact=last,
+            master2_first_name__iexact=first,
+        )
+        # One apprentice per contract: its avenants are versions of it, not apprentices.
         running = (
             ApprenticeshipContract.objects.filter(
-                master1_last_name__iexact=last,
-                master1_first_name__iexact=first,
-                master1_birth_date=birth,
+                same_person,
+                amends__isnull=True,
                 dossier__state__in=ACTIVE_STATES,
                 dossier__start_date__lte=dossier.end_date,
                 dossier__end_date__gte=dossier.start_date,

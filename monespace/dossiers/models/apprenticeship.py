@@ -17,6 +17,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from monespace.referentials.cerfa import CURRENT_APPRENTICESHIP_CERFA
+
 from .core import Dossier
 
 BLANK = {"max_length": 255, "blank": True}
@@ -30,7 +32,9 @@ class ApprenticeshipContract(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.CASCADE, primary_key=True, related_name="apprenticeship"
     )
-    cerfa_version = models.CharField(_("version du CERFA"), max_length=12)
+    cerfa_version = models.CharField(
+        _("version du CERFA"), max_length=12, default=CURRENT_APPRENTICESHIP_CERFA
+    )
     # The contract this one amends (an avenant is a new version of the contract).
     amends = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
@@ -275,10 +279,10 @@ class ApprenticeshipContract(models.Model):
     class Meta:
         verbose_name = _("contrat d'apprentissage")
         verbose_name_plural = _("contrats d'apprentissage")
+        # A maître's other apprentices are looked up by birth date (then names).
         indexes = [
-            models.Index(
-                fields=["master1_last_name", "master1_birth_date"], name="apprenticeship_master_idx"
-            )
+            models.Index(fields=["master1_birth_date"], name="apprenticeship_master1_idx"),
+            models.Index(fields=["master2_birth_date"], name="apprenticeship_master2_idx"),
         ]
 
     def __str__(self):

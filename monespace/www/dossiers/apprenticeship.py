@@ -14,20 +14,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from monespace.core.errors import Forbidden
-from monespace.core.forms import FrenchDecimalField
+from monespace.core.forms import FrenchDecimalField, check_date
 from monespace.core.identifiers import compact, parse_id
 from monespace.dossiers import access, perms
 from monespace.dossiers.apprenticeship import rules, services
 from monespace.dossiers.apprenticeship.pay import minimum_pay
 from monespace.dossiers.enums import DossierKind, DossierState
-from monespace.dossiers.errors import DossierError
+from monespace.dossiers.errors import DossierError, NotADraft
 from monespace.dossiers.models import ContractRupture, Dossier
 from monespace.organizations.models import Establishment
 
@@ -99,7 +101,10 @@ def _posted_date(request, name: str, fallback: date | None) -> date | None:
     if value is None:
         return fallback
     try:
-        return forms.DateField().clean(value) or None
+        day = forms.DateField().clean(value) or None
+        if day is not None:
+            check_date(day)  # 9999-12-31 is a typo, and would overflow the years after it
+        return day
     except ValidationError:
         return fallback
 
@@ -166,7 +171,10 @@ def step_contract(request, dossier):
 @require_GET
 def pay_lines(request, pk):
     """The pay lines as the dates and the SMC are typed (an HTMX fragment of « Contrat »)."""
-    dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    try:
+        dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    except NotADraft as error:  # transmitted (or sent for validation) meanwhile
+        return HttpResponse(f'<p class="help">{escape(error)}</p>')
     if dossier.kind != DossierKind.APPRENTICESHIP:
         raise Forbidden
     periods = _periods(request, dossier)
@@ -343,9 +351,7 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         tab = "contrat"
     reach = kwargs["reach"]
     contract = dossier.detail
-    can_enter = perms.can_enter_for(
-        request.user, dossier.establishment, reach=reach, kind=dossier.kind
-    )
+    can_enter = perms.can_enter(request.user, dossier, reach=reach)
     context = {
         "dossier": dossier,
         "contract": contract,
@@ -370,7 +376,7 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         context["document_form"] = DocumentForm()
     else:
         context["events"] = dossier.events.select_related("actor")
-        context["versions"] = _versions(dossier)
+        context["versions"] = _versions(request, dossier, kwargs)
     return render(
         request,
         "www/dossiers/apprenticeship/detail.html",
@@ -379,12 +385,13 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
     )
 
 
-def _versions(dossier):
-    """The contract and its avenants, first to last."""
+def _versions(request, dossier, kwargs):
+    """The contract and its avenants the user sees, first to last."""
     contract = dossier.detail
     first_id = contract.amends_id or dossier.pk
     return list(
-        Dossier.objects.filter(Q(pk=first_id) | Q(apprenticeship__amends_id=first_id))
+        access.visible_dossiers(request.user, **kwargs)
+        .filter(Q(pk=first_id) | Q(apprenticeship__amends_id=first_id))
         .select_related("apprenticeship")
         .order_by("created_at", "pk")
     )
@@ -446,14 +453,20 @@ def amendment_create(request, pk):
 @require_GET
 def cerfa(request, pk):
     """« Générer le CERFA »: the contract laid out like the form, to print and sign."""
-    from django.http import HttpResponse
-
     from monespace.dossiers.apprenticeship.cerfa import render_cerfa
 
-    dossier = access.dossier_for(request.user, pk, **scope(request))
+    kwargs = scope(request)
+    dossier = access.dossier_for(request.user, pk, **kwargs)
     if dossier.kind != DossierKind.APPRENTICESHIP:
         raise Forbidden
-    response = HttpResponse(render_cerfa(dossier), content_type="application/pdf")
+    # The NIR in full on the form to sign, for those who enter it and the OPCO; masked for
+    # those who only read (a view-only user, the CFA under its provider profile).
+    full_nir = request.user.is_staff or perms.can_enter(
+        request.user, dossier, reach=kwargs["reach"]
+    )
+    response = HttpResponse(
+        render_cerfa(dossier, full_nir=full_nir), content_type="application/pdf"
+    )
     name = dossier.number or f"brouillon-{dossier.pk}"
     response["Content-Disposition"] = f'attachment; filename="cerfa-10103-{name}.pdf"'
     return response

@@ -122,7 +122,16 @@ class StepForm(Form):
         for name, list_name in CODE_LISTS.items():
             if name in self.fields:
                 field = self.fields[name]
-                field.choices = [("", "—"), *cerfa_codes(self.contract.cerfa_version, list_name)]
+                codes = cerfa_codes(self.contract.cerfa_version, list_name)
+                if name == "contract_type":
+                    # An avenant's types (31–38) for an avenant, the others for a contract.
+                    amendment = self.contract.amends_id is not None
+                    codes = tuple(
+                        (c, label)
+                        for c, label in codes
+                        if (c in rules.AMENDMENT_TYPES) == amendment
+                    )
+                field.choices = [("", "—"), *codes]
         if "apprentice_nir" in self.fields and self.contract.apprentice_nir:
             self.fields["apprentice_nir"].help_text = _(
                 "Enregistré : %(nir)s. Laissez vide pour le conserver, ou saisissez-le à nouveau pour le changer."
@@ -224,6 +233,16 @@ class StepForm(Form):
         return {name: self.cleaned_data[name] for name in self.names if name in self.cleaned_data}
 
 
+# Bounds of the whole numbers typed (a typo of 20 digits is refused, never stored).
+MAXIMA = {
+    "headcount": 999_999,
+    "weekly_hours": 99,
+    "weekly_minutes": 59,
+    "training_hours": 9_999,
+    "distance_hours": 9_999,
+}
+
+
 def _formfield(name: str) -> forms.Field:
     model = Dossier if name in rules.DOSSIER_FIELDS else ApprenticeshipContract
     db_field = model._meta.get_field(name)
@@ -242,6 +261,14 @@ def _formfield(name: str) -> forms.Field:
         field.help_text = HELP[name]
     elif getattr(db_field, "help_text", ""):
         field.help_text = db_field.help_text  # type: ignore[union-attr]
+    if name in MAXIMA:
+        field = forms.IntegerField(
+            label=field.label,
+            help_text=field.help_text,
+            required=False,
+            min_value=0,
+            max_value=MAXIMA[name],
+        )
     if name == "apprentice_nir":
         field.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
     if isinstance(field, forms.CharField) and name.endswith("email"):
@@ -315,12 +342,15 @@ class ContractStepBase(StepForm):
         return cleaned
 
     def rule_kwargs(self) -> dict[str, Any]:
-        from monespace.dossiers.kinds.apprenticeship import _amended_last_rate
+        from monespace.dossiers.kinds.apprenticeship import _amended_last_rate, extension_rate
 
-        first = self.periods[0] if self.periods else None
+        lines = [
+            (p.start, self.cleaned_data.get(self.rate_name(p)) or p.minimum_rate)
+            for p in self.periods
+        ]
         return {
             "amended_last_rate": _amended_last_rate(self.contract),
-            "first_rate": self.cleaned_data.get(self.rate_name(first)) if first else None,
+            "first_rate": extension_rate(self.contract, lines),
         }
 
 

@@ -43,7 +43,7 @@ def dossier_detail(request, pk):
     counts = Dossier.objects.filter(pk=dossier.pk).aggregate(
         trainees=Count("trainees", distinct=True), documents=Count("documents", distinct=True)
     )
-    can_enter = perms.can_enter_for(request.user, dossier.establishment, reach=kwargs["reach"])
+    can_enter = perms.can_enter(request.user, dossier, reach=kwargs["reach"])
     context = {
         "dossier": dossier,
         "tabs": TABS,
@@ -72,8 +72,11 @@ def dossier_detail(request, pk):
 @login_required
 @require_GET
 def dossier_print(request, pk):
-    """« Imprimer le dossier »: one PDF (a few tenths of a second, rendered on the spot)."""
+    """« Imprimer le dossier »: one PDF (a few tenths of a second, rendered on the spot); a
+    contract prints as its CERFA."""
     dossier = dossier_for(request, pk)
+    if dossier.kind == DossierKind.APPRENTICESHIP:
+        return apprenticeship.cerfa(request, pk)
     pdf = render_pdf(
         "www/dossiers/print.html",
         {
@@ -124,7 +127,7 @@ def dossier_delete(request, pk):
 def dossier_change_request(request, pk):
     """Users no longer change a transmitted dossier: they ask their advisor (a message on it)."""
     dossier = access.dossier_for_entrant(request.user, pk, **scope(request))
-    if dossier.is_draft:
+    if dossier.is_editable:
         raise PermissionDenied
     form = ChangeRequestForm(request.POST)
     if form.is_valid():
