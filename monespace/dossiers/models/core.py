@@ -91,8 +91,12 @@ class Dossier(models.Model):
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Counts by state (index-only): the dispositif is included, since a user may see
+            # one dispositif of a company and not another (dossiers/perms.py, D47).
             models.Index(
-                fields=["company", "state", "-created_at"], name="dossier_company_state_idx"
+                fields=["company", "state", "-created_at"],
+                include=["kind"],
+                name="dossier_company_kind_idx",
             ),
             # « Mes dossiers »: the newest first, for a company, an establishment or a provider
             # (the page's ids come from these without a sort; docs/performance.md).
@@ -102,8 +106,14 @@ class Dossier(models.Model):
             models.Index(
                 fields=["establishment", "-created_at", "-id"], name="dossier_estab_recent_idx"
             ),
-            models.Index(fields=["establishment", "state"], name="dossier_estab_state_idx"),
-            models.Index(fields=["provider_establishment", "state"], name="dossier_provider_idx"),
+            models.Index(
+                fields=["establishment", "state"], include=["kind"], name="dossier_estab_kind_idx"
+            ),
+            models.Index(
+                fields=["provider_establishment", "state"],
+                include=["kind"],
+                name="dossier_provider_kind_idx",
+            ),
             models.Index(
                 fields=["provider_establishment", "-created_at", "-id"],
                 name="dossier_provider_recent_idx",
