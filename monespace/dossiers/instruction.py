@@ -49,6 +49,22 @@ if TYPE_CHECKING:
     from monespace.accounts.models import User
 
 
+def email_instruction(*, subject: str, body: str, path: str) -> None:
+    """An e-mail to the OPCO's instruction mailbox (``OPCO_INSTRUCTION_EMAIL``), when there is
+    one: transmissions, change requests, ruptures, unassigned deadlines."""
+    if settings.OPCO_INSTRUCTION_EMAIL:
+        send_email(
+            to=settings.OPCO_INSTRUCTION_EMAIL,
+            template_prefix="emails/notice",
+            context={
+                "recipient": None,
+                "subject": subject,
+                "body": body,
+                "url": absolute_url(path),
+            },
+        )
+
+
 def concerned_users(dossier: Dossier) -> list[User]:
     """Company users whose rights cover the dossier (members in scope with a right that shows
     its dispositif)."""
@@ -341,18 +357,11 @@ def dossier_request_change(*, actor: User, dossier: Dossier, message: str) -> No
             body=message,
             url=path_to("staff_dossier", dossier),
         )
-    if settings.OPCO_INSTRUCTION_EMAIL:
-        send_email(
-            to=settings.OPCO_INSTRUCTION_EMAIL,
-            template_prefix="emails/notice",
-            context={
-                "recipient": None,
-                "subject": _("Demande de modification du dossier %(number)s")
-                % {"number": dossier.number},
-                "body": message,
-                "url": absolute_url(path_to("staff_dossier", dossier)),
-            },
-        )
+    email_instruction(
+        subject=_("Demande de modification du dossier %(number)s") % {"number": dossier.number},
+        body=message,
+        path=path_to("staff_dossier", dossier),
+    )
 
 
 def can_instruct(user: User | AnonymousUser) -> bool:

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.base import File
 from django.db import models, transaction
 from django.db.models import F
@@ -332,17 +331,9 @@ def dossier_submit(*, actor: User, dossier: Dossier, certified: bool) -> Dossier
             "url": absolute_url(url),
         },
     )
-    if settings.OPCO_INSTRUCTION_EMAIL:
-        send_email(
-            to=settings.OPCO_INSTRUCTION_EMAIL,
-            template_prefix="emails/notice",
-            context={
-                "recipient": None,
-                "subject": title,
-                "body": f"{dossier.company.name} — {dossier.title}",
-                "url": absolute_url(url),
-            },
-        )
+    instruction.email_instruction(
+        subject=title, body=f"{dossier.company.name} — {dossier.title}", path=url
+    )
     return dossier
 
 

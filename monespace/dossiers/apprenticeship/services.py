@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from monespace.organizations.models import Membership
 from .. import lifecycle
 from ..enums import DossierKind, DossierState, EventKind
 from ..errors import DossierError
+from ..instruction import email_instruction
 from ..models import ApprenticeshipContract, ContractRupture, Dossier, DossierEvent, PayLine
 from . import rules
 from .pay import minimum_pay
@@ -341,17 +341,7 @@ def rupture_declare(
     def tell() -> None:
         if dossier.assigned_to_id:
             notification_create(recipient=dossier.assigned_to, title=title, url=url)  # type: ignore[arg-type]
-        if settings.OPCO_INSTRUCTION_EMAIL:
-            send_email(
-                to=settings.OPCO_INSTRUCTION_EMAIL,
-                template_prefix="emails/notice",
-                context={
-                    "recipient": None,
-                    "subject": title,
-                    "body": f"{dossier.company.name} — {dossier.title}",
-                    "url": absolute_url(url),
-                },
-            )
+        email_instruction(subject=title, body=f"{dossier.company.name} — {dossier.title}", path=url)
 
     transaction.on_commit(tell)
     return rupture
@@ -568,16 +558,11 @@ def deadline_reminders(*, today: date | None = None) -> int:
             )
         else:
             unassigned.append(f"{title} — {dossier.company.name}")
-    if unassigned and settings.OPCO_INSTRUCTION_EMAIL:
-        send_email(
-            to=settings.OPCO_INSTRUCTION_EMAIL,
-            template_prefix="emails/notice",
-            context={
-                "recipient": None,
-                "subject": _("Contrats d'apprentissage non attribués à décider"),
-                "body": "\n".join(unassigned),
-                "url": absolute_url(reverse_queue()),
-            },
+    if unassigned:
+        email_instruction(
+            subject=_("Contrats d'apprentissage non attribués à décider"),
+            body="\n".join(unassigned),
+            path=reverse_queue(),
         )
     return len(due)
 
