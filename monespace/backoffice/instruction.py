@@ -13,6 +13,8 @@ from monespace.dossiers import access, instruction, lifecycle
 from monespace.dossiers.apprenticeship import services as contract_services
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.errors import DossierError
+from monespace.dossiers.models import Dossier
+from monespace.organizations.models import Company, Establishment
 
 from .forms import (
     ApproveForm,
@@ -45,11 +47,17 @@ def queue(request):
     if data.get("branch"):
         filters &= Q(establishment__branch__icontains=data["branch"])
     if data.get("q"):
+        # Each part through its own index (trigrams on the number and the company name,
+        # PostgreSQL), as sets of ids: never a join tested row by row over the queue.
         term = data["q"].strip()
         filters &= (
-            Q(number__icontains=term)
-            | Q(company__name__icontains=term)
-            | Q(establishment__siret=term.replace(" ", ""))
+            Q(pk__in=Dossier.objects.filter(number__icontains=term).values("pk"))
+            | Q(company_id__in=Company.objects.filter(name__icontains=term).values("pk"))
+            | Q(
+                establishment_id__in=Establishment.objects.filter(
+                    siret=term.replace(" ", "")
+                ).values("pk")
+            )
         )
     dossiers = access.staff_dossiers()
     # The counts by state and the page's total in one query, over the dossiers to instruct

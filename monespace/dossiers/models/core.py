@@ -122,9 +122,9 @@ class Dossier(models.Model):
             # their counts by state, from one small index.
             models.Index(
                 fields=["submitted_at", "id"],
-                include=["state"],
+                include=["state", "assigned_to", "kind", "company"],
                 condition=models.Q(state__in=["submitted", "under_review", "documents_requested"]),
-                name="dossier_queue_idx",
+                name="dossier_queue_filters_idx",
             ),
             models.Index(fields=["state", "submitted_at", "id"], name="dossier_state_idx"),
             models.Index(fields=["start_date"], name="dossier_start_idx"),
