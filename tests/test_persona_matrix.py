@@ -111,6 +111,11 @@ EXPECTED = {
         answers(405),
         answers(404, admin=302),
     ),
+    "www:quick_access_count": (
+        lambda s: {"pk": s["saved_view"].pk},
+        answers(404, admin=200),
+        answers(405),
+    ),
     "www:administration": ({}, answers(403, admins_of_something=200), answers(405)),
     "www:administration_company": (
         lambda s: {"company_id": s["a"].pk, "profile": "member"},

@@ -5,12 +5,10 @@ counts are one aggregate, and the OPCO's « Informations » and staff contacts a
 process's short-lived copy (core/memo.py)."""
 
 from django.db.models import Count, Q
-from django.http import QueryDict
 from django.utils import timezone
 
 from monespace.accounts.selectors import contacts_by_branch
 from monespace.dossiers.enums import DossierKind, DossierState
-from monespace.dossiers.filters import dossier_filter_q
 from monespace.dossiers.models import Decision, DecisionKind
 from monespace.dossiers.perms import NOTHING
 from monespace.notifications.selectors import announcements_for
@@ -46,6 +44,8 @@ def home_context(request, memberships, perimeter):
     # Contracts a CFA pre-entered, for those who validate them (transmit) to do.
     validates = reach.of(DossierKind.APPRENTICESHIP).transmit_q()
     pre_entered = Q(state=DossierState.AWAITING_EMPLOYER, kind=DossierKind.APPRENTICESHIP)
+    # The quick accesses' counts are loaded after the page (www:quick_access_count): a search
+    # over many dossiers costs its own request, not the home page's.
     counts = dossiers.aggregate(
         drafts=Count("state", filter=Q(state=DossierState.DRAFT, created_by=user)),
         **(
@@ -61,12 +61,6 @@ def home_context(request, memberships, perimeter):
                 kind=DossierKind.TRAINING_ACTION,
             ),
         ),
-        **{
-            f"v{view.pk}": Count(
-                "pk", filter=dossier_filter_q(user, QueryDict(view.query), reach=reach)
-            )
-            for view in views
-        },
     )
     requests_waiting = sum({m.company_id: m.waiting for m in active if m.is_admin}.values())
     documents_requests = list(
@@ -78,7 +72,7 @@ def home_context(request, memberships, perimeter):
         .order_by("due_date")[:10]
     )
     return {
-        "quick_accesses": [(view, counts[f"v{view.pk}"]) for view in views],
+        "quick_accesses": views,
         "focus": focus,
         "establishment": establishment,
         "contacts": contacts,

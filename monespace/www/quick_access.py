@@ -72,6 +72,16 @@ def quick_access_list(request):
 
 
 @login_required
+@require_GET
+def quick_access_count(request, pk):
+    """One quick access's count, loaded by the home page after it is shown (an HTMX
+    fragment): a search over many dossiers never holds the page back."""
+    view = access.saved_view_for(request.user, pk)
+    count = quick_access_counts(request, [view])[view.pk]
+    return render(request, "www/_quick_access_count.html", {"count": count})
+
+
+@login_required
 @require_POST
 def quick_access_change(request, pk):
     """Rename, move up or down, or delete one of the user's own quick accesses."""

@@ -11,6 +11,9 @@ urlpatterns = [
     path("acces-rapides/", quick_access.quick_access_list, name="quick_access"),
     path("acces-rapides/ajouter/", quick_access.quick_access_add, name="quick_access_add"),
     path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
+    path(
+        "acces-rapides/<int:pk>/nombre/", quick_access.quick_access_count, name="quick_access_count"
+    ),
     path("dossiers/", lists.dossier_list, name="dossiers"),
     path("dossiers/nouvelle-demande/", steps.dossier_new, name="dossier_new"),
     path(

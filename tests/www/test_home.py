@@ -114,7 +114,9 @@ def test_home_query_count_does_not_grow(client, scene, django_assert_num_queries
         client.get(reverse("www:home"))
 
 
-def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_assert_num_queries):
+def test_quick_accesses_with_live_counts_loaded_after_the_page(
+    client, scene, django_assert_num_queries
+):
     from monespace.dossiers.models import SavedView
 
     establishment = scene["establishment"]
@@ -135,14 +137,31 @@ def test_quick_accesses_with_live_counts_in_one_query(client, scene, django_asse
     client.post(reverse("www:quick_access_add"), {"name": "", "query": "q=x"})
     assert SavedView.objects.count() == 2
     page = client.get(reverse("www:home")).content.decode()
-    assert 'Dossiers accordés</a> <span class="badge-soft">2</span>' in page
-    assert 'Recherche T2</a> <span class="badge-soft">1</span>' in page
+    views = {v.name: v for v in SavedView.objects.all()}
+    # The page shows the links at once; each count is a fragment loaded after it.
+    for name in ("Dossiers accordés", "Recherche T2"):
+        count_url = reverse("www:quick_access_count", args=[views[name].pk])
+        assert f'{name}</a> <span class="badge-soft" hx-get="{count_url}"' in page
+    counts = {
+        name: client.get(reverse("www:quick_access_count", args=[view.pk])).content.decode()
+        for name, view in views.items()
+    }
+    assert counts == {
+        "Dossiers accordés": '<span class="badge-soft">2</span>\n',
+        "Recherche T2": '<span class="badge-soft">1</span>\n',
+    }
     with django_assert_num_queries(7):
         client.get(reverse("www:home"))
     for i in range(4):
         client.post(reverse("www:quick_access_add"), {"name": f"Vue {i}", "query": f"q=T{i}"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7):  # whatever the number of quick accesses
         client.get(reverse("www:home"))
+    with django_assert_num_queries(5):  # session, user, reach, the view, its count
+        client.get(reverse("www:quick_access_count", args=[views["Recherche T2"].pk]))
+    # Another user's quick access: 404.
+    outsider = SavedView.objects.create(user=UserFactory(), name="Autre", query="")
+    assert client.get(reverse("www:quick_access_count", args=[outsider.pk])).status_code == 404
+    outsider.delete()
     first, second = SavedView.objects.order_by("position")[:2]
     client.post(reverse("www:quick_access_change", args=[second.pk]), {"action": "up"})
     assert list(SavedView.objects.order_by("position").values_list("pk", flat=True))[:2] == [
