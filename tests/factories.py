@@ -339,3 +339,25 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     class Params:
         support = factory.Trait(role="support")
         manager = factory.Trait(role="manager")
+
+
+def npec_for(*, rncp="RNCP38362", idcc="0843", amount="7300.00", cpne="120", applicable=None):
+    """An NPEC edition with one branch (``cpne`` ← ``idcc``) and one level: what a contract of
+    ``ContractFactory`` (IDCC 0843, RNCP38362) is funded on."""
+    from datetime import date
+
+    from monespace.referentials.models import CpneAgreement, NpecEdition, NpecLevel
+
+    edition = NpecEdition.objects.create(
+        name=f"Référentiel {NpecEdition.objects.count() + 1}",
+        sha256=f"{NpecEdition.objects.count() + 1:064d}",
+    )
+    CpneAgreement.objects.create(edition=edition, cpne_code=cpne, cpne="Boulangerie", idcc=idcc)
+    return NpecLevel.objects.create(
+        edition=edition,
+        rncp=rncp,
+        cpne_code=cpne,
+        cpne="Boulangerie",
+        amount=Decimal(amount),
+        applicable_from=applicable or date(2024, 7, 15),
+    )

@@ -132,6 +132,7 @@ def _contract_page(request, dossier, **forms):
     """An apprenticeship contract: the controls computed as a checklist, the deadlines, the
     contract as entered, its pay lines, rupture and deposit number."""
     from monespace.dossiers.apprenticeship.layout import contract_summary
+    from monespace.dossiers.funding.services import funding_of
     from monespace.dossiers.models import ContractRupture
 
     spec = dossier.spec
@@ -148,6 +149,7 @@ def _contract_page(request, dossier, **forms):
         "deadlines": spec.deadlines(dossier),
         "summary": contract_summary(dossier),
         "pay_lines": list(dossier.detail.pay_lines.all()),
+        "funding": funding_of(dossier),
         "rupture": ContractRupture.objects.filter(dossier=dossier)
         .select_related("entered_by")
         .first(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import instruction, views
+from . import funding, instruction, views
 
 app_name = "backoffice"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     ),
     path("demandes-de-contact/", views.contact_requests, name="contact_requests"),
     path("informations/", views.announcements, name="announcements"),
+    path("regles-de-financement/", funding.funding_rules, name="funding_rules"),
+    path(
+        "regles-de-financement/<int:pk>/retirer/",
+        funding.funding_rule_delete,
+        name="funding_rule_delete",
+    ),
+    path("npec/", funding.npec, name="npec"),
     path(
         "demandes-de-contact/<int:pk>/traitee/",
         views.contact_request_handle,

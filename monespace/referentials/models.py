@@ -79,3 +79,166 @@ class ApprenticePayRate(models.Model):
 
     def __str__(self):
         return f"{self.effective_from} an {self.contract_year} ≥{self.min_age} ans : {self.rate} %"
+
+
+# --- Funding referentials (issue 12) ---------------------------------------------------------
+
+
+class NpecEdition(models.Model):
+    """One file of France compétences' « Référentiel des NPEC », as imported (``import_npec``).
+    Every edition is kept: the NPEC that funds a contract is the one in force on the day it was
+    concluded, and a commitment keeps the row that decided it."""
+
+    name = models.CharField(_("fichier"), max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
+    rows = models.PositiveIntegerField(_("lignes retenues"), default=0)
+    rejected = models.PositiveIntegerField(_("lignes rejetées"), default=0)
+
+    class Meta:
+        verbose_name = _("édition du référentiel des NPEC")
+        verbose_name_plural = _("éditions du référentiel des NPEC")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class NpecLevel(models.Model):
+    """« Onglet 3 - référentiel NPEC »: the yearly funding level of a certification (RNCP) set
+    by a branch (CPNE), applicable from a date."""
+
+    edition = models.ForeignKey(NpecEdition, on_delete=models.PROTECT, related_name="levels")
+    rncp = models.CharField(_("code RNCP"), max_length=12)
+    title = models.CharField(_("libellé de la formation"), max_length=500, blank=True)
+    certifier = models.CharField(_("certificateur"), max_length=300, blank=True)
+    diploma_type = models.CharField(_("type de diplôme"), max_length=100, blank=True)
+    cpne_code = models.CharField(_("code CPNE"), max_length=10)
+    cpne = models.CharField(_("CPNE"), max_length=300, blank=True)
+    amount = models.DecimalField(_("NPEC (€ par an)"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("statut"), max_length=10, blank=True)
+    applicable_from = models.DateField(_("date d'applicabilité"))
+
+    class Meta:
+        verbose_name = _("niveau de prise en charge (NPEC)")
+        verbose_name_plural = _("niveaux de prise en charge (NPEC)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "rncp", "cpne_code"], name="npec_once_per_edition"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="npec_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["rncp", "cpne_code", "-applicable_from"], name="npec_lookup_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.rncp} × CPNE {self.cpne_code} : {self.amount} € ({self.applicable_from})"
+
+
+class CpneAgreement(models.Model):
+    """« Onglet 4 - CPNE-IDCC »: the branch (CPNE) a collective agreement (IDCC) belongs to —
+    how an employer's IDCC leads to its NPEC."""
+
+    edition = models.ForeignKey(NpecEdition, on_delete=models.PROTECT, related_name="agreements")
+    cpne_code = models.CharField(_("code CPNE"), max_length=10)
+    cpne = models.CharField(_("CPNE"), max_length=300, blank=True)
+    idcc = models.CharField(_("IDCC"), max_length=4)
+
+    class Meta:
+        verbose_name = _("CPNE d'une convention collective")
+        verbose_name_plural = _("CPNE des conventions collectives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "cpne_code", "idcc"], name="cpne_idcc_once_per_edition"
+            )
+        ]
+        indexes = [models.Index(fields=["idcc", "cpne_code"], name="cpne_idcc_lookup_idx")]
+
+    def __str__(self):
+        return f"IDCC {self.idcc} → CPNE {self.cpne_code}"
+
+
+class FundingParameter(models.TextChoices):
+    """The figures of the funding rules (research domain-alternance §3.5, §5): each is a dated
+    row of ``FundingRate``, for all branches or one IDCC, and for a certification level where it
+    says so."""
+
+    # Apprenticeship (NPEC).
+    STARTING_VALUE = "starting_value", _("Valeur d'amorçage (€ par an, par niveau)")
+    RQTH_MAX = "rqth_max", _("Majoration RQTH maximale (€ par an)")
+    DISTANCE_THRESHOLD = "distance_threshold", _("Seuil de formation à distance (%)")
+    DISTANCE_REDUCTION = "distance_reduction", _("Minoration pour formation à distance (%)")
+    DISTANCE_FLOOR = "distance_floor", _("Plancher après minoration (€ par an)")
+    PRORATA_BY_DAY = "prorata_by_day", _("Proratisation au jour (1) ou au mois commencé (0)")
+    EMPLOYER_CONTRIBUTION = (
+        "employer_contribution",
+        _("Participation de l'employeur, certification de niveau 6 ou plus (€)"),
+    )
+    EMPLOYER_CONTRIBUTION_AFTER_RUPTURE = (
+        "employer_contribution_rupture",
+        _("Participation de l'employeur après une rupture chez un autre employeur (€)"),
+    )
+    PROBATION_SHARE = (
+        "probation_share",
+        _("Participation si rupture pendant les 45 premiers jours (% du NPEC proratisé)"),
+    )
+    SCHEDULE_ADVANCE = "schedule_advance", _("Échéancier : avance (%)")
+    SCHEDULE_MONTH_7 = "schedule_month7", _("Échéancier : 7e mois (%)")
+    SCHEDULE_MONTH_10 = "schedule_month10", _("Échéancier : 10e mois (%)")
+    SCHEDULE_BALANCE = "schedule_balance", _("Échéancier : solde après service fait (%)")
+    SCHEDULE_SHORT_ADVANCE = (
+        "schedule_short_advance",
+        _("Échéancier d'un contrat de moins d'un an : avance (%, 0 = échéancier ordinaire)"),
+    )
+    MEAL = "meal", _("Frais annexes : repas (€ par repas)")
+    NIGHT = "night", _("Frais annexes : hébergement (€ par nuitée)")
+    FIRST_EQUIPMENT = "first_equipment", _("Frais annexes : premier équipement (plafond €)")
+    # Professionalisation contract and Pro-A.
+    PRO_HOURLY = "pro_hourly", _("Forfait horaire contrat de professionnalisation / Pro-A (€)")
+    TUTOR_MONTHLY = "tutor_monthly", _("Aide à l'exercice du tutorat (€ par mois)")
+    TUTOR_MONTHS = "tutor_months", _("Aide au tutorat : nombre de mois")
+    TUTOR_UPLIFT = "tutor_uplift", _("Aide au tutorat : majoration tuteur de 45 ans ou plus (%)")
+    # Training actions (plan de développement des compétences).
+    TRAINING_HOURLY = "training_hourly", _("Action de formation : plafond horaire pédagogique (€)")
+    TRAINING_TRAINEE_CAP = (
+        "training_trainee_cap",
+        _("Action de formation : plafond par stagiaire (€)"),
+    )
+    TRAINING_SALARY = (
+        "training_salary",
+        _("Action de formation : prise en charge des salaires (1 = au SMIC horaire, 0 = non)"),
+    )
+
+
+class FundingRate(models.Model):
+    """A figure of the funding rules in force from a date, for every branch (IDCC blank) or one
+    collective agreement, for one certification level where the parameter needs it. Rows are
+    never changed: a new figure is a new row from a later date, and a row that has decided a
+    commitment can no longer be deleted (dossiers.FundingCommitment.rates)."""
+
+    parameter = models.CharField(_("règle"), max_length=40, choices=FundingParameter.choices)
+    idcc = models.CharField(_("IDCC"), max_length=4, blank=True, help_text=_("Vide : toutes."))
+    level = models.CharField(_("niveau"), max_length=1, blank=True)
+    effective_from = models.DateField(_("en vigueur à partir du"))
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("source ou commentaire"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("règle de financement")
+        verbose_name_plural = _("règles de financement")
+        ordering = ["parameter", "idcc", "level", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parameter", "idcc", "level", "effective_from"],
+                name="funding_rate_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="funding_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.parameter} {self.idcc or '*'} {self.level} {self.effective_from}"

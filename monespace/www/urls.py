@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import administration, delegations, onboarding, perimeter, quick_access, views
+from . import administration, delegations, onboarding, perimeter, quick_access, schedules, views
 from .dossiers import apprenticeship, detail, documents, lists, steps
 
 app_name = "www"
@@ -25,6 +25,11 @@ urlpatterns = [
         "dossiers/<int:pk>/remuneration/",
         apprenticeship.pay_lines,
         name="apprenticeship_pay_lines",
+    ),
+    path(
+        "dossiers/<int:pk>/estimation/",
+        apprenticeship.funding_estimate,
+        name="apprenticeship_estimate",
     ),
     path("dossiers/<int:pk>/rupture/", apprenticeship.rupture_declare, name="contract_rupture"),
     path("dossiers/<int:pk>/cerfa/", apprenticeship.cerfa, name="dossier_cerfa"),
@@ -51,6 +56,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/supprimer/", detail.dossier_delete, name="dossier_delete"),
     path("salaries/", lists.employee_list, name="employees"),
     path("factures/", views.invoices, name="invoices"),
+    path("echeanciers/", schedules.schedules, name="schedules"),
     path("aide/", views.help_page, name="help"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

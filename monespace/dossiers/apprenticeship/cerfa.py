@@ -23,7 +23,7 @@ from monespace.core.formats import format_euros, format_hours, format_number, fo
 from monespace.core.identifiers import mask_nir
 from monespace.core.pdf import render_pdf
 from monespace.dossiers.apprenticeship import rules
-from monespace.dossiers.apprenticeship.layout import CODE_LISTS, LABELS, SECTIONS
+from monespace.dossiers.apprenticeship.layout import CODE_LISTS, FUNDING_ASKED, LABELS, SECTIONS
 from monespace.dossiers.models import ApprenticeshipContract
 from monespace.referentials.selectors import cerfa_label
 
@@ -117,7 +117,8 @@ def _parts(
 ) -> list[Part]:
     """The step's fieldsets; a step of one fieldset needs no block title. ``blank`` prints
     the labels with empty boxes."""
-    fieldsets = SECTIONS[step]
+    # What the CFA asks on top of the NPEC is not on the CERFA (it goes with the convention).
+    fieldsets = [(legend, names) for legend, names in SECTIONS[step] if names != FUNDING_ASKED]
     return [
         Part(
             str(legend) if len(fieldsets) > 1 else "",

@@ -40,6 +40,9 @@ CODE_LISTS = {
 # The CERFA's wording where the dossier's own field has a general label.
 LABELS = rules.DOSSIER_LABELS
 # The fieldsets of each step, in the order of the CERFA: (legend, fields).
+# Asked by the CFA on top of the NPEC (dossiers/funding): not on the CERFA itself.
+FUNDING_ASKED = ("rqth_majoration", "meals", "nights", "first_equipment")
+
 SECTIONS: dict[str, list[tuple[Any, tuple[str, ...]]]] = {
     rules.STEP_EMPLOYER: [
         (
@@ -198,6 +201,10 @@ SECTIONS: dict[str, list[tuple[Any, tuple[str, ...]]]] = {
         (
             gettext_lazy("Organisation de la formation"),
             ("training_start", "exams_end", "training_hours", "distance_hours"),
+        ),
+        (
+            gettext_lazy("Prise en charge demandée par le CFA"),
+            FUNDING_ASKED,
         ),
     ],
     rules.STEP_SIGNATURES: [

@@ -157,6 +157,10 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "exams_end",
         "training_hours",
         "distance_hours",
+        "rqth_majoration",
+        "meals",
+        "nights",
+        "first_equipment",
     ),
     STEP_SIGNATURES: ("signature_place", "pieces_attested"),
 }

@@ -23,8 +23,16 @@ from monespace.organizations.models import Membership
 from .. import lifecycle
 from ..enums import DossierKind, DossierState, EventKind
 from ..errors import DossierError
+from ..funding.services import commitment_freeze, commitment_on_rupture
 from ..instruction import email_instruction
-from ..models import ApprenticeshipContract, ContractRupture, Dossier, DossierEvent, PayLine
+from ..models import (
+    ApprenticeshipContract,
+    CommitmentReason,
+    ContractRupture,
+    Dossier,
+    DossierEvent,
+    PayLine,
+)
 from . import rules
 from .pay import minimum_pay
 
@@ -361,6 +369,7 @@ def rupture_record(*, actor: User, dossier: Dossier) -> Dossier:
     )
     rupture.recorded_by, rupture.recorded_at = actor, timezone.now()
     rupture.save(update_fields=["recorded_by", "recorded_at"])
+    commitment_on_rupture(actor=actor, dossier=dossier)
     return dossier
 
 
@@ -493,6 +502,7 @@ def contract_approve(*, actor: User, dossier: Dossier, deca_number: str = "") ->
     if deca_number:
         ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number=deca_number)
     decision = instruction.dossier_approve(actor=actor, dossier=dossier, granted={})
+    commitment_freeze(actor=actor, dossier=decision.dossier, reason=CommitmentReason.APPROVAL)
     if deca_number:
         _event(decision.dossier, actor=actor, kind=EventKind.DEPOSITED, message=deca_number)
     return decision

@@ -23,6 +23,12 @@ from .core import (
     SmicRate,
     document_key,
 )
+from .funding import (
+    CommitmentReason,
+    FundingCommitment,
+    Instalment,
+    InstalmentState,
+)
 from .training_action import COST_FIELDS, MAX_TRAINEES, Module, Trainee, TrainingAction
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "MAX_TRAINEES",
     "MONEY",
     "ApprenticeshipContract",
+    "CommitmentReason",
     "ContractRupture",
     "Decision",
     "DecisionKind",
@@ -39,8 +46,11 @@ __all__ = [
     "DossierEvent",
     "DossierSequence",
     "Employee",
+    "FundingCommitment",
     "FundingRule",
     "GrantedAmount",
+    "Instalment",
+    "InstalmentState",
     "Module",
     "PayLine",
     "RequiredDocument",

@@ -262,6 +262,25 @@ class ApprenticeshipContract(models.Model):
     )
 
     # G. Signatures
+    # What the CFA asks on top of the NPEC (research domain-alternance §5.3, §5.5), per contract.
+    rqth_majoration = models.DecimalField(
+        _("majoration RQTH demandée (€ par an)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    meals = models.PositiveIntegerField(_("nombre de repas"), null=True, blank=True)
+    nights = models.PositiveIntegerField(_("nombre de nuitées"), null=True, blank=True)
+    first_equipment = models.DecimalField(
+        _("premier équipement pédagogique (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     pieces_attested = models.BooleanField(
         _(
             "l'employeur atteste disposer de l'ensemble des pièces justificatives nécessaires au "

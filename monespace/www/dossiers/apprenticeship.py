@@ -30,6 +30,8 @@ from monespace.dossiers.apprenticeship import rules, services
 from monespace.dossiers.apprenticeship.pay import minimum_pay
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.errors import DossierError, NotADraft
+from monespace.dossiers.funding import apprenticeship as funding
+from monespace.dossiers.funding.services import Funding, funding_of
 from monespace.dossiers.models import ContractRupture, Dossier
 from monespace.organizations.models import Establishment
 
@@ -189,6 +191,52 @@ def pay_lines(request, pk):
     )
 
 
+# Typed on « Formation » and read by the estimate (the rest comes from what is saved).
+ESTIMATE_INPUTS = {
+    "rncp": "rncp",
+    "diploma_type": "diploma_type",
+    "training_hours": "training_hours",
+    "distance_hours": "distance_hours",
+    "rqth_majoration": "rqth_majoration",
+    "meals": "meals",
+    "nights": "nights",
+    "first_equipment": "first_equipment",
+}
+
+
+def _typed_estimate(request, dossier) -> funding.Estimate:
+    """The prise en charge for what is being typed on « Formation » (what cannot be read is
+    left as saved)."""
+    inputs = funding.Inputs.of(dossier)
+    form = STEP_FORMS[rules.STEP_TRAINING](request.GET, dossier=dossier)
+    for name in ESTIMATE_INPUTS:
+        if name not in request.GET or name not in form.fields:
+            continue
+        try:
+            value = form.fields[name].clean(request.GET.get(name))
+        except ValidationError:
+            continue
+        setattr(inputs, name, value)
+    return funding.estimate(inputs)
+
+
+@login_required
+@require_GET
+def funding_estimate(request, pk):
+    """The estimated prise en charge as « Formation » is typed (an HTMX fragment)."""
+    try:
+        dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    except NotADraft as error:
+        return HttpResponse(f'<p class="help">{escape(error)}</p>')
+    if dossier.kind != DossierKind.APPRENTICESHIP:
+        raise Forbidden
+    return render(
+        request,
+        "www/dossiers/apprenticeship/_funding.html",
+        {"funding": Funding.of_estimate(_typed_estimate(request, dossier))},
+    )
+
+
 def _cfas():
     """Establishments the directory knows as CFAs (a UAI) or training organisations."""
     return Establishment.objects.active().filter(Q(uai__gt="") | Q(provider_number__gt=""))
@@ -231,7 +279,15 @@ def step_training(request, dossier):
     return render(
         request,
         "www/dossiers/apprenticeship/step.html",
-        _context(request, dossier, rules.STEP_TRAINING, form, search=search, found=found),
+        _context(
+            request,
+            dossier,
+            rules.STEP_TRAINING,
+            form,
+            search=search,
+            found=found,
+            funding=Funding.of_estimate(funding.estimate(funding.Inputs.of(dossier))),
+        ),
     )
 
 
@@ -337,6 +393,7 @@ STEP_VIEWS = {
 
 TABS = [
     ("contrat", gettext_lazy("Contrat")),
+    ("financement", gettext_lazy("Prise en charge")),
     ("documents", gettext_lazy("Documents")),
     ("historique", gettext_lazy("Historique")),
 ]
@@ -371,6 +428,8 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         context["summary"] = contract_summary(dossier)
         context["pay_lines"] = list(contract.pay_lines.all())
         context["changes"] = services.amendment_changes(dossier)
+    elif tab == "financement":
+        context["funding"] = funding_of(dossier)
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
         context["document_form"] = DocumentForm()

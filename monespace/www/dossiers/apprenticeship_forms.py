@@ -49,6 +49,12 @@ HELP = {
     "cfa_uai": gettext_lazy("7 chiffres et une lettre, par exemple 0751234J."),
     "rncp": gettext_lazy("RNCP suivi de 3 à 5 chiffres."),
     "diploma_code": gettext_lazy("8 caractères."),
+    "rqth_majoration": gettext_lazy(
+        "Apprenti(e) reconnu(e) travailleur handicapé : aménagements justifiés par le CFA, par an."
+    ),
+    "meals": gettext_lazy("Repas pris pendant les périodes en CFA, sur toute la durée du contrat."),
+    "nights": gettext_lazy("Nuitées d'hébergement pendant les périodes en CFA."),
+    "first_equipment": gettext_lazy("Une fois par contrat, dans la limite du plafond en vigueur."),
     "training_hours": gettext_lazy(
         "Au moins 25 % de la durée du contrat, sur la base de 1 607 heures par an."
     ),
@@ -240,6 +246,8 @@ MAXIMA = {
     "weekly_minutes": 59,
     "training_hours": 9_999,
     "distance_hours": 9_999,
+    "meals": 9_999,
+    "nights": 9_999,
 }
 
 

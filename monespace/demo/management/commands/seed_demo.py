@@ -119,6 +119,7 @@ class Command(BaseCommand):
         importers.import_sirene_establishments(DATA / "sirene-sample-etablissements.csv")
         importers.import_opco_data(DATA / "opco-sample.csv")
         importers.import_known_contacts(DATA / "known-contacts-sample.csv")
+        self._funding_referentials()
         with transaction.atomic():
             users = {
                 email: self._user(email, first, last, staff, superuser)
@@ -164,6 +165,19 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
+
+    def _funding_referentials(self):
+        """The NPEC referential in France compétences' shape (a small edition covering the
+        demo's certifications and branches); the national rates come with the migrations."""
+        import tempfile
+        from pathlib import Path
+
+        from monespace.referentials import npec, npec_sample
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "Referentiel-des-NPEC-demo.xlsx"
+            npec_sample.write(path)
+            npec.import_file(path, name="Référentiel des NPEC (démonstration)")
 
     def _dossiers(self, user, establishment, provider):
         """One transmitted training action with three trainees, and one draft."""
@@ -322,6 +336,9 @@ class Command(BaseCommand):
                 "training_start": start + timedelta(days=7),
                 "exams_end": end - timedelta(days=30),
                 "training_hours": 820,
+                "meals": 120,
+                "nights": 20,
+                "first_equipment": Decimal("300.00"),
                 "signature_place": "RENNES",
                 "pieces_attested": True,
             }

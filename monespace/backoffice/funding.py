@@ -1,0 +1,207 @@
+"""Funding rules in the back office (issue 12): the dated rates staff add (forfaits by branch,
+tutor aid, frais annexes ceilings, valeurs d'amorçage…) and the NPEC editions imported, with a
+look-up of the NPEC a contract would get. Managers add and withdraw; every staff member reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from monespace.accounts.enums import StaffRole
+from monespace.core.forms import Form as PortalForm
+from monespace.core.forms import FrenchDecimalField, check_date
+from monespace.dossiers.funding.apprenticeship import find_npec
+from monespace.referentials.models import (
+    CollectiveAgreement,
+    FundingParameter,
+    FundingRate,
+    NpecEdition,
+)
+from monespace.referentials.services import RateError, rate_add, rate_delete
+
+from .views import _posted_int, staff_required
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LEVELS = [("", gettext_lazy("—"))] + [(str(n), str(n)) for n in range(3, 9)]
+
+
+def can_edit_rules(user) -> bool:
+    profile = getattr(user, "staff_profile", None)
+    return user.is_superuser or (profile is not None and profile.role == StaffRole.MANAGER)
+
+
+class RateForm(PortalForm):
+    parameter = forms.ChoiceField(label=gettext_lazy("Règle"), choices=FundingParameter.choices)
+    idcc = forms.CharField(
+        label=gettext_lazy("IDCC"),
+        required=False,
+        max_length=4,
+        help_text=gettext_lazy("4 chiffres ; vide : toutes les branches."),
+    )
+    level = forms.ChoiceField(
+        label=gettext_lazy("Niveau de la certification"),
+        required=False,
+        choices=LEVELS,
+        help_text=gettext_lazy("Pour la valeur d'amorçage seulement."),
+    )
+    effective_from = forms.DateField(label=gettext_lazy("En vigueur à partir du"), widget=DATE)
+    value = FrenchDecimalField(
+        label=gettext_lazy("Valeur"), max_digits=12, decimal_places=2, min_value=0
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Source ou commentaire"), required=False, max_length=300
+    )
+
+    def clean_idcc(self) -> str:
+        idcc = self.cleaned_data["idcc"].strip()
+        if not idcc:
+            return ""
+        if not idcc.isdigit():
+            raise forms.ValidationError(_("L'IDCC s'écrit avec 4 chiffres, par exemple 1486."))
+        idcc = idcc.zfill(4)
+        if not CollectiveAgreement.objects.filter(idcc=idcc).exists():
+            raise forms.ValidationError(
+                _("L'IDCC %(idcc)s ne figure pas dans la liste des conventions collectives.")
+                % {"idcc": idcc}
+            )
+        return idcc
+
+    def clean_effective_from(self) -> date:
+        check_date(self.cleaned_data["effective_from"])
+        return self.cleaned_data["effective_from"]
+
+    def clean(self):
+        cleaned = super().clean()
+        parameter, level = cleaned.get("parameter"), cleaned.get("level")
+        if parameter == FundingParameter.STARTING_VALUE and not level:
+            self.add_error("level", _("La valeur d'amorçage se fixe par niveau de certification."))
+        elif parameter and parameter != FundingParameter.STARTING_VALUE and level:
+            self.add_error("level", _("Seule la valeur d'amorçage se fixe par niveau."))
+        return cleaned
+
+
+class RateFilter(PortalForm):
+    parameter = forms.ChoiceField(
+        label=gettext_lazy("Règle"),
+        required=False,
+        choices=[("", gettext_lazy("Toutes")), *FundingParameter.choices],
+    )
+    idcc = forms.CharField(label=gettext_lazy("IDCC"), required=False, max_length=4)
+
+
+class NpecLookupForm(PortalForm):
+    rncp = forms.CharField(label=gettext_lazy("Code RNCP"), max_length=12)
+    idcc = forms.CharField(label=gettext_lazy("IDCC de l'employeur"), max_length=4)
+    day = forms.DateField(label=gettext_lazy("Date de conclusion du contrat"), widget=DATE)
+
+    def clean_rncp(self) -> str:
+        code = self.cleaned_data["rncp"].strip().upper().replace(" ", "")
+        code = f"RNCP{code}" if code.isdigit() else code
+        if not (code.startswith("RNCP") and code[4:].isdigit() and 2 <= len(code[4:]) <= 6):
+            raise forms.ValidationError(_("RNCP suivi de 2 à 6 chiffres, par exemple RNCP38362."))
+        return code
+
+    def clean_idcc(self) -> str:
+        idcc = self.cleaned_data["idcc"].strip()
+        if not idcc.isdigit():
+            raise forms.ValidationError(_("L'IDCC s'écrit avec 4 chiffres, par exemple 1486."))
+        return idcc.zfill(4)
+
+    def clean_day(self) -> date:
+        check_date(self.cleaned_data["day"])
+        return self.cleaned_data["day"]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def funding_rules(request):
+    """« Règles de financement »: the dated figures, newest first, and the form to add one."""
+    editable = can_edit_rules(request.user)
+    form = RateForm(request.POST or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                rate = rate_add(actor=request.user, **form.cleaned_data)
+            except RateError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("La valeur %(value)s est en vigueur à partir du %(date)s.")
+                    % {"value": rate.value, "date": rate.effective_from.strftime("%d/%m/%Y")},
+                )
+                return redirect("backoffice:funding_rules")
+    filters = RateFilter(request.GET or None)
+    rates = FundingRate.objects.annotate(uses=Count("commitments")).select_related("created_by")
+    if filters.is_valid():
+        if filters.cleaned_data["parameter"]:
+            rates = rates.filter(parameter=filters.cleaned_data["parameter"])
+        if filters.cleaned_data["idcc"]:
+            rates = rates.filter(idcc=filters.cleaned_data["idcc"].strip().zfill(4))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(
+        rates.order_by("parameter", "idcc", "level", "-effective_from", "pk"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/funding_rules.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "editable": editable,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_POST
+def funding_rule_delete(request, pk):
+    if not can_edit_rules(request.user):
+        raise PermissionDenied
+    rate = get_object_or_404(FundingRate, pk=_posted_int(pk))
+    try:
+        rate_delete(actor=request.user, rate=rate)
+    except RateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La valeur est retirée."))
+    return redirect("backoffice:funding_rules")
+
+
+@staff_required
+@require_http_methods(["GET"])
+def npec(request):
+    """The NPEC editions imported (``import_npec``) and a look-up: the NPEC a contract of that
+    certification, employer and date would get."""
+    lookup = NpecLookupForm(request.GET or None)
+    found = None
+    cpnes: list[str] = []
+    if lookup.is_valid():
+        found, cpnes = find_npec(
+            lookup.cleaned_data["rncp"], lookup.cleaned_data["idcc"], lookup.cleaned_data["day"]
+        )
+    return render(
+        request,
+        "backoffice/npec.html",
+        {
+            "editions": NpecEdition.objects.all()[:50],
+            "lookup": lookup,
+            "found": found,
+            "cpnes": cpnes,
+        },
+    )

@@ -1,0 +1,123 @@
+"""Commitments: the estimate frozen at the accord, recomputed (as a new version) at a rupture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from monespace.dossiers.enums import DossierKind
+from monespace.dossiers.models import (
+    CommitmentReason,
+    ContractRupture,
+    Dossier,
+    FundingCommitment,
+    Instalment,
+)
+
+from . import apprenticeship
+
+KINDS = {DossierKind.APPRENTICESHIP: apprenticeship}
+
+
+def estimate_for(dossier: Dossier) -> apprenticeship.Estimate | None:
+    """The live estimate of a contract from what is saved (``None`` for other kinds)."""
+    module = KINDS.get(dossier.kind)  # type: ignore[call-overload]
+    if module is None:
+        return None
+    rupture = (
+        ContractRupture.objects.filter(dossier=dossier)
+        .values_list("rupture_date", flat=True)
+        .first()
+    )
+    return module.estimate(module.Inputs.of(dossier, rupture=rupture))
+
+
+@transaction.atomic
+def commitment_freeze(*, actor, dossier: Dossier, reason: str) -> FundingCommitment | None:
+    """Freeze the contract's prise en charge as the next version of its commitment, with its
+    échéancier and the rates that decided it; nothing when the rules give no figure yet (the
+    advisor sets it). The dossier's granted total follows the latest version."""
+    result = estimate_for(dossier)
+    if result is None or not result.complete:
+        return None
+    version = (
+        FundingCommitment.objects.filter(dossier=dossier).aggregate(last=Max("version"))["last"]
+        or 0
+    ) + 1
+    commitment = FundingCommitment.objects.create(
+        dossier=dossier,
+        version=version,
+        reason=reason,
+        created_by=actor,
+        annual_amount=result.annual,
+        training_total=result.training_total,
+        annexes_total=result.annexes_total,
+        employer_contribution=result.contribution,
+        total=result.total,
+        lines=[line.as_json() for line in result.lines],
+        npec=result.npec,
+    )
+    assert result.book is not None
+    commitment.rates.set(result.book.used.values())
+    Instalment.objects.bulk_create(
+        Instalment(
+            commitment=commitment,
+            code=planned.code,
+            year=planned.year,
+            label=planned.label,
+            due_on=planned.due_on,
+            share=planned.share,
+            gross=planned.gross,
+            deduction=planned.deduction,
+            amount=planned.amount,
+        )
+        for planned in result.instalments
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(granted_total=commitment.total)
+    return commitment
+
+
+def commitment_on_rupture(*, actor, dossier: Dossier) -> FundingCommitment | None:
+    """A recorded rupture: the prise en charge on the days performed, when one was frozen."""
+    if not FundingCommitment.objects.filter(
+        dossier=dossier, reason=CommitmentReason.APPROVAL
+    ).exists():
+        return None
+    return commitment_freeze(actor=actor, dossier=dossier, reason=CommitmentReason.RUPTURE)
+
+
+@dataclass
+class Funding:
+    """What a contract's page shows: the commitment in force (and the one it replaced), or the
+    estimate while no commitment exists."""
+
+    commitment: FundingCommitment | None
+    previous: FundingCommitment | None
+    instalments: list[Instalment]
+    estimate: apprenticeship.Estimate | None
+
+    @classmethod
+    def of_estimate(cls, estimate: apprenticeship.Estimate) -> Funding:
+        return cls(commitment=None, previous=None, instalments=[], estimate=estimate)
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.commitment is None or self.previous is None:
+            return None
+        return self.commitment.total - self.previous.total
+
+
+def funding_of(dossier: Dossier) -> Funding:
+    commitments = list(FundingCommitment.objects.filter(dossier=dossier).order_by("-version")[:2])
+    if commitments:
+        current = commitments[0]
+        return Funding(
+            commitment=current,
+            previous=commitments[1] if len(commitments) > 1 else None,
+            instalments=list(current.instalments.all()),
+            estimate=None,
+        )
+    return Funding(commitment=None, previous=None, instalments=[], estimate=estimate_for(dossier))

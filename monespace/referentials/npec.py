@@ -1,0 +1,294 @@
+"""Import of France compétences' « Référentiel des NPEC » (xlsx) in its published shape
+(research domain-alternance §5.2):
+
+- sheet « Onglet 3 - référentiel NPEC », header on row 4: RNCP | Libellé de la formation |
+  Certificateur* | Type de diplôme | Code CPNE | CPNE | NPEC final | Statut | Date
+  d'applicabilité des NPEC** (an Excel date);
+- sheet « Onglet 4 - CPNE-IDCC »: Code CPNE | CPNE | IDCC.
+
+The file is read row by row with python-calamine (docs/dependencies.md), written in batches:
+the Python side holds one batch at a time whatever the file's size. Every edition is kept (a
+contract is funded on the NPEC in force on the day it was concluded); importing the same file
+again changes nothing. A row that cannot be read is reported with its reason and left out;
+a file whose sheets or columns are missing imports nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import CpneAgreement, NpecEdition, NpecLevel
+
+LEVELS_SHEET = "Onglet 3 - référentiel NPEC"
+AGREEMENTS_SHEET = "Onglet 4 - CPNE-IDCC"
+BATCH = 5000
+RNCP = re.compile(r"^RNCP\d{2,6}$")
+EXCEL_EPOCH = date(1899, 12, 30)
+NOT_SET = {"NC", "NR", "ND", "-"}
+
+# Columns looked for in the header row (its text without accents, case or footnote stars).
+LEVEL_COLUMNS = {
+    "rncp": ("code rncp", "rncp"),
+    "title": ("libelle de la formation", "intitule de la certification", "libelle"),
+    "certifier": ("certificateur",),
+    "diploma_type": ("type de diplome", "type diplome"),
+    "cpne_code": ("code cpne",),
+    "cpne": ("cpne",),
+    "amount": ("npec final", "valeur finale", "npec"),
+    "status": ("statut",),
+    "applicable_from": ("date d'applicabilite", "date d applicabilite"),
+}
+AGREEMENT_COLUMNS = {
+    "cpne_code": ("code cpne",),
+    "cpne": ("cpne",),
+    "idcc": ("idcc", "code idcc"),
+}
+REQUIRED_LEVEL = ("rncp", "cpne_code", "amount", "applicable_from")
+
+
+class NpecFileError(Exception):
+    """The file is not the referential (sheet or column missing): nothing is imported."""
+
+
+@dataclass
+class Report:
+    edition: NpecEdition | None = None
+    already: bool = False
+    levels: int = 0
+    agreements: int = 0
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, why)
+
+
+def _plain(text: object) -> str:
+    value = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s*]+", " ", value.replace("’", "'")).strip().lower().rstrip(" *")
+
+
+def _columns(header: list, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    names = [_plain(cell) for cell in header]
+    found: dict[str, int] = {}
+    for key, options in wanted.items():
+        for option in options:  # exact names first, then a name the header starts with
+            index = next((i for i, name in enumerate(names) if name == option), None)
+            if index is None:
+                index = next(
+                    (i for i, name in enumerate(names) if name.startswith(option + " ")), None
+                )
+            if index is not None and index not in found.values():
+                found[key] = index
+                break
+    return found
+
+
+def _rows(sheet, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]):
+    """(row number, {key: cell}) after the header row (found in the first 10 rows)."""
+    rows = sheet.iter_rows()
+    columns: dict[str, int] = {}
+    number = 0
+    for row in rows:
+        number += 1
+        columns = _columns(row, wanted)
+        if all(key in columns for key in required):
+            break
+        if number >= 10:
+            break
+    missing = [key for key in required if key not in columns]
+    if missing:
+        raise NpecFileError(
+            _("Feuille « %(sheet)s » : colonnes introuvables (%(columns)s).")
+            % {"sheet": sheet.name, "columns": ", ".join(missing)}
+        )
+    for row in rows:
+        number += 1
+        if not any(cell not in ("", None) for cell in row):
+            continue
+        yield number, {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
+
+
+def _amount(value: object) -> Decimal:
+    text = _text(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    text = text.replace("€", "").replace(",", ".")
+    if text.upper() in NOT_SET or not text:
+        raise ValueError(_("NPEC non fixé (« %(value)s »)") % {"value": _text(value) or "vide"})
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(_("montant illisible (« %(value)s »)") % {"value": _text(value)}) from None
+    if amount <= 0 or amount >= Decimal("100000000"):
+        raise ValueError(_("montant hors limites (%(value)s)") % {"value": _text(value)})
+    return amount
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("date d'applicabilité illisible (« %(value)s »)") % {"value": text})
+
+
+def _rncps(value: object) -> list[str]:
+    """« RNCP1002 », « 1002 », or several codes separated by « / » (older editions)."""
+    codes = []
+    for part in re.split(r"[/;]", _text(value)):
+        code = part.strip().upper().replace(" ", "")
+        if code.isdigit():
+            code = f"RNCP{code}"
+        if not RNCP.match(code):
+            raise ValueError(_("code RNCP mal formé (« %(value)s »)") % {"value": _text(value)})
+        codes.append(code)
+    return codes
+
+
+def _cpne_code(value: object) -> str:
+    code = _text(value)
+    if not code or not re.fullmatch(r"[0-9A-Za-z]{1,10}", code):
+        raise ValueError(_("code CPNE absent ou mal formé (« %(value)s »)") % {"value": code})
+    return code
+
+
+def _levels(sheet, edition: NpecEdition, report: Report) -> Iterator[NpecLevel]:
+    seen: set[tuple[str, str]] = set()
+    for number, cells in _rows(sheet, LEVEL_COLUMNS, REQUIRED_LEVEL):
+        try:
+            rncps = _rncps(cells["rncp"])
+            cpne_code = _cpne_code(cells["cpne_code"])
+            amount = _amount(cells["amount"])
+            applicable_from = _date(cells["applicable_from"])
+        except ValueError as error:
+            report.rejected.append((sheet.name, number, str(error)))
+            continue
+        for rncp in rncps:
+            if (rncp, cpne_code) in seen:
+                report.rejected.append(
+                    (
+                        sheet.name,
+                        number,
+                        _("%(rncp)s × CPNE %(cpne)s en double") % {"rncp": rncp, "cpne": cpne_code},
+                    )
+                )
+                continue
+            seen.add((rncp, cpne_code))
+            yield NpecLevel(
+                edition=edition,
+                rncp=rncp,
+                title=_text(cells.get("title"))[:500],
+                certifier=_text(cells.get("certifier"))[:300],
+                diploma_type=_text(cells.get("diploma_type"))[:100],
+                cpne_code=cpne_code,
+                cpne=_text(cells.get("cpne"))[:300],
+                amount=amount,
+                status=_text(cells.get("status"))[:10],
+                applicable_from=applicable_from,
+            )
+
+
+def _agreements(sheet, edition: NpecEdition, report: Report) -> Iterator[CpneAgreement]:
+    seen: set[tuple[str, str]] = set()
+    for number, cells in _rows(sheet, AGREEMENT_COLUMNS, ("cpne_code", "idcc")):
+        try:
+            cpne_code = _cpne_code(cells["cpne_code"])
+            idcc = _text(cells["idcc"])
+            if not idcc.isdigit() or len(idcc) > 4:
+                raise ValueError(_("IDCC mal formé (« %(value)s »)") % {"value": idcc})
+        except ValueError as error:
+            report.rejected.append((sheet.name, number, str(error)))
+            continue
+        idcc = idcc.zfill(4)
+        if (cpne_code, idcc) in seen:
+            continue
+        seen.add((cpne_code, idcc))
+        yield CpneAgreement(
+            edition=edition, cpne_code=cpne_code, cpne=_text(cells.get("cpne"))[:300], idcc=idcc
+        )
+
+
+def _save(model, rows: Iterator) -> int:
+    count, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            count, batch = count + len(batch), []
+    if batch:
+        model.objects.bulk_create(batch)
+        count += len(batch)
+    return count
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(path: str | Path, *, name: str = "") -> Report:
+    """Import one edition of the referential (a no-op for a file already imported)."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    report = Report()
+    sha256 = file_digest(path)
+    existing = NpecEdition.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        report.edition, report.already = existing, True
+        report.levels, report.agreements = existing.rows, existing.agreements.count()
+        return report
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own types for a file that is no xlsx
+        raise NpecFileError(_("Ce fichier n'est pas un classeur Excel lisible.")) from error
+    try:
+        names = {_plain(name): name for name in workbook.sheet_names}
+        sheets = {}
+        for wanted in (LEVELS_SHEET, AGREEMENTS_SHEET):
+            actual = names.get(_plain(wanted))
+            if actual is None:
+                raise NpecFileError(
+                    _("Feuille « %(sheet)s » introuvable dans ce fichier.") % {"sheet": wanted}
+                )
+            sheets[wanted] = actual
+        with transaction.atomic():
+            edition = NpecEdition.objects.create(name=name or path.name, sha256=sha256)
+            report.agreements = _save(
+                CpneAgreement,
+                _agreements(workbook.get_sheet_by_name(sheets[AGREEMENTS_SHEET]), edition, report),
+            )
+            report.levels = _save(
+                NpecLevel,
+                _levels(workbook.get_sheet_by_name(sheets[LEVELS_SHEET]), edition, report),
+            )
+            if not report.levels:
+                raise NpecFileError(_("Aucune ligne du référentiel n'a pu être lue."))
+            edition.rows, edition.rejected = report.levels, len(report.rejected)
+            edition.save(update_fields=["rows", "rejected"])
+    finally:
+        workbook.close()
+    report.edition = edition
+    return report
