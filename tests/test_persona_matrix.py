@@ -16,6 +16,7 @@ from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, SavedView
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
+from monespace.referentials.models import FundingRate
 from monespace.support.models import ContactRequest
 from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory, UserFactory
 from tests.helpers import create_dossier, read_streaming
@@ -207,6 +208,13 @@ EXPECTED = {
         answers(200, **CONTRACT_ENTER),
         answers(405),
     ),
+    "www:apprenticeship_estimate": (
+        lambda s: {"pk": s["contract_draft"].pk},
+        answers(200, **CONTRACT_ENTER),
+        answers(405),
+    ),
+    # Everyone signed in has a list (empty outside their contracts).
+    "www:schedules": ({}, answers(200), answers(405)),
     "www:dossier_cerfa": (
         lambda s: {"pk": s["contract"].pk},
         answers(200, **CONTRACT_SEEN),
@@ -236,6 +244,14 @@ EXPECTED = {
     ),
     "backoffice:contact_requests": ({}, staff_only(200), staff_only(405)),
     "backoffice:announcements": ({}, staff_only(200), staff_only(200)),
+    # Every staff member reads the funding rules; only managers (none here) change them.
+    "backoffice:funding_rules": ({}, staff_only(200), staff_only(403)),
+    "backoffice:funding_rule_delete": (
+        lambda s: {"pk": FundingRate.objects.order_by("pk").first().pk},
+        staff_only(405),
+        staff_only(403),
+    ),
+    "backoffice:npec": ({}, staff_only(200), staff_only(405)),
     "backoffice:contact_request_handle": (
         lambda s: {"pk": s["contact"].pk},
         staff_only(405),

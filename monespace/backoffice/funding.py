@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from monespace.accounts.enums import StaffRole
+from monespace.core.formats import format_number
 from monespace.core.forms import Form as PortalForm
 from monespace.core.forms import FrenchDecimalField, check_date
 from monespace.dossiers.funding.apprenticeship import find_npec
@@ -139,7 +140,10 @@ def funding_rules(request):
                 messages.success(
                     request,
                     _("La valeur %(value)s est en vigueur à partir du %(date)s.")
-                    % {"value": rate.value, "date": rate.effective_from.strftime("%d/%m/%Y")},
+                    % {
+                        "value": format_number(rate.value),
+                        "date": rate.effective_from.strftime("%d/%m/%Y"),
+                    },
                 )
                 return redirect("backoffice:funding_rules")
     filters = RateFilter(request.GET or None)

@@ -136,6 +136,7 @@ def _contract_page(request, dossier, **forms):
     from monespace.dossiers.models import ContractRupture
 
     spec = dossier.spec
+    rupture = ContractRupture.objects.filter(dossier=dossier).select_related("entered_by").first()
     context = {
         "dossier": dossier,
         "contract": dossier.detail,
@@ -149,10 +150,8 @@ def _contract_page(request, dossier, **forms):
         "deadlines": spec.deadlines(dossier),
         "summary": contract_summary(dossier),
         "pay_lines": list(dossier.detail.pay_lines.all()),
-        "funding": funding_of(dossier),
-        "rupture": ContractRupture.objects.filter(dossier=dossier)
-        .select_related("entered_by")
-        .first(),
+        "funding": funding_of(dossier, rupture=rupture),
+        "rupture": rupture,
         "documents": dossier.documents.all(),
         "decisions": dossier.decisions.select_related("decided_by", "letter"),
         "events": dossier.events.select_related("actor")[:30],

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -90,7 +91,9 @@ def _columns(header: list, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]
     return found
 
 
-def _rows(sheet, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]):
+def _rows(
+    sheet: Any, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, {key: cell}) after the header row (found in the first 10 rows)."""
     rows = sheet.iter_rows()
     columns: dict[str, int] = {}
@@ -171,7 +174,7 @@ def _cpne_code(value: object) -> str:
     return code
 
 
-def _levels(sheet, edition: NpecEdition, report: Report) -> Iterator[NpecLevel]:
+def _levels(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[NpecLevel]:
     seen: set[tuple[str, str]] = set()
     for number, cells in _rows(sheet, LEVEL_COLUMNS, REQUIRED_LEVEL):
         try:
@@ -207,7 +210,7 @@ def _levels(sheet, edition: NpecEdition, report: Report) -> Iterator[NpecLevel]:
             )
 
 
-def _agreements(sheet, edition: NpecEdition, report: Report) -> Iterator[CpneAgreement]:
+def _agreements(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[CpneAgreement]:
     seen: set[tuple[str, str]] = set()
     for number, cells in _rows(sheet, AGREEMENT_COLUMNS, ("cpne_code", "idcc")):
         try:
@@ -227,7 +230,7 @@ def _agreements(sheet, edition: NpecEdition, report: Report) -> Iterator[CpneAgr
         )
 
 
-def _save(model, rows: Iterator) -> int:
+def _save(model: Any, rows: Iterator[Any]) -> int:
     count, batch = 0, []
     for row in rows:
         batch.append(row)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import FundingRate
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
 
 
 class RateError(Exception):
@@ -20,7 +24,7 @@ class RateError(Exception):
 @transaction.atomic
 def rate_add(
     *,
-    actor,
+    actor: User | None,
     parameter: str,
     effective_from: date,
     value: Decimal,
@@ -56,7 +60,7 @@ def rate_add(
 
 
 @transaction.atomic
-def rate_delete(*, actor, rate: FundingRate) -> None:
+def rate_delete(*, actor: User | None, rate: FundingRate) -> None:
     """Withdraw a figure typed by mistake — never one a commitment was computed with."""
     rate = FundingRate.objects.select_for_update().get(pk=rate.pk)
     if rate.commitments.exists():

@@ -183,7 +183,7 @@ def test_the_daily_reminder_of_the_20_days(scene, settings, django_capture_on_co
 
 def test_query_count_of_the_contract_page(client, scene, django_assert_num_queries):
     client.get(url("dossier", scene["dossier"]))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         client.get(url("dossier", scene["dossier"]))
 
 

@@ -8,7 +8,8 @@ import pytest
 from monespace.core.formats import format_euros, format_percent
 from monespace.dossiers.apprenticeship import rules
 from monespace.dossiers.apprenticeship.cerfa import cerfa_context, render_cerfa
-from monespace.dossiers.models import Dossier
+from monespace.dossiers.apprenticeship.layout import FUNDING_ASKED
+from monespace.dossiers.models import ApprenticeshipContract, Dossier
 from tests.factories import ContractFactory, ready_to_transmit
 
 SECTION_TITLES = (
@@ -129,6 +130,13 @@ def test_cerfa_prints_every_field_of_the_steps_once():
 
     # Sections A to F hold every field of their steps, plus the employer's SIRET and the
     # hiring salary (G and H are laid out apart).
+    # What the CFA asks on top of the NPEC is not on the CERFA.
     steps = [step for step in rules.STEP_FIELDS if step != rules.STEP_SIGNATURES]
-    assert len(printed) == sum(len(rules.STEP_FIELDS[step]) for step in steps) + 2
+    fields = sum(len(rules.STEP_FIELDS[step]) for step in steps) - len(FUNDING_ASKED)
+    assert len(printed) == fields + 2
+    asked = {
+        str(ApprenticeshipContract._meta.get_field(name).verbose_name).lower()
+        for name in FUNDING_ASKED
+    }
+    assert len(asked) == 4 and not asked & {str(label).lower() for label in printed}
     assert [section.letter for section in context["sections"]] == ["A", "B", "C", "D", "E", "F"]

@@ -76,3 +76,7 @@ def _referentials(transactional_db):
     from monespace.referentials.referentials import load_sample
 
     load_sample(CollectiveAgreement)
+    from monespace.referentials import funding
+    from monespace.referentials.models import FundingRate
+
+    funding.load(FundingRate)

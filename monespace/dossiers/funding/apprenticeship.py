@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,9 @@ from monespace.dossiers.apprenticeship.pay import add_months, add_years
 from monespace.referentials.models import CpneAgreement, FundingParameter, NpecLevel
 
 from .rates import RateBook
+
+if TYPE_CHECKING:
+    from monespace.dossiers.models import Dossier
 
 P = FundingParameter
 CENT = Decimal("0.01")
@@ -65,8 +69,8 @@ class Inputs:
     first_equipment: Decimal | None = None
 
     @classmethod
-    def of(cls, dossier, *, rupture: date | None = None) -> Inputs:
-        contract = dossier.detail
+    def of(cls, dossier: Dossier, *, rupture: date | None = None) -> Inputs:
+        contract: Any = dossier.detail
         return cls(
             idcc=contract.idcc,
             rncp=contract.rncp,
@@ -162,9 +166,11 @@ def find_npec(rncp: str, idcc: str, day: date) -> tuple[NpecLevel | None, list[s
     if not cpnes or not rncp:
         return None, cpnes
     best: dict[str, NpecLevel] = {}
-    for row in NpecLevel.objects.filter(
-        rncp=rncp, cpne_code__in=cpnes, applicable_from__lte=day
-    ).order_by("applicable_from", "edition_id"):
+    for row in (
+        NpecLevel.objects.filter(rncp=rncp, cpne_code__in=cpnes, applicable_from__lte=day)
+        .select_related("edition")
+        .order_by("applicable_from", "edition_id")
+    ):
         best[row.cpne_code] = row  # the latest applicable (then the latest edition) wins
     if not best:
         return None, cpnes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,24 +20,33 @@ from monespace.dossiers.models import (
 
 from . import apprenticeship
 
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
+
 KINDS = {DossierKind.APPRENTICESHIP: apprenticeship}
 
 
-def estimate_for(dossier: Dossier) -> apprenticeship.Estimate | None:
-    """The live estimate of a contract from what is saved (``None`` for other kinds)."""
+UNREAD: Any = object()
+
+
+def estimate_for(
+    dossier: Dossier, *, rupture: ContractRupture | None = UNREAD
+) -> apprenticeship.Estimate | None:
+    """The live estimate of a contract from what is saved (``None`` for other kinds); a page
+    that has read the contract's rupture already passes it."""
     module = KINDS.get(dossier.kind)  # type: ignore[call-overload]
     if module is None:
         return None
-    rupture = (
-        ContractRupture.objects.filter(dossier=dossier)
-        .values_list("rupture_date", flat=True)
-        .first()
-    )
-    return module.estimate(module.Inputs.of(dossier, rupture=rupture))
+    if rupture is UNREAD:
+        rupture = ContractRupture.objects.filter(dossier=dossier).first()
+    day = rupture.rupture_date if rupture is not None else None
+    return module.estimate(module.Inputs.of(dossier, rupture=day))
 
 
 @transaction.atomic
-def commitment_freeze(*, actor, dossier: Dossier, reason: str) -> FundingCommitment | None:
+def commitment_freeze(
+    *, actor: User | None, dossier: Dossier, reason: str
+) -> FundingCommitment | None:
     """Freeze the contract's prise en charge as the next version of its commitment, with its
     échéancier and the rates that decided it; nothing when the rules give no figure yet (the
     advisor sets it). The dossier's granted total follows the latest version."""
@@ -80,7 +90,7 @@ def commitment_freeze(*, actor, dossier: Dossier, reason: str) -> FundingCommitm
     return commitment
 
 
-def commitment_on_rupture(*, actor, dossier: Dossier) -> FundingCommitment | None:
+def commitment_on_rupture(*, actor: User | None, dossier: Dossier) -> FundingCommitment | None:
     """A recorded rupture: the prise en charge on the days performed, when one was frozen."""
     if not FundingCommitment.objects.filter(
         dossier=dossier, reason=CommitmentReason.APPROVAL
@@ -100,7 +110,7 @@ class Funding:
     estimate: apprenticeship.Estimate | None
 
     @classmethod
-    def of_estimate(cls, estimate: apprenticeship.Estimate) -> Funding:
+    def of_estimate(cls, estimate: apprenticeship.Estimate | None) -> Funding:
         return cls(commitment=None, previous=None, instalments=[], estimate=estimate)
 
     @property
@@ -110,7 +120,7 @@ class Funding:
         return self.commitment.total - self.previous.total
 
 
-def funding_of(dossier: Dossier) -> Funding:
+def funding_of(dossier: Dossier, *, rupture: ContractRupture | None = UNREAD) -> Funding:
     commitments = list(FundingCommitment.objects.filter(dossier=dossier).order_by("-version")[:2])
     if commitments:
         current = commitments[0]
@@ -120,4 +130,4 @@ def funding_of(dossier: Dossier) -> Funding:
             instalments=list(current.instalments.all()),
             estimate=None,
         )
-    return Funding(commitment=None, previous=None, instalments=[], estimate=estimate_for(dossier))
+    return Funding.of_estimate(estimate_for(dossier, rupture=rupture))

@@ -429,7 +429,7 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         context["pay_lines"] = list(contract.pay_lines.all())
         context["changes"] = services.amendment_changes(dossier)
     elif tab == "financement":
-        context["funding"] = funding_of(dossier)
+        context["funding"] = funding_of(dossier, rupture=context["rupture"])
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
         context["document_form"] = DocumentForm()
