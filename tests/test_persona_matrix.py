@@ -208,6 +208,11 @@ EXPECTED = {
         answers(200, **CONTRACT_ENTER),
         answers(405),
     ),
+    "www:training_estimate": (
+        lambda s: {"pk": s["draft"].pk},
+        answers(200, **DOSSIER_ENTER),
+        answers(405),
+    ),
     "www:apprenticeship_estimate": (
         lambda s: {"pk": s["contract_draft"].pk},
         answers(200, **CONTRACT_ENTER),

@@ -76,17 +76,30 @@ class ApproveForm(Form):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
+        # The branch's rules give the same figures as the user's estimate (dossiers/funding).
+        estimated = {}
+        if dossier.kind == DossierKind.TRAINING_ACTION:
+            from monespace.dossiers.funding.services import estimate_for
+
+            estimate = estimate_for(dossier)
+            if estimate is not None and estimate.complete:
+                estimated = estimate.covered
         for name, label, requested in dossier.spec.requested_lines(dossier):
             if requested:
+                help_text = _("Demandé : %(amount)s") % {"amount": format_euros(requested)}
+                if name in estimated:
+                    help_text += " — " + _("selon les règles de la branche : %(amount)s") % {
+                        "amount": format_euros(estimated[name])
+                    }
                 self.fields[name] = FrenchDecimalField(
                     label=label,
                     min_value=0,
                     max_value=requested,
                     decimal_places=2,
                     max_digits=12,
-                    initial=requested,
+                    initial=estimated.get(name, requested),
                     widget=forms.TextInput,
-                    help_text=_("Demandé : %(amount)s") % {"amount": format_euros(requested)},
+                    help_text=help_text,
                     error_messages={
                         "max_value": _(
                             "Le montant accordé ne peut pas dépasser le montant demandé (%(amount)s)."

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import administration, delegations, onboarding, perimeter, quick_access, schedules, views
-from .dossiers import apprenticeship, detail, documents, lists, steps
+from .dossiers import apprenticeship, detail, documents, lists, steps, training_action
 
 app_name = "www"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "dossiers/<int:pk>/remuneration/",
         apprenticeship.pay_lines,
         name="apprenticeship_pay_lines",
+    ),
+    path(
+        "dossiers/<int:pk>/estimation-formation/",
+        training_action.funding_estimate,
+        name="training_estimate",
     ),
     path(
         "dossiers/<int:pk>/estimation/",

@@ -149,6 +149,7 @@ class Estimate:
     contribution: Decimal = Decimal(0)
     npec: NpecLevel | None = None
     book: RateBook | None = None
+    covered: dict[str, Decimal] = field(default_factory=dict)  # per cost line (training action)
 
     @property
     def complete(self) -> bool:

@@ -18,12 +18,15 @@ from monespace.dossiers.models import (
     Instalment,
 )
 
-from . import apprenticeship
+from . import apprenticeship, training_action
 
 if TYPE_CHECKING:
     from monespace.accounts.models import User
 
-KINDS = {DossierKind.APPRENTICESHIP: apprenticeship}
+KINDS: dict[str, Any] = {
+    DossierKind.APPRENTICESHIP: apprenticeship,
+    DossierKind.TRAINING_ACTION: training_action,
+}
 
 
 UNREAD: Any = object()
@@ -34,9 +37,11 @@ def estimate_for(
 ) -> apprenticeship.Estimate | None:
     """The live estimate of a contract from what is saved (``None`` for other kinds); a page
     that has read the contract's rupture already passes it."""
-    module = KINDS.get(dossier.kind)  # type: ignore[call-overload]
+    module = KINDS.get(dossier.kind)
     if module is None:
         return None
+    if module is training_action:
+        return module.estimate(module.Inputs.of(dossier))
     if rupture is UNREAD:
         rupture = ContractRupture.objects.filter(dossier=dossier).first()
     day = rupture.rupture_date if rupture is not None else None

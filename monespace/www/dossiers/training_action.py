@@ -2,16 +2,27 @@
 complémentaires », « 3 - Salariés », « 4 - Envoi »."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from monespace.core.errors import Forbidden
+from monespace.core.forms import FrenchDecimalField
 from monespace.core.identifiers import parse_id
-from monespace.dossiers import services
-from monespace.dossiers.errors import DossierError
+from monespace.dossiers import access, services
+from monespace.dossiers.enums import DossierKind
+from monespace.dossiers.errors import DossierError, NotADraft
+from monespace.dossiers.funding import training_action as funding
+from monespace.dossiers.funding.services import Funding
+from monespace.dossiers.models import COST_FIELDS
 from monespace.organizations.models import Establishment
 
-from .common import after_save, step_context
+from .common import after_save, scope, step_context
 from .forms import (
     DocumentForm,
     ExistingTraineeForm,
@@ -74,7 +85,43 @@ def step_training(request, dossier):
             "form": form,
             "search": search,
             "providers": providers,
+            "funding": Funding.of_estimate(funding.estimate(funding.Inputs.of(dossier))),
         },
+    )
+
+
+ESTIMATE_INPUTS = ("duration_hours", *(code for code, _label in COST_FIELDS))
+
+
+@login_required
+@require_GET
+def funding_estimate(request, pk):
+    """The estimated funding as the hours and costs are typed (an HTMX fragment of « 1 -
+    Formation »); what cannot be read is left as saved."""
+    try:
+        dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    except NotADraft as error:
+        return HttpResponse(f'<p class="help">{escape(error)}</p>')
+    if dossier.kind != DossierKind.TRAINING_ACTION:
+        raise Forbidden
+    inputs = funding.Inputs.of(dossier)
+    for name in ESTIMATE_INPUTS:
+        if name not in request.GET:
+            continue
+        try:
+            value = FrenchDecimalField(
+                required=False, min_value=0, max_digits=12, decimal_places=2
+            ).clean(request.GET[name])
+        except ValidationError:
+            continue
+        if name == "duration_hours":
+            inputs.hours = value
+        else:
+            inputs.costs[name] = value
+    return render(
+        request,
+        "www/dossiers/_training_estimate.html",
+        {"funding": Funding.of_estimate(funding.estimate(inputs))},
     )
 
 

@@ -178,6 +178,36 @@ class Command(BaseCommand):
             path = Path(folder) / "Referentiel-des-NPEC-demo.xlsx"
             npec_sample.write(path)
             npec.import_file(path, name="Référentiel des NPEC (démonstration)")
+        # The bakery's branch (IDCC 0843): its training-action ceilings, and valeurs
+        # d'amorçage, so that the estimates show in the demo.
+        from datetime import date
+        from decimal import Decimal
+
+        from monespace.referentials.models import FundingRate
+
+        demo_rates = [
+            ("training_hourly", "0843", "", "40"),
+            ("training_trainee_cap", "0843", "", "3000"),
+            ("training_salary", "0843", "", "1"),
+            *(
+                (("starting_value", "", str(level), value))
+                for level, value in (
+                    (3, "6000"),
+                    (4, "6500"),
+                    (5, "7000"),
+                    (6, "7500"),
+                    (7, "8000"),
+                )
+            ),
+        ]
+        for parameter, idcc, level, value in demo_rates:
+            FundingRate.objects.get_or_create(
+                parameter=parameter,
+                idcc=idcc,
+                level=level,
+                effective_from=date(2024, 1, 1),
+                defaults={"value": Decimal(value), "note": "Démonstration"},
+            )
 
     def _dossiers(self, user, establishment, provider):
         """One transmitted training action with three trainees, and one draft."""
