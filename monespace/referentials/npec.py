@@ -34,6 +34,7 @@ from .models import CpneAgreement, NpecEdition, NpecLevel
 LEVELS_SHEET = "Onglet 3 - référentiel NPEC"
 AGREEMENTS_SHEET = "Onglet 4 - CPNE-IDCC"
 BATCH = 5000
+KEPT_REJECTIONS = 1000
 RNCP = re.compile(r"^RNCP\d{2,6}$")
 EXCEL_EPOCH = date(1899, 12, 30)
 NOT_SET = {"NC", "NR", "ND", "-"}
@@ -69,6 +70,14 @@ class Report:
     levels: int = 0
     agreements: int = 0
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, why)
+    rejected_count: int = 0
+
+    def reject(self, sheet: str, number: int, why: str) -> None:
+        """Count every row left out; keep the first ``KEPT_REJECTIONS`` with their reason (a
+        file of bad rows must not fill the memory)."""
+        self.rejected_count += 1
+        if len(self.rejected) < KEPT_REJECTIONS:
+            self.rejected.append((sheet, number, why))
 
 
 def _plain(text: object) -> str:
@@ -175,8 +184,29 @@ def _cpne_code(value: object) -> str:
     return code
 
 
-def _levels(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[NpecLevel]:
-    seen: set[tuple[str, str]] = set()
+def _levels(sheet: Any, edition: NpecEdition, report: Report) -> int:
+    """Read and write the levels in batches; a certification × CPNE seen twice is reported
+    (looked up in the rows written so far, never in a set of the whole file)."""
+    batch: dict[tuple[str, str], tuple[int, NpecLevel]] = {}
+    written = 0
+
+    def flush() -> int:
+        rncps = sorted({rncp for rncp, _cpne in batch})
+        earlier = set(
+            NpecLevel.objects.filter(edition=edition, rncp__in=rncps).values_list(
+                "rncp", "cpne_code"
+            )
+        )
+        rows = []
+        for key, (number, level) in batch.items():
+            if key in earlier:
+                report.reject(sheet.title, number, _duplicate(*key))
+            else:
+                rows.append(level)
+        NpecLevel.objects.bulk_create(rows)
+        batch.clear()
+        return len(rows)
+
     for number, cells in _rows(sheet, LEVEL_COLUMNS, REQUIRED_LEVEL):
         try:
             rncps = _rncps(cells["rncp"])
@@ -184,31 +214,36 @@ def _levels(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[NpecLe
             amount = _amount(cells["amount"])
             applicable_from = _date(cells["applicable_from"])
         except ValueError as error:
-            report.rejected.append((sheet.title, number, str(error)))
+            report.reject(sheet.title, number, str(error))
             continue
         for rncp in rncps:
-            if (rncp, cpne_code) in seen:
-                report.rejected.append(
-                    (
-                        sheet.title,
-                        number,
-                        _("%(rncp)s × CPNE %(cpne)s en double") % {"rncp": rncp, "cpne": cpne_code},
-                    )
-                )
+            if (rncp, cpne_code) in batch:
+                report.reject(sheet.title, number, _duplicate(rncp, cpne_code))
                 continue
-            seen.add((rncp, cpne_code))
-            yield NpecLevel(
-                edition=edition,
-                rncp=rncp,
-                title=_text(cells.get("title"))[:500],
-                certifier=_text(cells.get("certifier"))[:300],
-                diploma_type=_text(cells.get("diploma_type"))[:100],
-                cpne_code=cpne_code,
-                cpne=_text(cells.get("cpne"))[:300],
-                amount=amount,
-                status=_text(cells.get("status"))[:10],
-                applicable_from=applicable_from,
+            batch[(rncp, cpne_code)] = (
+                number,
+                NpecLevel(
+                    edition=edition,
+                    rncp=rncp,
+                    title=_text(cells.get("title"))[:500],
+                    certifier=_text(cells.get("certifier"))[:300],
+                    diploma_type=_text(cells.get("diploma_type"))[:100],
+                    cpne_code=cpne_code,
+                    cpne=_text(cells.get("cpne"))[:300],
+                    amount=amount,
+                    status=_text(cells.get("status"))[:10],
+                    applicable_from=applicable_from,
+                ),
             )
+        if len(batch) >= BATCH:
+            written += flush()
+    if batch:
+        written += flush()
+    return written
+
+
+def _duplicate(rncp: str, cpne_code: str) -> str:
+    return _("%(rncp)s × CPNE %(cpne)s en double") % {"rncp": rncp, "cpne": cpne_code}
 
 
 def _agreements(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[CpneAgreement]:
@@ -220,7 +255,7 @@ def _agreements(sheet: Any, edition: NpecEdition, report: Report) -> Iterator[Cp
             if not idcc.isdigit() or len(idcc) > 4:
                 raise ValueError(_("IDCC mal formé (« %(value)s »)") % {"value": idcc})
         except ValueError as error:
-            report.rejected.append((sheet.title, number, str(error)))
+            report.reject(sheet.title, number, str(error))
             continue
         idcc = idcc.zfill(4)
         if (cpne_code, idcc) in seen:
@@ -284,13 +319,10 @@ def import_file(path: str | Path, *, name: str = "") -> Report:
                 CpneAgreement,
                 _agreements(workbook[sheets[AGREEMENTS_SHEET]], edition, report),
             )
-            report.levels = _save(
-                NpecLevel,
-                _levels(workbook[sheets[LEVELS_SHEET]], edition, report),
-            )
+            report.levels = _levels(workbook[sheets[LEVELS_SHEET]], edition, report)
             if not report.levels:
                 raise NpecFileError(_("Aucune ligne du référentiel n'a pu être lue."))
-            edition.rows, edition.rejected = report.levels, len(report.rejected)
+            edition.rows, edition.rejected = report.levels, report.rejected_count
             edition.save(update_fields=["rows", "rejected"])
     finally:
         workbook.close()

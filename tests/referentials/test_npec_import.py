@@ -68,7 +68,11 @@ def _book(path, levels_rows, agreement_rows, *, levels_sheet=npec.LEVELS_SHEET):
     book.close()
 
 
-def test_older_shapes_and_odd_cells(tmp_path):
+@pytest.mark.parametrize("batch", [5000, 2])
+def test_older_shapes_and_odd_cells(tmp_path, monkeypatch, batch):
+    """The same outcome whether a duplicate falls in the batch being read or in one written
+    already."""
+    monkeypatch.setattr(npec, "BATCH", batch)
     path = tmp_path / "odd.xlsx"
     _book(
         path,
@@ -91,6 +95,7 @@ def test_older_shapes_and_odd_cells(tmp_path):
     ]
     assert NpecLevel.objects.get(rncp="RNCP100").applicable_from == date(2024, 7, 15)
     assert list(CpneAgreement.objects.values_list("idcc", flat=True)) == ["0478"]
+    assert report.rejected_count == len(report.rejected) == 6
     reasons = " | ".join(reason for _sheet, _row, reason in report.rejected)
     for expected in (
         "NPEC non fixé",

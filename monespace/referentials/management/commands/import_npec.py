@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 "name": report.edition.name,
                 "levels": report.levels,
                 "agreements": report.agreements,
-                "rejected": len(report.rejected),
+                "rejected": report.rejected_count,
             }
         )
         for sheet, number, reason in report.rejected[:200]:
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 _("« %(sheet)s », ligne %(n)d rejetée : %(reason)s")
                 % {"sheet": sheet, "n": number, "reason": reason}
             )
-        if len(report.rejected) > 200:
+        if report.rejected_count > 200:
             self.stdout.write(
-                _("… et %(n)d autres lignes rejetées.") % {"n": len(report.rejected) - 200}
+                _("… et %(n)d autres lignes rejetées.") % {"n": report.rejected_count - 200}
             )
