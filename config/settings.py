@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "monespace.notifications",
     "monespace.referentials",
     "monespace.dossiers",
+    "monespace.invoices",
     "monespace.support",
     "monespace.demo",
     "monespace.www",

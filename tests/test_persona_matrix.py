@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, SavedView
 from monespace.notifications.services import notification_create
+from monespace.invoices.models import BankAccount
 from monespace.organizations.models import Delegation
 from monespace.referentials.models import FundingRate
 from monespace.support.models import ContactRequest
@@ -257,6 +258,31 @@ EXPECTED = {
         staff_only(403),
     ),
     "backoffice:npec": ({}, staff_only(200), staff_only(405)),
+    # Bank details: read with a financial right or as administrator; deposited by those who
+    # manage them (every administrator of something here has a company to deposit for).
+    "www:bank_details": ({}, answers(200), answers(405)),
+    "www:bank_details_deposit": (
+        {},
+        answers(403, admins_of_something=200),
+        answers(403, admins_of_something=400),
+    ),
+    "www:bank_details_bank": ({}, answers(200), answers(405)),
+    "www:bank_details_document": (
+        lambda s: {"pk": s["bank_account"].pk},
+        answers(404, admin=200, staff=200),
+        answers(405),
+    ),
+    "backoffice:bank_details": ({}, staff_only(200), staff_only(405)),
+    "backoffice:bank_account": (
+        lambda s: {"pk": s["bank_account"].pk},
+        staff_only(200),
+        answers(404, anonymous=404, advisor=200, support=403),
+    ),
+    "backoffice:bank_account_document": (
+        lambda s: {"pk": s["bank_account"].pk},
+        staff_only(200),
+        staff_only(405),
+    ),
     "backoffice:contact_request_handle": (
         lambda s: {"pk": s["contact"].pk},
         staff_only(405),
@@ -431,6 +457,20 @@ def scene():
     draft = create_dossier(
         company=a, establishment=a_establishment, created_by=editor, title="BROUILLON"
     )
+    bank_account = BankAccount(
+        company=a,
+        profile="member",
+        holder="TITULAIRE MARQUEUR-A",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+        original_name="rib.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        scan_status="clean",
+    )
+    bank_account.file.save("x", ContentFile(b"%PDF"), save=False)
+    bank_account.save()
     users = {
         "anonymous": None,
         "outsider": outsider.user,
@@ -458,6 +498,7 @@ def scene():
         "contract": contract,
         "contract_draft": contract_draft,
         "document": document,
+        "bank_account": bank_account,
         "saved_view": SavedView.objects.create(
             user=admin.user, name="Vue de A", query="group=accordes"
         ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import funding, instruction, views
+from . import bank_details, funding, instruction, views
 
 app_name = "backoffice"
 
@@ -19,6 +19,13 @@ urlpatterns = [
         name="funding_rule_delete",
     ),
     path("npec/", funding.npec, name="npec"),
+    path("rib/", bank_details.queue, name="bank_details"),
+    path("rib/<int:pk>/", bank_details.bank_account, name="bank_account"),
+    path(
+        "rib/<int:pk>/document/",
+        bank_details.bank_account_document,
+        name="bank_account_document",
+    ),
     path(
         "demandes-de-contact/<int:pk>/traitee/",
         views.contact_request_handle,

@@ -239,3 +239,67 @@ def clean_postal_code(value):
     if not re.fullmatch(r"\d{5}", code, re.ASCII) or code == "00000":
         raise ValidationError(_("Le code postal comporte 5 chiffres."), code="postal_code")
     return code
+
+
+def clean_iban(value):
+    """A compact IBAN (« FR7630006000011234567890189 »), its key and its country's national key
+    (the French RIB key) checked (schwifty), or a French ValidationError."""
+    from schwifty import IBAN
+    from schwifty import exceptions as iban_errors
+
+    text = compact(value).upper()
+    if not text:
+        raise ValidationError(_("Saisissez l'IBAN."), code="required")
+    try:
+        return IBAN(text, validate_bban=True).compact
+    except iban_errors.InvalidCountryCode:
+        message = _("L'IBAN commence par le code du pays, par exemple FR76.")
+    except iban_errors.InvalidLength:
+        message = _("L'IBAN n'a pas la bonne longueur : 27 caractères pour un compte en France.")
+    except iban_errors.InvalidChecksumDigits:
+        message = _("La clé de l'IBAN ne correspond pas : vérifiez chaque caractère.")
+    except iban_errors.InvalidBBANChecksum:
+        message = _("La clé RIB ne correspond pas au numéro de compte : vérifiez chaque chiffre.")
+    except iban_errors.SchwiftyException:
+        message = _("Cet IBAN n'est pas valide : vérifiez chaque caractère.")
+    raise ValidationError(message, code="invalid")
+
+
+def clean_bic(value):
+    """A BIC of 8 or 11 characters whose country exists (schwifty), or a French error."""
+    from schwifty import BIC
+    from schwifty import exceptions as bic_errors
+
+    text = compact(value).upper()
+    if not text:
+        raise ValidationError(_("Saisissez le BIC."), code="required")
+    try:
+        return BIC(text).compact
+    except bic_errors.SchwiftyException:
+        raise ValidationError(
+            _("Le BIC compte 8 ou 11 caractères, par exemple AGRIFRPP ou AGRIFRPPXXX."),
+            code="invalid",
+        ) from None
+
+
+def iban_bank(iban):
+    """(bank name, BIC) the registry knows for a valid IBAN, or empty strings."""
+    from schwifty import IBAN
+
+    try:
+        found = IBAN(iban)
+        return found.bank_name or "", str(found.bic or "")
+    except Exception:  # an IBAN the registry cannot place: no name, no guess
+        return "", ""
+
+
+def format_iban(iban):
+    """« FR76 3000 6000 0112 3456 7890 189 »."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def mask_iban(iban):
+    """« FR76 •••• … 0189 »: the IBAN outside the bank-details pages."""
+    if not iban:
+        return ""
+    return f"{iban[:4]} •••• … {iban[-4:]}"

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import administration, delegations, onboarding, perimeter, quick_access, schedules, views
+from . import (
+    administration,
+    bank_details,
+    delegations,
+    onboarding,
+    perimeter,
+    quick_access,
+    schedules,
+    views,
+)
 from .dossiers import apprenticeship, detail, documents, lists, steps, training_action
 
 app_name = "www"
@@ -62,6 +71,14 @@ urlpatterns = [
     path("salaries/", lists.employee_list, name="employees"),
     path("factures/", views.invoices, name="invoices"),
     path("echeanciers/", schedules.schedules, name="schedules"),
+    path("factures/rib/", bank_details.bank_details, name="bank_details"),
+    path("factures/rib/deposer/", bank_details.bank_details_deposit, name="bank_details_deposit"),
+    path("factures/rib/banque/", bank_details.bank_details_bank, name="bank_details_bank"),
+    path(
+        "factures/rib/<int:pk>/document/",
+        bank_details.bank_details_document,
+        name="bank_details_document",
+    ),
     path("aide/", views.help_page, name="help"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

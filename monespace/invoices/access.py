@@ -1,0 +1,52 @@
+"""Reads of bank details scoped to a user: outside their reach a RIB is a 404."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from monespace.core.identifiers import parse_id
+
+from . import perms
+from .models import BankAccount
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from monespace.accounts.models import User
+
+
+def bank_accounts_visible(
+    user: User | AnonymousUser, *, readable: list | None = None
+) -> QuerySet[BankAccount]:
+    """``readable``: ``perms.targets(user, manage=False)`` when the caller has it already."""
+    if not user.is_authenticated:
+        return BankAccount.objects.none()
+    if user.is_staff:
+        return BankAccount.objects.all()
+    condition = Q(pk__in=[])
+    if readable is None:
+        readable = perms.targets(user, manage=False)
+    for membership, scope in readable:
+        mine = Q(company_id=membership.company_id, profile=membership.profile)
+        if scope is not None:
+            mine &= Q(establishment__isnull=True) | Q(establishment_id__in=sorted(scope))
+        condition |= mine
+    return BankAccount.objects.filter(condition)
+
+
+def bank_account_for(user: User | AnonymousUser, pk: int | str) -> BankAccount:
+    number = parse_id(pk)
+    found = (
+        bank_accounts_visible(user)
+        .filter(pk=number)
+        .select_related("company", "establishment")
+        .first()
+        if number is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
