@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, SavedView
-from monespace.notifications.services import notification_create
 from monespace.invoices.models import BankAccount
+from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
 from monespace.referentials.models import FundingRate
 from monespace.support.models import ContactRequest
