@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "monespace.referentials",
     "monespace.dossiers",
     "monespace.invoices",
+    "monespace.exports",
     "monespace.support",
     "monespace.demo",
     "monespace.www",
@@ -263,6 +264,12 @@ HIJACK_PERMISSION_CHECK = "monespace.accounts.perms.can_support_access"
 HIJACK_INSERT_BEFORE = None  # our own banner (base.html), no injected markup
 # A « connexion en tant que » lasts this long at most.
 SUPPORT_SESSION_MINUTES = env_int("SUPPORT_SESSION_MINUTES", 30)
+
+# --- Exports ------------------------------------------------------------------------------
+# An export's file is kept this long, then deleted (``purge_exports``, daily).
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# An export that took at least this long is announced by e-mail and in the portal.
+EXPORT_NOTIFY_AFTER_SECONDS = env_int("EXPORT_NOTIFY_AFTER_SECONDS", 30)
 
 # --- Tasks and e-mail ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

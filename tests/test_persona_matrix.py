@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from monespace.accounts.models import StaffProfile
 from monespace.dossiers.models import Document, SavedView
+from monespace.exports.models import ExportJob
 from monespace.invoices.models import BankAccount
 from monespace.notifications.services import notification_create
 from monespace.organizations.models import Delegation
@@ -272,6 +273,20 @@ EXPECTED = {
         answers(404, admin=200, staff=200),
         answers(405),
     ),
+    # Exports: anyone signed in asks one (of what they see); a file is its owner's only.
+    "www:exports": ({}, answers(200), answers(405)),
+    "www:export_new": ({}, answers(405), answers(302)),
+    "www:export": (lambda s: {"pk": s["export"].pk}, answers(404, admin=200), answers(405)),
+    "www:export_progress": (
+        lambda s: {"pk": s["export"].pk},
+        answers(404, admin=200),
+        answers(405),
+    ),
+    "www:export_file": (
+        lambda s: {"pk": s["export"].pk},
+        answers(404, admin=200),
+        answers(405),
+    ),
     "backoffice:bank_details": ({}, staff_only(200), staff_only(405)),
     "backoffice:bank_account": (
         lambda s: {"pk": s["bank_account"].pk},
@@ -471,6 +486,9 @@ def scene():
     )
     bank_account.file.save("x", ContentFile(b"%PDF"), save=False)
     bank_account.save()
+    export = ExportJob(user=admin.user, state="done", rows_done=1, rows_total=1)
+    export.file.save("x.xlsx", ContentFile(b"PK"), save=False)
+    export.save()
     users = {
         "anonymous": None,
         "outsider": outsider.user,
@@ -499,6 +517,7 @@ def scene():
         "contract_draft": contract_draft,
         "document": document,
         "bank_account": bank_account,
+        "export": export,
         "saved_view": SavedView.objects.create(
             user=admin.user, name="Vue de A", query="group=accordes"
         ),

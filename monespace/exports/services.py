@@ -1,0 +1,149 @@
+"""Exports: asked (a job, queued), run by a task (progress, file), expired (file deleted)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monespace.core.errors import DomainError
+from monespace.core.mail import send_email
+from monespace.core.urls import absolute_url
+from monespace.notifications.services import notification_create
+
+from .models import ExportJob, ExportState
+
+if TYPE_CHECKING:
+    from monespace.accounts.models import User
+
+logger = logging.getLogger(__name__)
+# At most this many exports queued or running per user.
+MAX_RUNNING = 3
+
+class ExportError(DomainError):
+    pass
+
+
+# Filters of « Mes dossiers » an export keeps (dossiers/filters.py).
+DOSSIER_PARAMS = (
+    "q",
+    "establishment",
+    "siret",
+    "provider",
+    "start_from",
+    "start_to",
+    "dispositif",
+    "state",
+    "group",
+    "profile",
+)
+
+
+def export_request(*, user: User, params: dict[str, Any], perimeter: int | None) -> ExportJob:
+    """A user asks for an export of what their list shows: queued, run after the commit."""
+    from .tasks import run_export
+
+    running = ExportJob.objects.filter(
+        user=user, state__in=(ExportState.QUEUED, ExportState.RUNNING)
+    ).count()
+    if running >= MAX_RUNNING:
+        raise ExportError(
+            _("%(n)s exports sont déjà en cours : attendez qu'ils soient prêts.") % {"n": running}
+        )
+    kept = {key: str(params[key])[:200] for key in DOSSIER_PARAMS if params.get(key)}
+    job = ExportJob.objects.create(user=user, params=kept, perimeter=perimeter)
+    transaction.on_commit(lambda: run_export.enqueue(job_id=job.pk))
+    return job
+
+
+def export_run(job_id: int) -> ExportJob:
+    """Run an export (idempotent: a job already finished or running elsewhere is left)."""
+    from .dossiers import visible_for_export, write_workbook
+
+    claimed = ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED).update(
+        state=ExportState.RUNNING, started_at=timezone.now()
+    )
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if not claimed:
+        return job
+    queryset = visible_for_export(job.user, job.params, job.perimeter)
+    total = queryset.count()
+    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        written = write_workbook(path, queryset, progress=progress)
+        with open(path, "rb") as stream:
+            job.file.save("export.xlsx", File(stream), save=False)
+        now = timezone.now()
+        job.size = os.path.getsize(path)
+        job.state, job.rows_done, job.rows_total = ExportState.DONE, written, max(total, written)
+        job.finished_at, job.expires_at = now, now + job.retention()
+        job.save(
+            update_fields=[
+                "file",
+                "size",
+                "state",
+                "rows_done",
+                "rows_total",
+                "finished_at",
+                "expires_at",
+            ]
+        )
+    except Exception as error:  # recorded for the user and staff; the task itself succeeds
+        job.state, job.error, job.finished_at = (
+            ExportState.FAILED,
+            repr(error)[:2000],
+            timezone.now(),
+        )
+        job.save(update_fields=["state", "error", "finished_at"])
+        raise
+    finally:
+        os.unlink(path)
+    if (
+        job.started_at
+        and (job.finished_at - job.started_at).total_seconds()
+        >= settings.EXPORT_NOTIFY_AFTER_SECONDS
+    ):
+        _tell_ready(job)
+    return job
+
+
+def _tell_ready(job: ExportJob) -> None:
+    url = f"/exports/{job.pk}/"
+    title = _("Votre export est prêt")
+    body = _("%(n)s lignes, disponible jusqu'au %(date)s.") % {
+        "n": job.rows_done,
+        "date": timezone.localtime(job.expires_at).strftime("%d/%m/%Y"),
+    }
+    notification_create(recipient=job.user, title=title, body=body, url=url)
+    send_email(
+        to=job.user.email,
+        template_prefix="emails/notice",
+        context={"recipient": job.user, "subject": title, "body": body, "url": absolute_url(url)},
+    )
+
+
+def exports_purge(*, now=None) -> int:
+    """Delete the files of exports past their retention (the rows stay as the history)."""
+    now = now or timezone.now()
+    expired = ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now)
+    count = 0
+    for job in expired.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.state, job.size = ExportState.EXPIRED, 0
+        job.save(update_fields=["file", "state", "size"])
+        count += 1
+    return count
