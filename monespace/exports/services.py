@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -135,7 +136,7 @@ def _tell_ready(job: ExportJob) -> None:
     )
 
 
-def exports_purge(*, now=None) -> int:
+def exports_purge(*, now: datetime | None = None) -> int:
     """Delete the files of exports past their retention (the rows stay as the history)."""
     now = now or timezone.now()
     expired = ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now)
