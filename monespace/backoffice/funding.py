@@ -22,6 +22,8 @@ from monespace.core.forms import Form as PortalForm
 from monespace.core.forms import FrenchDecimalField, check_date
 from monespace.dossiers.funding.apprenticeship import find_npec
 from monespace.referentials.models import (
+    PERCENT_PARAMETERS,
+    YES_NO_PARAMETERS,
     CollectiveAgreement,
     FundingParameter,
     FundingRate,
@@ -83,6 +85,11 @@ class RateForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         parameter, level = cleaned.get("parameter"), cleaned.get("level")
+        value = cleaned.get("value")
+        if value is not None and parameter in PERCENT_PARAMETERS and value > 100:
+            self.add_error("value", _("Cette règle est un pourcentage : de 0 à 100."))
+        if value is not None and parameter in YES_NO_PARAMETERS and value not in (0, 1):
+            self.add_error("value", _("Cette règle vaut 1 (oui) ou 0 (non)."))
         if parameter == FundingParameter.STARTING_VALUE and not level:
             self.add_error("level", _("La valeur d'amorçage se fixe par niveau de certification."))
         elif parameter and parameter != FundingParameter.STARTING_VALUE and level:

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 # At most this many exports queued or running per user.
 MAX_RUNNING = 3
 
+
 class ExportError(DomainError):
     pass
 

@@ -211,6 +211,23 @@ class FundingParameter(models.TextChoices):
     )
 
 
+# Parameters that are a share (0 to 100 %) or a yes/no (0 or 1).
+PERCENT_PARAMETERS = frozenset(
+    {
+        FundingParameter.DISTANCE_THRESHOLD,
+        FundingParameter.DISTANCE_REDUCTION,
+        FundingParameter.PROBATION_SHARE,
+        FundingParameter.SCHEDULE_ADVANCE,
+        FundingParameter.SCHEDULE_MONTH_7,
+        FundingParameter.SCHEDULE_MONTH_10,
+        FundingParameter.SCHEDULE_BALANCE,
+        FundingParameter.SCHEDULE_SHORT_ADVANCE,
+        FundingParameter.TUTOR_UPLIFT,
+    }
+)
+YES_NO_PARAMETERS = frozenset({FundingParameter.PRORATA_BY_DAY, FundingParameter.TRAINING_SALARY})
+
+
 class FundingRate(models.Model):
     """A figure of the funding rules in force from a date, for every branch (IDCC blank) or one
     collective agreement, for one certification level where the parameter needs it. Rows are

@@ -50,13 +50,17 @@ LEVEL_COLUMNS = {
     "amount": ("npec final", "valeur finale", "npec"),
     "status": ("statut",),
     "applicable_from": ("date d'applicabilite", "date d applicabilite"),
+    "procedure": ("procedure", "annee de la procedure"),
 }
 AGREEMENT_COLUMNS = {
     "cpne_code": ("code cpne",),
     "cpne": ("cpne",),
     "idcc": ("idcc", "code idcc"),
 }
-REQUIRED_LEVEL = ("rncp", "cpne_code", "amount", "applicable_from")
+REQUIRED_LEVEL = ("rncp", "cpne_code", "amount")
+# The date a level applies from; older editions give the procedure's year instead (it then
+# applies from 1 September of that year).
+LEVEL_DATES = ("applicable_from", "procedure")
 
 
 class NpecFileError(Exception):
@@ -102,21 +106,34 @@ def _columns(header: list, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]
 
 
 def _rows(
-    sheet: Any, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]
+    sheet: Any,
+    wanted: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    one_of: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, {key: cell}) after the header row (found in the first 10 rows)."""
+    """(row number, {key: cell}) after the header row: the first of the first 10 rows holding
+    every ``required`` column and one of ``one_of``; a file without one is refused, naming
+    what the best-matching row lacks."""
     rows = sheet.iter_rows(values_only=True)
+    best: dict[str, int] = {}
     columns: dict[str, int] = {}
     number = 0
     for row in rows:
         number += 1
-        columns = _columns(row, wanted)
-        if all(key in columns for key in required):
+        found = _columns(row, wanted)
+        if len(found) > len(best):
+            best = found
+        if all(key in found for key in required) and (
+            not one_of or any(key in found for key in one_of)
+        ):
+            columns = found
             break
         if number >= 10:
             break
-    missing = [key for key in required if key not in columns]
-    if missing:
+    if not columns:
+        missing = [key for key in required if key not in best]
+        if one_of and not any(key in best for key in one_of):
+            missing.append(" / ".join(one_of))
         raise NpecFileError(
             _("Feuille « %(sheet)s » : colonnes introuvables (%(columns)s).")
             % {"sheet": sheet.title, "columns": ", ".join(missing)}
@@ -164,6 +181,16 @@ def _date(value: object) -> date:
     raise ValueError(_("date d'applicabilité illisible (« %(value)s »)") % {"value": text})
 
 
+def _procedure(value: object) -> date:
+    """« 2021 », « Procédure 2021 »…: the level applies from 1 September of that year."""
+    found = re.search(r"(20\d\d)", _text(value))
+    if not found:
+        raise ValueError(
+            _("année de procédure illisible (« %(value)s »)") % {"value": _text(value)}
+        )
+    return date(int(found.group(1)), 9, 1)
+
+
 def _rncps(value: object) -> list[str]:
     """« RNCP1002 », « 1002 », or several codes separated by « / » (older editions)."""
     codes = []
@@ -207,12 +234,16 @@ def _levels(sheet: Any, edition: NpecEdition, report: Report) -> int:
         batch.clear()
         return len(rows)
 
-    for number, cells in _rows(sheet, LEVEL_COLUMNS, REQUIRED_LEVEL):
+    for number, cells in _rows(sheet, LEVEL_COLUMNS, REQUIRED_LEVEL, LEVEL_DATES):
         try:
             rncps = _rncps(cells["rncp"])
             cpne_code = _cpne_code(cells["cpne_code"])
             amount = _amount(cells["amount"])
-            applicable_from = _date(cells["applicable_from"])
+            applicable_from = (
+                _date(cells["applicable_from"])
+                if "applicable_from" in cells
+                else _procedure(cells["procedure"])
+            )
         except ValueError as error:
             report.reject(sheet.title, number, str(error))
             continue

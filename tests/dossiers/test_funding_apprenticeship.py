@@ -58,6 +58,16 @@ def test_years_run_anniversary_to_anniversary():
     assert started_months(date(2025, 9, 1), date(2025, 10, 1)) == 2
 
 
+def test_a_29_february_start_has_no_phantom_day():
+    assert execution_years(date(2024, 2, 29), date(2025, 2, 28)) == [
+        (1, date(2024, 2, 29), date(2025, 2, 28), True)
+    ]
+    assert execution_years(date(2028, 2, 29), date(2029, 3, 1)) == [
+        (1, date(2028, 2, 29), date(2029, 2, 28), True),
+        (2, date(2029, 3, 1), date(2029, 3, 1), False),
+    ]
+
+
 def test_368_days_is_one_year_and_3_365ths(npec):
     """Ymag's example: 12 months and 3 days concluded after 1 July 2025 = 368 days."""
     result = estimate(inputs())
@@ -195,3 +205,33 @@ def test_a_branch_rate_beats_the_national_one_and_dates_decide(npec):
 def test_without_dates_it_says_what_it_needs():
     result = estimate(Inputs())
     assert not result.complete and result.total == 0
+
+
+def test_a_later_national_rate_beats_an_older_branch_row_and_shares_must_make_100(npec):
+    FundingRate.objects.create(
+        parameter="schedule_month10", idcc=BAKERY, effective_from=date(2020, 1, 1), value=D("30")
+    )
+    result = estimate(inputs())  # concluded in September 2025: the 2025 national 20 % applies
+    assert [i.share for i in result.instalments if i.year == 1] == [D(40), D(30), D(20), D(10)]
+    FundingRate.objects.create(
+        parameter="schedule_month10", idcc=BAKERY, effective_from=date(2025, 7, 1), value=D("30")
+    )
+    broken = estimate(inputs())  # the same date: the branch's row, 40+30+30+10 = 110 %
+    assert not broken.complete and "ne font pas 100 %" in broken.missing[0]
+
+
+def test_an_agreement_that_moved_branch_follows_the_latest_edition(npec):
+    from monespace.dossiers.funding.apprenticeship import find_npec
+
+    later = NpecEdition.objects.create(name="Référentiel 2025", sha256="b" * 64)
+    CpneAgreement.objects.create(edition=later, cpne_code="130", cpne="Autre", idcc=BAKERY)
+    CpneAgreement.objects.create(edition=later, cpne_code="120", cpne="Boulangerie", idcc="9999")
+    NpecLevel.objects.create(
+        edition=later,
+        rncp="RNCP38362",
+        cpne_code="130",
+        amount=D("7000"),
+        applicable_from=date(2025, 1, 1),
+    )
+    found, cpnes = find_npec("RNCP38362", BAKERY, date(2025, 9, 1))
+    assert cpnes == ["130"] and found.amount == D("7000")

@@ -131,3 +131,36 @@ def test_a_file_that_is_not_the_referential_imports_nothing(tmp_path):
     with pytest.raises(CommandError, match="illisible"):
         call_command("import_npec", str(tmp_path / "absent.xlsx"))
     assert not NpecEdition.objects.exists() and not CpneAgreement.objects.exists()
+
+
+def test_an_older_edition_with_the_procedure_year(tmp_path):
+    path = tmp_path / "2022.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet(npec.LEVELS_SHEET)
+    sheet.write_row(
+        0, 0, ["Code RNCP", "Intitulé", "Code CPNE", "CPNE", "Valeur finale", "Statut", "Procédure"]
+    )
+    sheet.write_row(1, 0, ["RNCP1002", "Caoutchouc", "2", "CNPE", 9497, "R", "2021"])
+    sheet.write_row(2, 0, ["RNCP1003", "Autre", "2", "CNPE", 8000, "R", "à venir"])
+    book.add_worksheet(npec.AGREEMENTS_SHEET).write_row(0, 0, ["Code CPNE", "CPNE", "IDCC"])
+    book.close()
+    report = npec.import_file(path)
+    level = NpecLevel.objects.get()
+    assert (level.rncp, level.amount, level.applicable_from) == (
+        "RNCP1002",
+        Decimal("9497.00"),
+        date(2021, 9, 1),
+    )
+    assert "année de procédure illisible" in report.rejected[0][2]
+
+
+def test_a_missing_date_column_is_named(tmp_path):
+    path = tmp_path / "nodate.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet(npec.LEVELS_SHEET).write_row(
+        0, 0, ["RNCP", "Libellé", "Code CPNE", "CPNE", "NPEC final", "Statut"]
+    )
+    book.add_worksheet(npec.AGREEMENTS_SHEET).write_row(0, 0, ["Code CPNE", "CPNE", "IDCC"])
+    book.close()
+    with pytest.raises(npec.NpecFileError, match=r"\(applicable_from / procedure\)"):
+        npec.import_file(path)

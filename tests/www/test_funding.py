@@ -11,7 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monespace.dossiers.models import ApprenticeshipContract, FundingCommitment, Instalment
+from monespace.dossiers.models import (
+    ApprenticeshipContract,
+    ContractRupture,
+    Dossier,
+    FundingCommitment,
+    Instalment,
+)
 from monespace.referentials.models import CollectiveAgreement, FundingRate
 from tests.factories import (
     ContractFactory,
@@ -147,8 +153,65 @@ def test_a_rupture_recomputes_on_the_days_performed_as_a_new_version(client, sce
     client.force_login(scene["cfa_user"])
     page = text(client.get(funding_tab(dossier)))
     assert "recalculée" in page and "différence : -9\u202f760,00\xa0€" in page
+    # The instalments due by the rupture are kept as they were (they may have been paid); one
+    # regularisation makes the total right.
+    rows = list(second.instalments.values_list("code", "amount", "due_on"))
+    assert [(code, amount) for code, amount, _due in rows] == [
+        ("E1", Decimal("2920.00")),
+        ("E2", Decimal("2190.00")),
+        ("R1", Decimal("30.00")),
+    ]
+    assert rows[-1][2] == rupture_day
     schedule = text(client.get(reverse("www:schedules") + "?period=toutes"))
-    assert "4 échéances" in schedule  # the version in force only
+    assert "3 échéances" in schedule and "Régularisation" in schedule  # the version in force
+
+
+def test_a_rupture_is_computed_with_the_rules_that_decided_the_commitment(client, scene):
+    dossier = scene["dossier"]
+    approve(client, scene)
+    npec_for(amount="9000.00")  # a later edition, and a branch meal rate, both dated before
+    FundingRate.objects.create(
+        parameter="meal",
+        idcc="0843",
+        effective_from=scene["npec"].applicable_from,
+        value=Decimal("4.50"),
+    )
+    ContractRupture.objects.create(
+        dossier=dossier,
+        rupture_date=dossier.start_date + timedelta(days=364),
+        reason="agreement",
+        initiated_by="both",
+    )
+    client.post(reverse("backoffice:contract_rupture", args=[dossier.pk]))
+    second = FundingCommitment.objects.filter(dossier=dossier).latest("version")
+    assert (second.annual_amount, second.annexes_total) == (Decimal("7300.00"), Decimal("300.00"))
+
+
+def test_an_avenant_makes_a_new_version_of_its_contract_s_commitment(client, scene):
+    dossier = scene["dossier"]
+    first = approve(client, scene)
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number="075202609NC0012")
+    client.force_login(scene["company_user"])
+    client.post(
+        reverse("www:contract_amendment", args=[dossier.pk]), {"avenant-contract_type": "35"}
+    )
+    avenant = Dossier.objects.latest("pk")
+    ApprenticeshipContract.objects.filter(dossier=avenant).update(
+        meals=200, amendment_effect_date=dossier.start_date + timedelta(days=200)
+    )
+    Dossier.objects.filter(pk=avenant.pk).update(state="submitted", number="2026-CA-999001")
+    client.force_login(scene["advisor"])
+    assert (
+        client.post(reverse("backoffice:dossier_approve", args=[avenant.pk]), {}).status_code == 302
+    )
+    assert not FundingCommitment.objects.filter(dossier=avenant).exists()
+    second = FundingCommitment.objects.filter(dossier=dossier).latest("version")
+    assert (second.version, second.reason, second.total) == (2, "amendment", Decimal("15200.00"))
+    assert sum(second.instalments.values_list("amount", flat=True)) == second.total
+    assert first.total == Decimal("14900.00")
+    client.force_login(scene["cfa_user"])
+    page = text(client.get(reverse("www:schedules") + "?period=toutes"))
+    assert f"{second.instalments.count()} échéances" in page  # one schedule for the contract
 
 
 def test_a_dated_rate_added_later_leaves_the_commitment_as_it_was(client, scene):
@@ -199,6 +262,19 @@ def test_the_rules_form_refuses_bad_input_and_keeps_what_was_typed(client, scene
         ({**base, "parameter": "starting_value", "effective_from": "2030-01-01"}, "par niveau"),
         ({**base, "effective_from": "2030-01-01", "level": "5"}, "Seule la valeur d'amorçage"),
         ({**base, "parameter": "inconnu"}, "Sélectionnez un choix valide"),
+        (
+            {
+                **base,
+                "parameter": "schedule_short_advance",
+                "effective_from": "2030-01-01",
+                "value": "150",
+            },
+            "de 0 à 100",
+        ),
+        (
+            {**base, "parameter": "prorata_by_day", "effective_from": "2030-01-01", "value": "2"},
+            "1 (oui) ou 0 (non)",
+        ),
     ]
     count = FundingRate.objects.count()
     for data, message in cases:
@@ -300,3 +376,16 @@ def test_query_counts_of_the_funding_pages(client, scene, django_assert_num_quer
     client.get(reverse("www:schedules"))
     with django_assert_num_queries(6):
         client.get(reverse("www:schedules") + "?period=toutes")
+
+
+def test_contracts_accepted_before_the_engine_get_their_commitment(client, scene):
+    from django.core.management import call_command
+
+    old = ContractFactory(establishment=scene["establishment"], approved=True)
+    client.force_login(scene["company_user"])
+    page = text(client.get(funding_tab(old)))
+    assert "Aucun engagement chiffré n'a été enregistré à l'accord" in page
+    call_command("freeze_commitments")
+    call_command("freeze_commitments")  # twice: nothing more
+    assert FundingCommitment.objects.filter(dossier=old).count() == 1
+    assert "Prise en charge engagée par l'OPCO" in text(client.get(funding_tab(old)))

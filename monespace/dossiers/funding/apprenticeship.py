@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from monespace.core.formats import format_euros, format_number, format_percent
-from monespace.dossiers.apprenticeship.pay import add_months, add_years
+from monespace.dossiers.apprenticeship.pay import add_months
 from monespace.referentials.models import CpneAgreement, FundingParameter, NpecLevel
 
 from .rates import RateBook
@@ -163,7 +163,15 @@ class Estimate:
 def find_npec(rncp: str, idcc: str, day: date) -> tuple[NpecLevel | None, list[str]]:
     """The NPEC of a certification for the employer's branch on ``day`` (the highest when the
     agreement belongs to several branches), and the branches looked at."""
-    cpnes = sorted(set(CpneAgreement.objects.filter(idcc=idcc).values_list("cpne_code", flat=True)))
+    # The branches of the latest edition that lists the agreement (an IDCC can move from one
+    # branch to another between editions: the older link no longer holds).
+    links = CpneAgreement.objects.filter(idcc=idcc)
+    latest = links.order_by("-edition_id").values_list("edition_id", flat=True).first()
+    cpnes = (
+        sorted(set(links.filter(edition_id=latest).values_list("cpne_code", flat=True)))
+        if latest is not None
+        else []
+    )
     if not cpnes or not rncp:
         return None, cpnes
     best: dict[str, NpecLevel] = {}
@@ -178,13 +186,22 @@ def find_npec(rncp: str, idcc: str, day: date) -> tuple[NpecLevel | None, list[s
     return max(best.values(), key=lambda row: (row.amount, row.cpne_code)), cpnes
 
 
+def anniversary(day: date, years: int) -> date:
+    """The same day ``years`` later; a 29 February starts its next year on 1 March, so that its
+    year ends on 28 February (never a phantom day after it)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
 def execution_years(start: date, end: date) -> list[tuple[int, date, date, bool]]:
     """(n, first day, last day, whole year?) of each year of execution, anniversary to
     anniversary (a contract of 1 year and 3 days has a second year of 3 days)."""
     years = []
     number = 1
-    while (first := add_years(start, number - 1)) <= end:
-        whole_end = add_years(start, number) - timedelta(days=1)
+    while (first := anniversary(start, number - 1)) <= end:
+        whole_end = anniversary(start, number) - timedelta(days=1)
         years.append((number, first, min(whole_end, end), end >= whole_end))
         number += 1
     return years
@@ -198,7 +215,15 @@ def started_months(first: date, last: date) -> int:
     return months
 
 
-def estimate(inputs: Inputs) -> Estimate:
+FRESH: Any = object()
+
+
+def estimate(
+    inputs: Inputs, *, book: RateBook | None = None, npec: NpecLevel | None = FRESH
+) -> Estimate:
+    """The prise en charge of ``inputs``. A commitment recomputed (a rupture) passes the rules
+    that decided it: its rates as ``book`` and its NPEC row (or None: the valeur d'amorçage of
+    its rates) — never rules published since."""
     result = Estimate()
     day = inputs.conclusion or inputs.start
     if day is None or inputs.start is None or inputs.end is None:
@@ -206,8 +231,8 @@ def estimate(inputs: Inputs) -> Estimate:
             _("Les dates de conclusion, de début et de fin du contrat permettent l'estimation.")
         )
         return result
-    book = result.book = RateBook(day, inputs.idcc)
-    _annual(inputs, day, book, result)
+    book = result.book = book if book is not None else RateBook(day, inputs.idcc)
+    _annual(inputs, day, book, result, npec)
     if result.annual is not None:
         _years(inputs, book, result)
     _annexes(inputs, book, result)
@@ -217,9 +242,14 @@ def estimate(inputs: Inputs) -> Estimate:
     return result
 
 
-def _annual(inputs: Inputs, day: date, book: RateBook, result: Estimate) -> None:
+def _annual(
+    inputs: Inputs, day: date, book: RateBook, result: Estimate, frozen: NpecLevel | None
+) -> None:
     rncp = inputs.rncp_code
-    npec, _cpnes = find_npec(rncp, inputs.idcc, day) if inputs.idcc else (None, [])
+    if frozen is FRESH:
+        npec, _cpnes = find_npec(rncp, inputs.idcc, day) if inputs.idcc else (None, [])
+    else:
+        npec = frozen
     if npec is not None:
         result.npec = npec
         annual = npec.amount
@@ -440,10 +470,15 @@ def _schedule(inputs: Inputs, book: RateBook, result: Estimate) -> None:
         result.missing.append(_("Aucun échéancier n'est en vigueur à la date de conclusion."))
         return
     assert inputs.start and inputs.end
-    whole_contract = add_years(inputs.start, 1) - timedelta(days=1) <= inputs.end
+    whole_contract = anniversary(inputs.start, 1) - timedelta(days=1) <= inputs.end
     short = book.value(P.SCHEDULE_SHORT_ADVANCE) if not whole_contract else None
     if short:  # before July 2025, a contract of less than a year: advance and balance only
         shares = [(short, 0, _("Avance")), (HUNDRED - short, None, _("Solde après service fait"))]
+    if sum((share or Decimal(0) for share, _months, _label in shares), Decimal(0)) != HUNDRED:
+        result.missing.append(
+            _("Les parts de l'échéancier en vigueur ne font pas 100 % : l'OPCO doit les corriger.")
+        )
+        return
     counter = 0
     for year in result.years:
         planned: list[tuple[date, Decimal, str]] = []

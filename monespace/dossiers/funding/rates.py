@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from monespace.referentials.models import FundingParameter, FundingRate
 
 class RateBook:
     """The dated rates in force on ``day``: for a parameter (and a level where it has one), the
-    row of the employer's IDCC when there is one, else the row for every branch, the latest
-    from before that day. The rows read are kept in ``used``."""
+    latest row from before that day among the employer's IDCC's and those for every branch (on
+    the same date, the branch's). The rows read are kept in ``used``."""
 
     def __init__(self, day: date, idcc: str = "") -> None:
         self.day, self.idcc = day, idcc or ""
@@ -21,9 +22,19 @@ class RateBook:
         for row in rows.order_by("effective_from"):
             key = (row.parameter, row.level)
             best = self._best.get(key)
-            # A branch's own row beats the general one; then the latest wins.
-            if best is None or (row.idcc, row.effective_from) >= (best.idcc, best.effective_from):
+            # The latest wins; on the same date, the branch's own row beats the general one.
+            rank = (row.effective_from, bool(row.idcc))
+            if best is None or rank >= (best.effective_from, bool(best.idcc)):
                 self._best[key] = row
+
+    @classmethod
+    def frozen(cls, day: date, rows: Iterable[FundingRate]) -> RateBook:
+        """The rates that decided a commitment, and only them (its ``rates``)."""
+        book = cls.__new__(cls)
+        book.day, book.idcc, book.used, book._best = day, "", {}, {}
+        for row in rows:
+            book._best[(row.parameter, row.level)] = row
+        return book
 
     def row(self, parameter: FundingParameter | str, level: str = "") -> FundingRate | None:
         found = self._best.get((str(parameter), level))

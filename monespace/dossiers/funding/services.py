@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from monespace.dossiers.enums import DossierKind
+from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.models import (
     CommitmentReason,
     ContractRupture,
     Dossier,
     FundingCommitment,
     Instalment,
+    InstalmentState,
 )
 
 from . import apprenticeship, training_action
+from .rates import RateBook
 
 if TYPE_CHECKING:
     from monespace.accounts.models import User
@@ -48,23 +52,31 @@ def estimate_for(
     return module.estimate(module.Inputs.of(dossier, rupture=day))
 
 
-@transaction.atomic
-def commitment_freeze(
-    *, actor: User | None, dossier: Dossier, reason: str
-) -> FundingCommitment | None:
-    """Freeze the contract's prise en charge as the next version of its commitment, with its
-    échéancier and the rates that decided it; nothing when the rules give no figure yet (the
-    advisor sets it). The dossier's granted total follows the latest version."""
-    result = estimate_for(dossier)
-    if result is None or not result.complete:
-        return None
-    version = (
-        FundingCommitment.objects.filter(dossier=dossier).aggregate(last=Max("version"))["last"]
-        or 0
-    ) + 1
+def _current(dossier: Dossier) -> FundingCommitment | None:
+    return (
+        FundingCommitment.objects.select_for_update()
+        .filter(dossier=dossier)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _store(
+    *,
+    actor: User | None,
+    dossier: Dossier,
+    reason: str,
+    result: apprenticeship.Estimate,
+    previous: FundingCommitment | None,
+    cutoff: date | None,
+) -> FundingCommitment:
+    """A new version of ``dossier``'s commitment from ``result``. After a first version, the
+    instalments due up to ``cutoff`` are kept as they were (they may have been paid), the new
+    plan's later ones follow, and one « Régularisation » makes the total right (negative when
+    too much was due)."""
     commitment = FundingCommitment.objects.create(
         dossier=dossier,
-        version=version,
+        version=(previous.version + 1) if previous else 1,
         reason=reason,
         created_by=actor,
         annual_amount=result.annual,
@@ -77,31 +89,110 @@ def commitment_freeze(
     )
     assert result.book is not None
     commitment.rates.set(result.book.used.values())
-    Instalment.objects.bulk_create(
-        Instalment(
-            commitment=commitment,
-            code=planned.code,
-            year=planned.year,
-            label=planned.label,
-            due_on=planned.due_on,
-            share=planned.share,
-            gross=planned.gross,
-            deduction=planned.deduction,
-            amount=planned.amount,
+    rows: list[Instalment] = []
+    planned = result.instalments
+    if previous is not None and cutoff is not None:
+        for kept in previous.instalments.exclude(state=InstalmentState.CANCELLED).filter(
+            due_on__lte=cutoff
+        ):
+            kept.pk, kept.commitment = None, commitment
+            rows.append(kept)
+        planned = [p for p in planned if p.due_on > cutoff]
+    for item in planned:
+        rows.append(
+            Instalment(
+                commitment=commitment,
+                year=item.year,
+                label=item.label,
+                due_on=item.due_on,
+                share=item.share,
+                gross=item.gross,
+                deduction=item.deduction,
+                amount=item.amount,
+            )
         )
-        for planned in result.instalments
-    )
+    rows.sort(key=lambda row: (row.due_on, row.year))
+    for number, row in enumerate(rows, start=1):
+        row.code = f"E{number}"
+    balance = commitment.total - sum((row.amount for row in rows), Decimal(0))
+    if balance and cutoff is not None:
+        rows.append(
+            Instalment(
+                commitment=commitment,
+                code="R1",
+                year=rows[-1].year if rows else 1,
+                label=str(
+                    _("Régularisation au %(date)s (%(reason)s)")
+                    % {
+                        "date": cutoff.strftime("%d/%m/%Y"),
+                        "reason": CommitmentReason(reason).label.lower(),
+                    }
+                ),
+                due_on=cutoff,
+                share=None,
+                gross=balance,
+                amount=balance,
+            )
+        )
+    Instalment.objects.bulk_create(rows)
     Dossier.objects.filter(pk=dossier.pk).update(granted_total=commitment.total)
     return commitment
 
 
-def commitment_on_rupture(*, actor: User | None, dossier: Dossier) -> FundingCommitment | None:
-    """A recorded rupture: the prise en charge on the days performed, when one was frozen."""
-    if not FundingCommitment.objects.filter(
-        dossier=dossier, reason=CommitmentReason.APPROVAL
-    ).exists():
+@transaction.atomic
+def commitment_freeze(
+    *, actor: User | None, dossier: Dossier, reason: str
+) -> FundingCommitment | None:
+    """At the accord: freeze the contract's prise en charge with its échéancier and the rates
+    that decided it; nothing when the rules give no figure yet (the advisor sets it). An
+    avenant is no contract of its own: its accord makes a new version of the commitment of the
+    contract it amends, from the avenant's data, the instalments due before its effect kept."""
+    contract = getattr(dossier, "apprenticeship", None)
+    target = dossier
+    cutoff = None
+    if contract is not None and contract.amends_id:
+        target = contract.amends
+        reason = CommitmentReason.AMENDMENT
+        cutoff = contract.amendment_effect_date or timezone.localdate()
+    result = estimate_for(dossier)
+    if result is None or not result.complete:
         return None
-    return commitment_freeze(actor=actor, dossier=dossier, reason=CommitmentReason.RUPTURE)
+    previous = _current(target)
+    return _store(
+        actor=actor,
+        dossier=target,
+        reason=reason,
+        result=result,
+        previous=previous,
+        cutoff=cutoff if previous is not None else None,
+    )
+
+
+@transaction.atomic
+def commitment_on_rupture(*, actor: User | None, dossier: Dossier) -> FundingCommitment | None:
+    """A recorded rupture: the prise en charge on the days performed, with the rules that
+    decided the commitment in force (its NPEC row and rates, never rules published since)."""
+    previous = _current(dossier)
+    rupture = ContractRupture.objects.filter(dossier=dossier).first()
+    if previous is None or rupture is None:
+        return None
+    inputs = apprenticeship.Inputs.of(dossier, rupture=rupture.rupture_date)
+    day = inputs.conclusion or inputs.start or rupture.rupture_date
+    result = apprenticeship.estimate(
+        inputs,
+        book=RateBook.frozen(day, previous.rates.all()),
+        npec=previous.npec,
+    )
+    if not result.complete:
+        return None
+    return _store(
+        actor=actor,
+        dossier=dossier,
+        reason=CommitmentReason.RUPTURE,
+        result=result,
+        previous=previous,
+        cutoff=rupture.rupture_date,
+    )
 
 
 @dataclass
@@ -113,6 +204,8 @@ class Funding:
     previous: FundingCommitment | None
     instalments: list[Instalment]
     estimate: apprenticeship.Estimate | None
+    # Accepted without a commitment (before the funding engine, or no figure then).
+    after_accord: bool = False
 
     @classmethod
     def of_estimate(cls, estimate: apprenticeship.Estimate | None) -> Funding:
@@ -135,4 +228,27 @@ def funding_of(dossier: Dossier, *, rupture: ContractRupture | None = UNREAD) ->
             instalments=list(current.instalments.all()),
             estimate=None,
         )
-    return Funding.of_estimate(estimate_for(dossier, rupture=rupture))
+    funding = Funding.of_estimate(estimate_for(dossier, rupture=rupture))
+    funding.after_accord = dossier.state in ACCEPTED
+    return funding
+
+
+ACCEPTED = (DossierState.APPROVED, DossierState.BROKEN, DossierState.CLOSED)
+
+
+def commitments_backfill(*, actor: User | None = None) -> int:
+    """Freeze the commitments of contracts accepted before the funding engine existed (and
+    recompute those broken since); idempotent. Returns how many were frozen."""
+    done = 0
+    contracts = Dossier.objects.filter(
+        kind=DossierKind.APPRENTICESHIP,
+        state__in=ACCEPTED,
+        apprenticeship__amends__isnull=True,
+        commitments__isnull=True,
+    )
+    for dossier in contracts.iterator():
+        if commitment_freeze(actor=actor, dossier=dossier, reason=CommitmentReason.APPROVAL):
+            done += 1
+            if ContractRupture.objects.filter(dossier=dossier, recorded_at__isnull=False).exists():
+                commitment_on_rupture(actor=actor, dossier=dossier)
+    return done

@@ -17,6 +17,7 @@ from .core import Dossier
 class CommitmentReason(models.TextChoices):
     APPROVAL = "approval", _("Accord")
     RUPTURE = "rupture", _("Rupture")
+    AMENDMENT = "amendment", _("Avenant")
 
 
 class FundingCommitment(models.Model):
