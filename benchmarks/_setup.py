@@ -12,7 +12,7 @@ def setup_django():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "0")
-    if os.environ.get("DB", "sqlite") == "sqlite":
+    if os.environ.get("DB", "sqlite") == "sqlite" and not os.environ.get("BENCH_KEEP_DB"):
         os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
     import django
     from django.core.management import call_command
