@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "monespace.www",
     "monespace.backoffice",
     "monespace.api",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -357,7 +358,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Mon Espace API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mon Espace API",
+    "DESCRIPTION": (
+        "API des logiciels des entreprises et des CFA : chaque appel porte une clé API "
+        "(en-tête X-API-KEY, créée par un administrateur dans « Administration » → « Clés API ») "
+        "et les en-têtes EDITEUR, LOGICIEL et VERSION du logiciel."
+    ),
+    "VERSION": "1.0.0",
+    # Swagger UI from the installed package (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Directory ------------------------------------------------------------------------------
 # The lookup used by the journeys; another backend (API Sirene, recherche-entreprises) can be

@@ -8,6 +8,8 @@ method. A URL missing from EXPECTED fails the build, and company B's marker neve
 A's people see (nor A's in what B's administrator sees).
 """
 
+from datetime import date, timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,7 +19,7 @@ from monespace.dossiers.models import Document, SavedView
 from monespace.exports.models import ExportJob
 from monespace.invoices.models import BankAccount
 from monespace.notifications.services import notification_create
-from monespace.organizations.models import Delegation
+from monespace.organizations.models import ApiKey, Delegation
 from monespace.referentials.models import FundingRate
 from monespace.support.models import ContactRequest
 from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory, UserFactory
@@ -380,6 +382,25 @@ EXPECTED = {
     "backoffice:designate_admin": (lambda s: {"pk": s["a"].pk}, staff_only(405), staff_only(404)),
     "backoffice:remove_admin": (lambda s: {"pk": s["a"].pk}, staff_only(405), staff_only(404)),
     "api:schema": ({}, public(), public(405)),
+    "api:docs": ({}, public(), public(405)),
+    # The contracts API answers API keys only: anyone else is 401, whatever their session.
+    "api:contracts": ({}, public(401), public(401)),
+    "api:contract": (lambda s: {"numero": s["contract"].number}, public(401), public(401)),
+    "api:contract_instalments": (
+        lambda s: {"numero": s["contract"].number},
+        public(401),
+        public(401),
+    ),
+    "www:api_keys": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member"},
+        answers(200, **A_ADMIN_REACH),
+        answers(400, **A_ADMIN_REACH),
+    ),
+    "www:api_key_revoke": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member", "pk": s["api_key"].pk},
+        answers(405),
+        answers(302, **A_ADMIN_REACH),
+    ),
     "dev_outbox": ({}, public(404), public(404)),
     "dev_outbox_message": ({"pk": 1}, public(404), public(404)),
 }
@@ -486,6 +507,17 @@ def scene():
     )
     bank_account.file.save("x", ContentFile(b"%PDF"), save=False)
     bank_account.save()
+    api_key = ApiKey.objects.create(
+        company=a,
+        profile="member",
+        name="Clé de A",
+        publisher="P",
+        software="S",
+        can_read_contracts=True,
+        prefix="a1b2c3d4e5f6",
+        secret_hash="0" * 64,
+        expires_on=date.today() + timedelta(days=30),
+    )
     export = ExportJob(user=admin.user, state="done", rows_done=1, rows_total=1)
     export.file.save("x.xlsx", ContentFile(b"PK"), save=False)
     export.save()
@@ -518,6 +550,7 @@ def scene():
         "document": document,
         "bank_account": bank_account,
         "export": export,
+        "api_key": api_key,
         "saved_view": SavedView.objects.create(
             user=admin.user, name="Vue de A", query="group=accordes"
         ),

@@ -59,7 +59,12 @@ def export_request(*, user: User, params: dict[str, Any], perimeter: int | None)
         raise ExportError(
             _("%(n)s exports sont déjà en cours : attendez qu'ils soient prêts.") % {"n": running}
         )
-    kept = {key: str(params[key])[:200] for key in DOSSIER_PARAMS if params.get(key)}
+    # What the list's form would refuse (a NUL character) is left out, as the list leaves it.
+    kept = {
+        key: str(params[key])[:200]
+        for key in DOSSIER_PARAMS
+        if params.get(key) and "\x00" not in str(params[key])
+    }
     job = ExportJob.objects.create(user=user, params=kept, perimeter=perimeter)
     transaction.on_commit(lambda: run_export.enqueue(job_id=job.pk))
     return job

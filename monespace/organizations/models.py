@@ -558,3 +558,68 @@ class DelegationEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.delegation_id}"
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, expires_on__gte=today)
+
+
+class ApiKey(models.Model):
+    """A key an organisation's administrator gives its software (YPAREO, SC-Form…, seed 004)
+    to call the API for the organisation under a profile, with scopes and an end of validity
+    (at most one year). Only a hash of the secret is kept: it is shown once, at creation."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="api_keys")
+    profile = models.CharField(_("profil"), max_length=10, choices=Profile.choices)
+    name = models.CharField(_("nom de la clé"), max_length=100)
+    publisher = models.CharField(_("éditeur du logiciel"), max_length=100)
+    software = models.CharField(_("logiciel"), max_length=100)
+    can_read_contracts = models.BooleanField(_("lire les contrats"), default=False)
+    can_deposit_contracts = models.BooleanField(_("déposer des contrats"), default=False)
+    can_read_invoices = models.BooleanField(_("lire les factures et règlements"), default=False)
+    can_deposit_invoices = models.BooleanField(_("déposer des factures"), default=False)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    expires_on = models.DateField(_("valable jusqu'au"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("utilisations"), default=0)
+    failure_count = models.PositiveIntegerField(_("refus"), default=0)
+    # The expiry notices sent (30 and 7 days before), so that a job run twice sends once.
+    notified_days = models.JSONField(default=list, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    SCOPES = (
+        "can_read_contracts",
+        "can_deposit_contracts",
+        "can_read_invoices",
+        "can_deposit_invoices",
+    )
+
+    class Meta:
+        verbose_name = _("clé API")
+        verbose_name_plural = _("clés API")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "profile"], name="api_key_company_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    def scope_labels(self):
+        return [
+            self._meta.get_field(name).verbose_name for name in self.SCOPES if getattr(self, name)
+        ]

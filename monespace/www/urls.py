@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     administration,
+    api_keys,
     bank_details,
     delegations,
     exports,
@@ -128,6 +129,16 @@ urlpatterns = [
         "administration/entreprises/<int:company_id>/<str:profile>/",
         administration.company,
         name="administration_company",
+    ),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/cles-api/",
+        api_keys.api_keys,
+        name="api_keys",
+    ),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/cles-api/<int:pk>/revoquer/",
+        api_keys.api_key_revoke_view,
+        name="api_key_revoke",
     ),
     path(
         "administration/rattachements/<int:pk>/",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from monespace.invoices.models import BankAccount
 from monespace.notifications.models import Notification
 from tests.factories import EstablishmentFactory, MembershipFactory, StaffProfileFactory
+from tests.helpers import read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +84,7 @@ def test_a_deposit_waits_for_the_opco_and_every_administrator_is_told(client, co
     assert "FR76 3000 6000 0112 3456 7890 189" in page
     assert "En attente de validation par l'OPCO" in page
     document = client.get(reverse("www:bank_details_document", args=[account.pk]))
-    assert document.status_code == 200 and b"".join(document.streaming_content) == PDF
-    document.close()
+    assert document.status_code == 200 and read_streaming(document) == PDF
     # A second deposit while one waits is refused, nothing saved.
     response = deposit(client, company, iban=BNP, bic="BNPAFRPP")
     assert response.status_code == 400 and "déjà en attente" in text(response)
@@ -196,8 +196,7 @@ def test_who_may_deposit_and_read(client, company):
     reader = MembershipFactory(company=company["company"], can_view_invoices=True).user
     client.force_login(reader)
     response = client.get(document)
-    assert response.status_code == 200
-    response.close()
+    assert response.status_code == 200 and read_streaming(response) == PDF
     assert client.get(reverse("www:bank_details_deposit")).status_code == 403
     # A member scoped to one establishment deposits for it only.
     other = EstablishmentFactory(company=company["company"])

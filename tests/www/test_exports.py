@@ -16,6 +16,7 @@ from monespace.dossiers.models import Decision, GrantedAmount
 from monespace.exports.models import ExportJob
 from monespace.exports.services import exports_purge
 from tests.factories import ContractFactory, DossierFactory, EstablishmentFactory, MembershipFactory
+from tests.helpers import read_streaming
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +62,7 @@ def export(client, query=""):
 def workbook(client, job):
     response = client.get(reverse("www:export_file", args=[job.pk]))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    response.close()
-    return load_workbook(BytesIO(content))
+    return load_workbook(BytesIO(read_streaming(response)))
 
 
 def test_the_export_holds_what_the_user_sees_typed_one_sheet_per_dispositif(client, scene):
