@@ -22,6 +22,7 @@ from monespace.organizations.models import ApiKey
 
 from .administration import _company_for_admin, second_factor_redirect
 
+SHOWN_ONCE = "api_key_created"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -82,8 +83,17 @@ def api_keys(request, company_id, profile):
         except ApiKeyError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            form = ApiKeyForm(initial={"expires_on": timezone.localdate() + timedelta(days=365)})
-    keys = ApiKey.objects.filter(company=company, profile=profile).select_related("created_by")
+            # Shown once, on the page the redirect leads to: a reload creates nothing more and
+            # no longer shows it.
+            request.session[SHOWN_ONCE] = {"id": created.pk, "secret": secret}
+            return redirect("www:api_keys", company_id=company.pk, profile=profile)
+    shown = request.session.pop(SHOWN_ONCE, None) if request.method == "GET" else None
+    keys = list(
+        ApiKey.objects.filter(company=company, profile=profile).select_related("created_by")
+    )
+    if shown:
+        created = next((key for key in keys if key.pk == shown["id"]), None)
+        secret = shown["secret"] if created else None
     response = render(
         request,
         "www/administration/api_keys.html",
@@ -97,7 +107,7 @@ def api_keys(request, company_id, profile):
             "secret": secret,
             "today": timezone.localdate(),
         },
-        status=400 if request.method == "POST" and created is None else 200,
+        status=400 if request.method == "POST" else 200,
     )
     response["Cache-Control"] = "no-store"  # the secret is on this page once
     return response
