@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,16 +30,13 @@ from .views import staff_required
 TO_INSTRUCT = [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.DOCUMENTS_REQUESTED]
 
 
-@staff_required
-@require_GET
-def queue(request):
-    """Dossiers to instruct by state, age (oldest first), branch and establishment; assignment."""
-    form = QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    states = [data["state"]] if data.get("state") else TO_INSTRUCT
+def queue_filter(user, data) -> tuple[list[str], Q]:
+    """The states shown and the filter of the queue for its form's cleaned ``data`` (also used
+    by the queue's export)."""
+    states = [data["state"]] if data.get("state") else list(TO_INSTRUCT)
     filters = Q(state__in=states)
     if data.get("assigned") == "me":
-        filters &= Q(assigned_to=request.user)
+        filters &= Q(assigned_to=user)
     elif data.get("assigned") == "none":
         filters &= Q(assigned_to__isnull=True)
     if data.get("kind"):
@@ -59,6 +56,25 @@ def queue(request):
                 ).values("pk")
             )
         )
+    return states, filters
+
+
+def queue_for_export(user, params) -> QuerySet[Dossier]:
+    """The queue as a staff member filtered it, for « Exporter »: nothing for anyone else."""
+    if not (user.is_active and user.is_staff):
+        return Dossier.objects.none()
+    form = QueueFilterForm(params)
+    _states, filters = queue_filter(user, form.cleaned_data if form.is_valid() else {})
+    return access.staff_dossiers().filter(filters)
+
+
+@staff_required
+@require_GET
+def queue(request):
+    """Dossiers to instruct by state, age (oldest first), branch and establishment; assignment."""
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    states, filters = queue_filter(request.user, data)
     dossiers = access.staff_dossiers()
     # The counts by state and the page's total in one query, over the dossiers to instruct
     # (a small partial index, dossier_queue_idx); another state is counted apart.

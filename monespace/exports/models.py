@@ -67,7 +67,8 @@ class ExportJob(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"mes-dossiers-{timezone.localtime(self.created_at):%Y-%m-%d-%H%M}.xlsx"
+        name = "dossiers-a-instruire" if self.source == "queue" else "mes-dossiers"
+        return f"{name}-{timezone.localtime(self.created_at):%Y-%m-%d-%H%M}.xlsx"
 
     def retention(self) -> timedelta:
         return timedelta(days=settings.EXPORT_RETENTION_DAYS)

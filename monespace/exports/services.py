@@ -48,8 +48,17 @@ DOSSIER_PARAMS = (
 )
 
 
-def export_request(*, user: User, params: dict[str, Any], perimeter: int | None) -> ExportJob:
-    """A user asks for an export of what their list shows: queued, run after the commit."""
+QUEUE_PARAMS = ("state", "assigned", "kind", "branch", "q", "sort")
+SOURCES = {"dossiers": DOSSIER_PARAMS, "queue": QUEUE_PARAMS}
+
+
+def export_request(
+    *, user: User, params: dict[str, Any], perimeter: int | None, source: str = "dossiers"
+) -> ExportJob:
+    """A user asks for an export of what their list shows (« Mes dossiers », or the back
+    office's queue for staff): queued, run after the commit."""
+    if source not in SOURCES or (source == "queue" and not user.is_staff):
+        raise ExportError(_("Cette liste ne s'exporte pas."))
     from .tasks import run_export
 
     running = ExportJob.objects.filter(
@@ -62,10 +71,10 @@ def export_request(*, user: User, params: dict[str, Any], perimeter: int | None)
     # What the list's form would refuse (a NUL character) is left out, as the list leaves it.
     kept = {
         key: str(params[key])[:200]
-        for key in DOSSIER_PARAMS
+        for key in SOURCES[source]
         if params.get(key) and "\x00" not in str(params[key])
     }
-    job = ExportJob.objects.create(user=user, params=kept, perimeter=perimeter)
+    job = ExportJob.objects.create(user=user, source=source, params=kept, perimeter=perimeter)
     transaction.on_commit(lambda: run_export.enqueue(job_id=job.pk))
     return job
 
@@ -80,7 +89,12 @@ def export_run(job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job
-    queryset = visible_for_export(job.user, job.params, job.perimeter)
+    if job.source == "queue":
+        from monespace.backoffice.instruction import queue_for_export
+
+        queryset = queue_for_export(job.user, job.params)
+    else:
+        queryset = visible_for_export(job.user, job.params, job.perimeter)
     total = queryset.count()
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
 

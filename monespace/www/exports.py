@@ -40,6 +40,7 @@ def export_new(request):
             user=request.user,
             params={key: params.get(key) for key in params},
             perimeter=perimeter["id"] if perimeter else None,
+            source=request.POST.get("source", "dossiers"),
         )
     except ExportError as error:
         messages.error(request, error.message)

@@ -151,3 +151,27 @@ def test_a_user_who_lost_a_right_before_the_run_gets_only_what_they_may_open(
         job = export_request(user=scene["user"], params={}, perimeter=None)
     job.refresh_from_db()
     assert job.rows_done == 1  # the contract only
+
+
+def test_staff_export_the_queue_as_filtered_and_nobody_else_can(client, scene):
+    from tests.factories import StaffProfileFactory
+
+    advisor = StaffProfileFactory().user
+    client.force_login(advisor)
+    response = client.post(
+        reverse("www:export_new"), {"source": "queue", "query": "kind=apprenticeship"}
+    )
+    job = ExportJob.objects.latest("pk")
+    assert response.status_code == 302 and job.source == "queue"
+    book = workbook(client, job)
+    assert book.sheetnames == ["Contrat d'apprentissage"]
+    assert [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)] == [
+        scene["contract"].number
+    ]
+    assert job.file_name.startswith("dossiers-a-instruire-")
+    client.force_login(scene["user"])
+    client.post(reverse("www:export_new"), {"source": "queue", "query": ""})
+    assert ExportJob.objects.filter(user=scene["user"]).count() == 0
+    assert "ne s'exporte pas" in text(client.get(reverse("www:exports")))
+    client.post(reverse("www:export_new"), {"source": "autre", "query": ""})
+    assert ExportJob.objects.filter(user=scene["user"]).count() == 0
