@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from monespace.accounts.perms import has_second_factor
 from monespace.core.identifiers import parse_id
+from monespace.invoices.models import BankAccount, BankAccountState
 from monespace.organizations.activation import activation_code_issue
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Company, Establishment, Membership, MembershipEventKind
@@ -52,6 +53,7 @@ def home(request):
         "establishment_count": Establishment.objects.count(),
         "pending_count": Membership.objects.pending().count(),
         "staff_queue_count": Membership.objects.awaiting_staff().count(),
+        "bank_accounts_count": BankAccount.objects.filter(state=BankAccountState.PENDING).count(),
     }
     return render(request, "backoffice/home.html", context)
 
