@@ -154,6 +154,7 @@ class Command(BaseCommand):
             self._membership(
                 users["cfa@demo.monespace.fr"], cfa, Profile.PROVIDER, is_admin=True, **ALL_RIGHTS
             )
+            self._bank_details(users["entreprise@demo.monespace.fr"], bakery)
             self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
             self._staff(users)
             self._contracts(
@@ -165,6 +166,31 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
+
+    def _bank_details(self, user, establishment):
+        """The bakery's RIB, deposited and waiting for the advisor (« RIB à valider »)."""
+        from django.core.files.base import ContentFile
+
+        from monespace.core import antivirus
+        from monespace.invoices.models import BankAccount
+        from monespace.invoices.perms import Target
+        from monespace.invoices.services import bank_account_deposit
+
+        if BankAccount.objects.filter(company=establishment.company).exists():
+            return
+        bank_account_deposit(
+            actor=user,
+            target=Target(establishment.company_id, Profile.MEMBER),
+            holder=establishment.company.name,
+            iban="FR7630006000011234567890189",
+            bic="AGRIFRPP",
+            bank_name="CREDIT AGRICOLE SA",
+            upload=ContentFile(
+                b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="rib.pdf"
+            ),
+            content_type="application/pdf",
+            verdict=antivirus.Verdict(antivirus.UNSCANNED),
+        )
 
     def _funding_referentials(self):
         """The NPEC referential in France compétences' shape (a small edition covering the
