@@ -357,6 +357,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Errors as RFC 9457 problems (application/problem+json), in French.
+    "EXCEPTION_HANDLER": "monespace.api.errors.problem_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mon Espace API",

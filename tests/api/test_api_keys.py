@@ -72,7 +72,10 @@ def test_an_administrator_creates_a_key_shown_once_and_revokes_it(client, compan
     # …until revoked.
     client.post(reverse("www:api_key_revoke", args=[company["company"].pk, "member", key.pk]))
     response = client.get(reverse("api:contracts"), HTTP_X_API_KEY=secret, **HEADERS)
-    assert response.status_code == 401 and "révoquée" in response.json()["detail"]
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 401 and "révoquée" in problem["detail"]
+    assert problem["title"] == "Authentification requise"
     actions = set(
         ActivityEvent.objects.filter(object_type="api_key").values_list("action", flat=True)
     )
@@ -161,7 +164,7 @@ def test_the_contracts_api_reads_the_organisation_s_contracts_only(client, compa
         for r in api(reverse("api:contracts"), data={"etat": "ENGAGE"}).json()["results"]
     ] == [approved.number]
     bad = api(reverse("api:contracts"), data={"etat": "PERDU", "dateMajDepuis": "hier"})
-    assert bad.status_code == 400 and "État inconnu" in text(bad)
+    assert bad.status_code == 400 and "État inconnu" in bad.json()["errors"]["etat"][0]
     bad = api(reverse("api:contracts"), data={"dateMajDepuis": "2026-13-45T99:00"})
     assert bad.status_code == 400 and "ISO 8601" in text(bad)
     # The CFA's key sees the contract naming it, not the others.
