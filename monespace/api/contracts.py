@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -21,6 +22,7 @@ from monespace.dossiers.models import Dossier, FundingCommitment, Instalment
 from monespace.organizations.enums import Profile
 
 from .authentication import ApiKeyAuthentication, ApiKeyThrottle, scope
+from .errors import TITLES, ProblemJSONRenderer
 
 STATES = {
     DossierState.SUBMITTED: "TRANSMIS",
@@ -135,15 +137,44 @@ class InstalmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 describes it (application/problem+json)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    retryAfter = serializers.IntegerField(required=False)
+
+
+def _problems(*codes: int) -> dict:
+    return {
+        code: OpenApiResponse(ProblemSerializer, description=str(TITLES[code])) for code in codes
+    }
+
+
 class _KeyView:
+    """A resource read with a key; query parameters other than its own are refused."""
+
+    query_parameters: frozenset[str] = frozenset()
     authentication_classes = [ApiKeyAuthentication]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
     permission_classes = [scope("can_read_contracts")]
     throttle_classes = [ApiKeyThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        unknown = sorted(set(request.query_params) - self.query_parameters)
+        if unknown:
+            raise ValidationError({name or "?": [_("Paramètre inconnu.")] for name in unknown})
 
 
 @extend_schema(
     summary="Contrats d'apprentissage de l'organisation",
+    responses={200: ContractSerializer(many=True), **_problems(400, 401, 403, 404, 429)},
     parameters=[
         OpenApiParameter("etat", OpenApiTypes.STR, enum=sorted(BY_NAME)),
         OpenApiParameter(
@@ -153,33 +184,43 @@ class _KeyView:
 )
 class ContractList(_KeyView, generics.ListAPIView):
     serializer_class = ContractSerializer
+    query_parameters = frozenset({"etat", "dateMajDepuis", "page"})
 
     def get_queryset(self):
         rows = contracts_for(self.request.auth).select_related("apprenticeship", "establishment")
-        etat = self.request.query_params.get("etat")
-        if etat:
+        params = self.request.query_params
+        etat = params.get("etat")
+        if "etat" in params:
             if etat not in BY_NAME:
                 raise ValidationError(
-                    {"etat": f"État inconnu : choisissez parmi {', '.join(sorted(BY_NAME))}."}
+                    {
+                        "etat": _("État inconnu : choisissez parmi %(states)s.")
+                        % {"states": ", ".join(sorted(BY_NAME))}
+                    }
                 )
             rows = rows.filter(state__in=BY_NAME[etat])
-        since = self.request.query_params.get("dateMajDepuis")
-        if since:
+        since = params.get("dateMajDepuis")
+        if "dateMajDepuis" in params:
             try:
-                moment = parse_datetime(since)
+                moment = parse_datetime(since or "")
             except ValueError:
                 moment = None
             if moment is None:
                 raise ValidationError(
                     {
-                        "dateMajDepuis": "Date et heure ISO 8601 attendues, par exemple 2026-09-01T00:00:00Z."
+                        "dateMajDepuis": _(
+                            "Date et heure ISO 8601 attendues, par exemple 2026-09-01T00:00:00Z."
+                        )
                     }
                 )
             rows = rows.filter(updated_at__gte=moment)
         return rows.order_by("updated_at", "pk")
 
 
-@extend_schema(summary="Un contrat, par son numéro interne")
+@extend_schema(
+    summary="Un contrat, par son numéro interne",
+    responses={200: ContractSerializer, **_problems(401, 403, 404, 429)},
+)
 class ContractDetail(_KeyView, generics.RetrieveAPIView):
     serializer_class = ContractSerializer
     lookup_field = "number"
@@ -189,7 +230,10 @@ class ContractDetail(_KeyView, generics.RetrieveAPIView):
         return contracts_for(self.request.auth).select_related("apprenticeship", "establishment")
 
 
-@extend_schema(summary="Échéancier en vigueur d'un contrat")
+@extend_schema(
+    summary="Échéancier en vigueur d'un contrat",
+    responses={200: InstalmentSerializer(many=True), **_problems(401, 403, 404, 429)},
+)
 class ContractInstalments(_KeyView, generics.ListAPIView):
     serializer_class = InstalmentSerializer
     pagination_class = None

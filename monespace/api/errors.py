@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler
+
+
+class ProblemJSONRenderer(JSONRenderer):
+    """Declares the problems' media type (the schema documents the errors with it)."""
+
+    media_type = "application/problem+json"
+
 
 TITLES = {
     400: gettext_lazy("Requête invalide"),

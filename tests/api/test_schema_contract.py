@@ -1,0 +1,47 @@
+"""Contract tests generated from the OpenAPI schema (schemathesis): whatever the generated
+input, the API answers without a 5xx and as its schema says — with a valid key (and its
+contracts), and with none."""
+
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+
+from monespace.organizations.api_keys import api_key_create
+from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+HEADERS = {"EDITEUR": "Ymag", "LOGICIEL": "YPAREO", "VERSION": "7.2"}
+
+
+@pytest.fixture
+def secret(db):
+    establishment = EstablishmentFactory(member=True)
+    admin = MembershipFactory(company=establishment.company, is_admin=True).user
+    ContractFactory(establishment=establishment, submitted=True)
+    _key, secret = api_key_create(
+        actor=admin,
+        company=establishment.company,
+        profile="member",
+        name="K",
+        publisher="Ymag",
+        software="YPAREO",
+        scopes={"can_read_contracts": True},
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
+    return secret
+
+
+@pytest.mark.django_db
+@schema.include(path_regex="^/api/v1/").parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_keeps_its_contract(case, secret):
+    case.call_and_validate(headers={**HEADERS, "X-API-KEY": secret})
+    case.call_and_validate(headers=HEADERS)  # no key: a 401 problem, as documented
