@@ -614,3 +614,27 @@ def test_odd_values_are_refused_next_to_their_field(client, setup, field, value,
     assert response.status_code == 200 and message in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.title == ""  # nothing half-saved
+
+
+def test_the_refusal_reason_is_on_the_dossier_page(client):
+    """Issue 15: the reason of a refusal is read on the page, not only in the letter."""
+    from monespace.dossiers.models import Decision
+    from tests.factories import (
+        ContractFactory,
+        DossierFactory,
+        EstablishmentFactory,
+        MembershipFactory,
+    )
+
+    establishment = EstablishmentFactory(member=True)
+    user = MembershipFactory(
+        company=establishment.company, can_view_training=True, apprenticeship=True
+    ).user
+    client.force_login(user)
+    for dossier in (
+        DossierFactory(establishment=establishment, refused=True),
+        ContractFactory(establishment=establishment, refused=True),
+    ):
+        Decision.objects.create(dossier=dossier, kind="refusal", reason="Action hors du champ.")
+        page = client.get(reverse("www:dossier", args=[dossier.pk])).content.decode()
+        assert "a refusé la prise en charge" in page and "Action hors du champ." in page

@@ -32,7 +32,7 @@ from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.errors import DossierError, NotADraft
 from monespace.dossiers.funding import apprenticeship as funding
 from monespace.dossiers.funding.services import Funding, funding_of
-from monespace.dossiers.models import ContractRupture, Dossier
+from monespace.dossiers.models import ContractRupture, DecisionKind, Dossier
 from monespace.organizations.models import Establishment
 
 from .apprenticeship_forms import (
@@ -422,6 +422,11 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         "rupture_form": RuptureForm(),
         "amendment_form": AmendmentForm(cerfa=contract.cerfa_version),
         "first_step": dossier.spec.steps_for(dossier)[0][0],
+        "refusal": (
+            dossier.decisions.filter(kind=DecisionKind.REFUSAL).first()
+            if dossier.state == DossierState.REFUSED
+            else None
+        ),
         **(refused or {}),
     }
     if tab == "contrat":

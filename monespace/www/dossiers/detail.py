@@ -60,6 +60,9 @@ def dossier_detail(request, pk):
         context["documents_request"] = dossier.decisions.filter(
             kind=DecisionKind.DOCUMENTS_REQUEST
         ).first()
+    if dossier.state == DossierState.REFUSED:
+        # The reason, on the page and not only in the letter (issue 15).
+        context["refusal"] = dossier.decisions.filter(kind=DecisionKind.REFUSAL).first()
     if tab == "stagiaires":
         context["trainees"] = dossier.trainees.select_related("employee")
     elif tab == "documents":
