@@ -638,3 +638,25 @@ def test_the_refusal_reason_is_on_the_dossier_page(client):
         Decision.objects.create(dossier=dossier, kind="refusal", reason="Action hors du champ.")
         page = client.get(reverse("www:dossier", args=[dossier.pk])).content.decode()
         assert "a refusé la prise en charge" in page and "Action hors du champ." in page
+
+
+def test_a_child_is_no_trainee(client, setup):
+    """Issue 15: a birth date making the employee younger than 15 is refused."""
+    from tests.factories import DossierFactory
+
+    client.force_login(setup["editor"])
+    dossier = DossierFactory(establishment=setup["establishment"])
+    young = (timezone.localdate() - timedelta(days=365 * 10)).isoformat()
+    response = client.post(
+        step_url(dossier, "salaries"),
+        {
+            "add_new": "1",
+            "new-last_name": "PETIT",
+            "new-first_name": "Jean",
+            "new-birth_date": young,
+            "new-hours_on_work_time": "7",
+            "new-hours_off_work_time": "0",
+        },
+    )
+    assert "au moins 15 ans" in response.content.decode()
+    assert not dossier.trainees.exists()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from monespace.core import antivirus, identifiers
 from monespace.core.forms import Form, FrenchDecimalField, check_period, french_formfield
 from monespace.core.uploads import check_upload
+from monespace.dossiers.apprenticeship.pay import age_on
 from monespace.dossiers.enums import (
     ContractType,
     DossierKind,
@@ -225,6 +226,10 @@ class ExistingTraineeForm(HoursMixin, Form):
         )
 
 
+# No employee of a company is younger (14 only for school-holiday jobs, never trained here).
+MINIMUM_AGE = 15
+
+
 class NewTraineeForm(HoursMixin, Form):
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
@@ -254,6 +259,11 @@ class NewTraineeForm(HoursMixin, Form):
         today = timezone.localdate()
         if value >= today or value.year < today.year - 100:
             raise ValidationError(_("Saisissez une date de naissance plausible."))
+        if age_on(value, today) < MINIMUM_AGE:
+            raise ValidationError(
+                _("Un salarié a au moins %(age)s ans : vérifiez la date de naissance.")
+                % {"age": MINIMUM_AGE}
+            )
         return value
 
 
