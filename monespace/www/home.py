@@ -63,14 +63,20 @@ def home_context(request, memberships, perimeter):
         ),
     )
     requests_waiting = sum({m.company_id: m.waiting for m in active if m.is_admin}.values())
-    documents_requests = list(
+    # One line per dossier: its latest request (an earlier one is superseded).
+    latest: dict[int, Decision] = {}
+    for decision in (
         Decision.objects.filter(
             kind=DecisionKind.DOCUMENTS_REQUEST,
             dossier__in=dossiers.filter(state=DossierState.DOCUMENTS_REQUESTED),
         )
         .select_related("dossier")
-        .order_by("due_date")[:10]
-    )
+        .order_by("-created_at", "-pk")[:50]
+    ):
+        latest.setdefault(decision.dossier_id, decision)
+    documents_requests = sorted(
+        latest.values(), key=lambda d: (d.due_date is None, d.due_date or d.created_at.date())
+    )[:10]
     return {
         "quick_accesses": views,
         "focus": focus,

@@ -208,3 +208,27 @@ def test_staff_publish_information_shown_on_home(client, scene):
     )
     client.force_login(scene["user"])
     assert "Rappel Qualiopi" in client.get(reverse("www:home")).content.decode()
+
+
+def test_two_documents_requests_make_one_to_do_line(client):
+    """Issue 15: a dossier asked for pieces twice is one line of the to-do list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monespace.dossiers.models import Decision
+    from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory
+
+    establishment = EstablishmentFactory(member=True)
+    user = MembershipFactory(company=establishment.company, can_view_training=True).user
+    dossier = DossierFactory(establishment=establishment, documents_requested=True)
+    for days in (10, 20):
+        Decision.objects.create(
+            dossier=dossier,
+            kind="documents_request",
+            missing_pieces=["Programme"],
+            due_date=timezone.localdate() + timedelta(days=days),
+        )
+    client.force_login(user)
+    page = client.get(reverse("www:home")).content.decode()
+    assert page.count(f"dossiers/{dossier.pk}/") == 1
