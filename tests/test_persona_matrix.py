@@ -284,9 +284,11 @@ EXPECTED = {
         answers(404, admin=200),
         answers(405),
     ),
+    # The file is its owner's while they still see dossiers (A's administrator has no
+    # dossier right here: 410, gone).
     "www:export_file": (
         lambda s: {"pk": s["export"].pk},
-        answers(404, admin=200),
+        answers(404, admin=410),
         answers(405),
     ),
     "backoffice:bank_details": ({}, staff_only(200), staff_only(405)),

@@ -24,6 +24,7 @@ class ApiClient:
     is_staff = False
     is_superuser = False
     pk = None
+    unread_notifications = 0  # the error pages' context reads it
 
     def __init__(self, key: ApiKey) -> None:
         self.key = key

@@ -213,7 +213,14 @@ class ContractList(_KeyView, generics.ListAPIView):
                         )
                     }
                 )
-            rows = rows.filter(updated_at__gte=moment)
+            # Far dates are brought within what every database stores (SQLite overflows on a
+            # year 1 with an offset): before 2000 is « everything », after 2100 « nothing ».
+            if moment.year < 2000:
+                moment = None
+            elif moment.year > 2100:
+                return rows.none()
+            if moment is not None:
+                rows = rows.filter(updated_at__gte=moment)
         return rows.order_by("updated_at", "pk")
 
 
@@ -227,6 +234,8 @@ class ContractDetail(_KeyView, generics.RetrieveAPIView):
     lookup_url_kwarg = "numero"
 
     def get_queryset(self):
+        if "\x00" in self.kwargs["numero"]:
+            raise Http404
         return contracts_for(self.request.auth).select_related("apprenticeship", "establishment")
 
 
@@ -239,7 +248,12 @@ class ContractInstalments(_KeyView, generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        dossier = contracts_for(self.request.auth).filter(number=self.kwargs["numero"]).first()
+        number = self.kwargs["numero"]
+        dossier = (
+            contracts_for(self.request.auth).filter(number=number).first()
+            if "\x00" not in number
+            else None
+        )
         if dossier is None:
             raise Http404
         newer = FundingCommitment.objects.filter(

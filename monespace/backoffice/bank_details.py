@@ -16,10 +16,12 @@ from monespace.core.forms import Form
 from monespace.dossiers.instruction import can_instruct
 from monespace.invoices.access import bank_account_for
 from monespace.invoices.models import BankAccount, BankAccountState
+from monespace.invoices.perms import Target
 from monespace.invoices.services import (
     BankAccountError,
     bank_account_reject,
     bank_account_validate,
+    in_force,
 )
 
 from .views import staff_required
@@ -68,16 +70,9 @@ def bank_account(request, pk):
         except BankAccountError as error:
             messages.error(request, error.message)
             return redirect("backoffice:bank_account", pk=account.pk)
-    previous = (
-        BankAccount.objects.filter(
-            company_id=account.company_id,
-            profile=account.profile,
-            establishment_id=account.establishment_id,
-            state=BankAccountState.ACTIVE,
-        )
-        .exclude(pk=account.pk)
-        .first()
-    )
+    previous = in_force(Target(account.company_id, account.profile, account.establishment_id))
+    if previous is not None and previous.pk == account.pk:
+        previous = None
     return render(
         request,
         "backoffice/bank_account.html",

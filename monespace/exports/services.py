@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from monespace.accounts.models import User
 
 logger = logging.getLogger(__name__)
-# At most this many exports queued or running per user.
+# At most this many exports queued or running per user; one older than STUCK_AFTER no longer
+# counts (a worker lost it) and the daily purge marks it failed.
 MAX_RUNNING = 3
+STUCK_AFTER = timedelta(hours=1)
 
 
 class ExportError(DomainError):
@@ -59,10 +61,14 @@ def export_request(
     office's queue for staff): queued, run after the commit."""
     if source not in SOURCES or (source == "queue" and not user.is_staff):
         raise ExportError(_("Cette liste ne s'exporte pas."))
+    if not staff_cleared(user):
+        raise ExportError(_("Protégez votre compte par une double authentification pour exporter."))
     from .tasks import run_export
 
     running = ExportJob.objects.filter(
-        user=user, state__in=(ExportState.QUEUED, ExportState.RUNNING)
+        user=user,
+        state__in=(ExportState.QUEUED, ExportState.RUNNING),
+        created_at__gte=timezone.now() - STUCK_AFTER,
     ).count()
     if running >= MAX_RUNNING:
         raise ExportError(
@@ -93,6 +99,12 @@ def export_run(job_id: int) -> ExportJob:
         from monespace.backoffice.instruction import queue_for_export
 
         queryset = queue_for_export(job.user, job.params)
+    elif job.user.is_staff:
+        # Staff see what the back office instructs (never the companies' drafts).
+        from monespace.dossiers.access import staff_dossiers
+        from monespace.dossiers.filters import dossier_filter_q
+
+        queryset = staff_dossiers().filter(dossier_filter_q(job.user, job.params))
     else:
         queryset = visible_for_export(job.user, job.params, job.perimeter)
     total = queryset.count()
@@ -156,9 +168,33 @@ def _tell_ready(job: ExportJob) -> None:
     )
 
 
+def staff_cleared(user: User) -> bool:
+    """Staff export (and read bulk data) only with the second factor the back office asks."""
+    from monespace.accounts.perms import has_second_factor
+
+    return not (user.is_staff and settings.STAFF_REQUIRE_MFA and not has_second_factor(user))
+
+
+def export_allowed(user: User, job: ExportJob) -> bool:
+    """Whether the export's file may still be handed to its owner: still staff for the
+    queue, still seeing dossiers for « Mes dossiers » (a user removed meanwhile gets nothing)."""
+    from monespace.dossiers import perms
+
+    if not user.is_active or not staff_cleared(user):
+        return False
+    if job.source == "queue" or user.is_staff:
+        return user.is_staff
+    reach = perms.reach_of(user)
+    return reach.everything or any(reach.kinds.values())
+
+
 def exports_purge(*, now: datetime | None = None) -> int:
-    """Delete the files of exports past their retention (the rows stay as the history)."""
+    """Delete the files of exports past their retention (the rows stay as the history); mark
+    failed the jobs a lost worker left waiting."""
     now = now or timezone.now()
+    ExportJob.objects.filter(
+        state__in=(ExportState.QUEUED, ExportState.RUNNING), created_at__lt=now - timedelta(days=1)
+    ).update(state=ExportState.FAILED, error="abandoned", finished_at=now)
     expired = ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now)
     count = 0
     for job in expired.iterator():

@@ -25,7 +25,10 @@ def bank_accounts_visible(
     if not user.is_authenticated:
         return BankAccount.objects.none()
     if user.is_staff:
-        return BankAccount.objects.all()
+        from monespace.exports.services import staff_cleared
+
+        # Staff read every RIB only with the back office's second factor.
+        return BankAccount.objects.all() if staff_cleared(user) else BankAccount.objects.none()
     condition = Q(pk__in=[])
     if readable is None:
         readable = perms.targets(user, manage=False)

@@ -11,7 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +57,34 @@ def _same_target(target: Target) -> QuerySet[BankAccount]:
         profile=target.profile,
         target_establishment=target.establishment_id or 0,
     )
+
+
+def in_force(target: Target) -> BankAccount | None:
+    """The RIB payments for ``target`` go to today: its own, or for an establishment without
+    one, the company's (a new establishment RIB changes where its payments go)."""
+    current = _same_target(target).filter(state=BankAccountState.ACTIVE).first()
+    if current is None and target.establishment_id is not None:
+        current = (
+            _same_target(Target(target.company_id, target.profile))
+            .filter(state=BankAccountState.ACTIVE)
+            .first()
+        )
+    return current
+
+
+def _depositor(account: BankAccount) -> list[User]:
+    """The depositor, while they still manage the company's bank details (someone removed
+    since is not told the OPCO's decision or its reason)."""
+    user = account.deposited_by
+    if user is None:
+        return []
+    still = Membership.objects.filter(
+        user=user,
+        company_id=account.company_id,
+        profile=account.profile,
+        status=MembershipStatus.ACTIVE,
+    ).filter(Q(is_admin=True) | Q(can_manage_bank_details=True))
+    return [user] if still.exists() else []
 
 
 def _administrators(company_id: int, profile: str) -> list[User]:
@@ -110,7 +138,7 @@ def bank_account_deposit(
                 "attendez sa décision avant d'en déposer un autre."
             )
         )
-    current = _same_target(target).filter(state=BankAccountState.ACTIVE).first()
+    current = in_force(target)
     if current is not None and current.iban == iban and current.bic == bic:
         raise BankAccountError(
             _("Ce RIB est déjà celui en vigueur : rien n'a changé."), field="iban"
@@ -199,9 +227,7 @@ def bank_account_validate(*, actor: User, account: BankAccount) -> BankAccount:
     account.decided_by, account.decided_at = actor, timezone.now()
     account.save(update_fields=["state", "decided_by", "decided_at"])
     _event(actor, account, "validated")
-    users = _administrators(account.company_id, account.profile)
-    if account.deposited_by is not None:
-        users.append(account.deposited_by)
+    users = _administrators(account.company_id, account.profile) + _depositor(account)
     _tell(
         users,
         title=_("RIB validé par l'OPCO : %(iban)s") % {"iban": account.masked_iban},
@@ -220,9 +246,7 @@ def bank_account_reject(*, actor: User, account: BankAccount, reason: str) -> Ba
     account.decided_by, account.decided_at, account.reason = actor, timezone.now(), reason
     account.save(update_fields=["state", "decided_by", "decided_at", "reason"])
     _event(actor, account, "rejected", reason)
-    users = _administrators(account.company_id, account.profile)
-    if account.deposited_by is not None:
-        users.append(account.deposited_by)
+    users = _administrators(account.company_id, account.profile) + _depositor(account)
     _tell(
         users,
         title=_("RIB refusé par l'OPCO : %(iban)s") % {"iban": account.masked_iban},

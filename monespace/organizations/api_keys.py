@@ -104,7 +104,13 @@ def api_key_check(presented: str, *, scope: str | None = None, count: bool = Tru
     """The key a call presents, or ApiKeyError (the refusal recorded on the key when it is
     known). Its use is counted (unless ``count`` is off: the caller counts once the call is
     allowed, ``api_key_used``)."""
-    if not presented or not presented.startswith(PREFIX) or presented.count("_") < 2:
+    if (
+        not presented
+        or "\x00" in presented
+        or len(presented) > 200
+        or not presented.startswith(PREFIX)
+        or presented.count("_") < 2
+    ):
         raise ApiKeyError(_("Clé API absente ou mal formée (en-tête X-API-KEY)."), code="invalid")
     prefix = presented[len(PREFIX) :].split("_", 1)[0]
     key = ApiKey.objects.select_related("company").filter(prefix=prefix).first()
@@ -141,13 +147,15 @@ def expiry_notices(*, today: date | None = None) -> int:
     each, whatever the number of runs). Returns the number of keys concerned."""
     today = today or timezone.localdate()
     sent = 0
-    for days in NOTICE_DAYS:
+    for days in sorted(NOTICE_DAYS):  # the nearest first: one notice a run at most
+        # Within ``days`` of the end, whenever the job runs (a day missed sends the next day);
+        # the 30-day notice is not sent once the 7-day one has been.
         for key in (
             ApiKey.objects.usable(today)
-            .filter(expires_on=today + timedelta(days=days))
+            .filter(expires_on__lte=today + timedelta(days=days))
             .select_related("company")
         ):
-            if days in key.notified_days:
+            if any(d in key.notified_days for d in NOTICE_DAYS if d <= days):
                 continue
             key.notified_days = [*key.notified_days, days]
             key.save(update_fields=["notified_days"])
@@ -159,7 +167,7 @@ def expiry_notices(*, today: date | None = None) -> int:
             ).select_related("user")
             title = _("La clé API « %(name)s » expire dans %(days)s jours") % {
                 "name": key.name,
-                "days": days,
+                "days": (key.expires_on - today).days,
             }
             body = _(
                 "Créez une nouvelle clé pour %(software)s avant le %(date)s, sans quoi le "

@@ -4,11 +4,14 @@ SC-Form exchange contracts with the OPCO without double entry): an administrator
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from monespace.core.forms import Form, check_date
 from monespace.organizations.api_keys import ApiKeyError, api_key_create, api_key_revoke
-from monespace.organizations.enums import Profile
-from monespace.organizations.models import ApiKey
+from monespace.organizations.enums import MembershipStatus, Profile
+from monespace.organizations.models import ApiKey, Membership
 
 from .administration import _company_for_admin, second_factor_redirect
 
@@ -57,11 +60,28 @@ class ApiKeyForm(Form):
         return self.cleaned_data["expires_on"]
 
 
+def _whole_company_admin(request, company_id, profile):
+    """Keys act for the whole organisation: only an administrator whose scope is the whole
+    company manages them (one scoped to establishments would give more than they hold)."""
+    company = _company_for_admin(request, company_id, profile)
+    scoped = Membership.objects.filter(
+        user=request.user,
+        company=company,
+        profile=profile,
+        status=MembershipStatus.ACTIVE,
+        is_admin=True,
+        establishments__isnull=False,
+    ).exists()
+    if scoped:
+        raise PermissionDenied
+    return company
+
+
 @login_required
 @second_factor_redirect
 @require_http_methods(["GET", "POST"])
 def api_keys(request, company_id, profile):
-    company = _company_for_admin(request, company_id, profile)
+    company = _whole_company_admin(request, company_id, profile)
     form = ApiKeyForm(
         request.POST if request.method == "POST" else None,
         initial={"expires_on": timezone.localdate() + timedelta(days=365)},
@@ -85,9 +105,16 @@ def api_keys(request, company_id, profile):
         else:
             # Shown once, on the page the redirect leads to: a reload creates nothing more and
             # no longer shows it.
-            request.session[SHOWN_ONCE] = {"id": created.pk, "secret": secret}
+            # The secret waits 5 minutes in the cache (never in the sessions' table, which
+            # backups keep); the session holds only the random token that finds it.
+            token = secrets.token_urlsafe(16)
+            cache.set(f"{SHOWN_ONCE}:{token}", {"id": created.pk, "secret": secret}, 300)
+            request.session[SHOWN_ONCE] = token
             return redirect("www:api_keys", company_id=company.pk, profile=profile)
-    shown = request.session.pop(SHOWN_ONCE, None) if request.method == "GET" else None
+    shown = None
+    if request.method == "GET" and (token := request.session.pop(SHOWN_ONCE, None)):
+        shown = cache.get(f"{SHOWN_ONCE}:{token}")
+        cache.delete(f"{SHOWN_ONCE}:{token}")
     keys = list(
         ApiKey.objects.filter(company=company, profile=profile).select_related("created_by")
     )
@@ -117,7 +144,7 @@ def api_keys(request, company_id, profile):
 @second_factor_redirect
 @require_POST
 def api_key_revoke_view(request, company_id, profile, pk):
-    company = _company_for_admin(request, company_id, profile)
+    company = _whole_company_admin(request, company_id, profile)
     key = get_object_or_404(ApiKey, company=company, profile=profile, pk=pk)
     api_key_revoke(actor=request.user, key=key)
     messages.success(

@@ -4,6 +4,8 @@ manage bank details; the RIB document through a permission-checked download."""
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +27,8 @@ from monespace.invoices import perms
 from monespace.invoices.access import bank_account_for, bank_accounts_visible
 from monespace.invoices.models import BankAccountState
 from monespace.invoices.services import BankAccountError, bank_account_deposit
+
+logger = logging.getLogger(__name__)
 
 
 def _target_key(target: perms.Target) -> str:
@@ -194,8 +198,13 @@ def bank_details_document(request, pk):
     account = bank_account_for(request.user, pk)
     if not account.is_usable:
         return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
+    try:
+        stream = account.file.open("rb")
+    except FileNotFoundError:
+        logger.error("bank account %s: document missing from storage", account.pk)
+        return HttpResponse(_("Ce document n'est plus disponible."), status=410)
     response = FileResponse(
-        account.file.open("rb"),
+        stream,
         as_attachment=True,
         filename=download_name(account.original_name, account.content_type, fallback="rib"),
         content_type=account.content_type,

@@ -39,6 +39,7 @@ def secret(db):
 @schema.include(path_regex="^/api/v1/").parametrize()
 @settings(
     max_examples=25,
+    derandomize=True,  # the same examples on every run: CI never turns red by chance
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
