@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -18,7 +20,20 @@ HEADERS = {"EDITEUR": "Ymag", "LOGICIEL": "YPAREO", "VERSION": "7.2"}
 
 
 @pytest.fixture
-def secret(db):
+def keep_connection():
+    """The schema's requests go through the WSGI handler itself, whose end-of-request signal
+    and start-of-request signals close the
+    database connection — the test's, on PostgreSQL: kept open here (as Django's test client
+    does)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def secret(db, keep_connection):
     establishment = EstablishmentFactory(member=True)
     admin = MembershipFactory(company=establishment.company, is_admin=True).user
     ContractFactory(establishment=establishment, submitted=True)
