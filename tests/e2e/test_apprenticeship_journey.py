@@ -232,7 +232,7 @@ def test_a_cfa_pre_enters_and_the_company_validates_with_the_keyboard(live_serve
     todo = page.get_by_role("link", name="1 contrat d'apprentissage pré-saisi par le CFA à valider")
     tab_to(page, todo)
     page.keyboard.press("Enter")
-    row_link = page.get_by_role("link", name="Brouillon", exact=True)
+    row_link = page.locator("tbody tr").first.get_by_role("link").first  # the draft's title
     tab_to(page, row_link)
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile("Contrat pré-saisi par le CFA"))).to_be_visible()

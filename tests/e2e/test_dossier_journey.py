@@ -68,7 +68,7 @@ def test_request_from_draft_to_transmitted(live_server, page, tmp_path):
     # Resume from Brouillons, then fill the steps out of order: trainees before the dates.
     expect(page.get_by_role("link", name=re.compile(r"Brouillons \(1\)"))).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Brouillon", exact=True).click()
+    page.get_by_role("link", name="PILOTER LA FORMATION", exact=True).click()  # the title links
     page.get_by_role("link", name="3 - Salariés").click()
     for name in ["MARTIN", "DURAND", "PETIT"]:
         add_trainee(page, name)

@@ -660,3 +660,20 @@ def test_a_child_is_no_trainee(client, setup):
     )
     assert "au moins 15 ans" in response.content.decode()
     assert not dossier.trainees.exists()
+
+
+def test_a_view_only_user_reads_drafts_without_entry_links(client, setup):
+    """Issue 15: a draft's title is its link; a view-only user gets the dossier page, never
+    the entry steps nor « Supprimer »."""
+    from tests.factories import DossierFactory
+
+    draft = DossierFactory(establishment=setup["establishment"], title="FORMATION EN COURS")
+    page = client.get(reverse("www:dossiers")).content.decode()
+    assert reverse("www:dossier_step", args=[draft.pk, "formation"]) in page
+    assert reverse("www:dossier_delete", args=[draft.pk]) in page
+    viewer = MembershipFactory(company=setup["company"], can_view_training=True).user
+    client.force_login(viewer)
+    page = client.get(reverse("www:dossiers")).content.decode()
+    assert f'href="{reverse("www:dossier", args=[draft.pk])}">FORMATION EN COURS</a>' in page
+    assert reverse("www:dossier_step", args=[draft.pk, "formation"]) not in page
+    assert reverse("www:dossier_delete", args=[draft.pk]) not in page

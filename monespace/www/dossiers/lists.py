@@ -66,6 +66,9 @@ def dossier_list(request):
     page = CountedPaginator(dossiers, 25, count=total, related=["establishment__company"]).get_page(
         request.GET.get("page")
     )
+    for dossier in page:
+        # Entry links and « Supprimer » only for those who may enter (a view-only user reads).
+        dossier.enterable = dossier.is_editable and reach.of(dossier.kind).enters(dossier)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("group", None)
