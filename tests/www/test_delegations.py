@@ -227,3 +227,29 @@ def test_list_query_count_is_flat(client, setup, django_assert_num_queries):
         Delegation.objects.create(company=setup["client"], delegate=firm, kind="accounting_firm")
     with django_assert_num_queries(9):
         client.get(reverse("www:delegations"))
+
+
+def test_a_pending_request_is_withdrawn_not_ended(client):
+    """Issue 15: a pending delegation shows no « Mettre fin »: its organisation withdraws it,
+    the company refuses it."""
+    from monespace.organizations.models import Delegation
+    from tests.factories import EstablishmentFactory, MembershipFactory
+
+    company = EstablishmentFactory(member=True).company
+    company_admin = MembershipFactory(company=company, is_admin=True).user
+    of = EstablishmentFactory(provider=True).company
+    of_admin = MembershipFactory(company=of, profile="provider", is_admin=True).user
+    delegation = Delegation.objects.create(
+        company=company,
+        delegate=of,
+        kind="training_organisation",
+        status="pending",
+        can_view_training=True,
+    )
+    url = reverse("www:delegation", args=[delegation.pk])
+    client.force_login(of_admin)
+    page = client.get(url).content.decode()
+    assert "Retirer la demande" in page and "Mettre fin au rattachement" not in page
+    client.force_login(company_admin)
+    page = client.get(url).content.decode()
+    assert "Retirer la demande" not in page and "Mettre fin au rattachement" not in page
