@@ -156,7 +156,7 @@ def _problems(*codes: int) -> dict:
     }
 
 
-class _KeyView:
+class _KeyView(generics.GenericAPIView):
     """A resource read with a key; query parameters other than its own are refused."""
 
     query_parameters: frozenset[str] = frozenset()
@@ -166,7 +166,7 @@ class _KeyView:
     throttle_classes = [ApiKeyThrottle]
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         unknown = sorted(set(request.query_params) - self.query_parameters)
         if unknown:
             raise ValidationError({name or "?": [_("Paramètre inconnu.")] for name in unknown})

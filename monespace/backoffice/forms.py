@@ -4,10 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from monespace.core import identifiers
 from monespace.core.formats import format_euros
-from monespace.core.forms import Form, FrenchDecimalField, check_period
+from monespace.core.forms import DATE, Form, FrenchDecimalField, check_period
 from monespace.dossiers.enums import DossierKind, DossierState, PieceType
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class QueueFilterForm(Form):

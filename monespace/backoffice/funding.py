@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from monespace.accounts.enums import StaffRole
 from monespace.core.formats import format_number
+from monespace.core.forms import DATE, FrenchDecimalField, check_date
 from monespace.core.forms import Form as PortalForm
-from monespace.core.forms import FrenchDecimalField, check_date
 from monespace.dossiers.funding.apprenticeship import find_npec
 from monespace.referentials.models import (
     PERCENT_PARAMETERS,
@@ -33,7 +33,6 @@ from monespace.referentials.services import RateError, rate_add, rate_delete
 
 from .views import _posted_int, staff_required
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LEVELS = [("", gettext_lazy("—"))] + [(str(n), str(n)) for n in range(3, 9)]
 
 

@@ -27,6 +27,10 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+# The browser's date picker, with the value in ISO form as the input needs it.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class FrenchDecimalField(forms.DecimalField):
     """A number as French users type it: « 1 450,50 », « 12,5 » or « 12.5 » (core/formats.py);
     shown back with a comma. Digits of other scripts, ``1_000`` and exponents are refused.

@@ -1,15 +1,19 @@
 """Checking uploaded files by their content, never by their name."""
 
+import logging
 import re
 import unicodedata
 
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 # The extension a served file gets, from the type detected in its content (never the uploader's).
+logger = logging.getLogger(__name__)
+
 EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",
@@ -82,3 +86,19 @@ def download_name(original: str, content_type: str, *, fallback: str = "document
     served as ``facture.pdf``)."""
     stem = clean_display_name(original).rsplit(".", 1)[0].strip(" .") or fallback
     return stem[:100] + EXTENSIONS.get(content_type, "")
+
+
+def file_download(file, *, filename: str, content_type: str, missing: str) -> HttpResponse:
+    """A stored file as a private download (never cached, never sniffed), or 410 with
+    ``missing`` when storage no longer has it (logged: a row points to nothing)."""
+    try:
+        stream = file.open("rb")
+    except FileNotFoundError:
+        logger.error("file missing from storage: %s", file.name)
+        return HttpResponse(missing, status=410)
+    response = FileResponse(
+        stream, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.errors import DomainError
-from monespace.core.mail import send_email
-from monespace.core.urls import absolute_url
-from monespace.notifications.services import notification_create
+from monespace.notifications.services import notify
 
 from .models import ExportJob, ExportState
 
@@ -160,12 +158,7 @@ def _tell_ready(job: ExportJob) -> None:
         "n": job.rows_done,
         "date": timezone.localtime(job.expires_at).strftime("%d/%m/%Y"),
     }
-    notification_create(recipient=job.user, title=title, body=body, url=url)
-    send_email(
-        to=job.user.email,
-        template_prefix="emails/notice",
-        context={"recipient": job.user, "subject": title, "body": body, "url": absolute_url(url)},
-    )
+    notify([job.user], title=title, body=body, url=url)
 
 
 def staff_cleared(user: User) -> bool:

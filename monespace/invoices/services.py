@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 
 from monespace.core import antivirus
 from monespace.core.errors import DomainError
-from monespace.core.mail import send_email
 from monespace.core.models import ActivityEvent
-from monespace.core.urls import absolute_url
 from monespace.dossiers.enums import ScanStatus
-from monespace.notifications.services import notification_create
+from monespace.notifications.services import notify
 from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Company, Membership
 
@@ -97,21 +95,7 @@ def _administrators(company_id: int, profile: str) -> list[User]:
 
 
 def _tell(users: list[User], *, title: str, body: str, url: str) -> None:
-    def send() -> None:
-        for user in {u.pk: u for u in users}.values():
-            notification_create(recipient=user, title=title, body=body, url=url)
-            send_email(
-                to=user.email,
-                template_prefix="emails/notice",
-                context={
-                    "recipient": user,
-                    "subject": title,
-                    "body": body,
-                    "url": absolute_url(url),
-                },
-            )
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url))
 
 
 @transaction.atomic

@@ -3,12 +3,16 @@ row (``User.unread_notifications``) by these services, so that pages never count
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from monespace.accounts.models import User
+from monespace.core.mail import send_email
 from monespace.core.models import activity_record
+from monespace.core.urls import absolute_url
 
 from .models import Announcement, Notification
 from .selectors import published_announcements
@@ -26,6 +30,18 @@ def notification_create(
 
 
 @transaction.atomic
+def notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
+    """Tell each user (once) in the portal and by e-mail (the « notice » e-mail with its link).
+    Callers that must wait for their transaction's commit call it in ``on_commit``."""
+    for user in {u.pk: u for u in users}.values():
+        notification_create(recipient=user, title=title, body=body, url=url)
+        send_email(
+            to=user.email,
+            template_prefix="emails/notice",
+            context={"recipient": user, "subject": title, "body": body, "url": absolute_url(url)},
+        )
+
+
 def notifications_mark_read(*, recipient: User, notification: Notification | None = None) -> int:
     """Mark one or all of the recipient's notifications read, and recount from the rows.
 

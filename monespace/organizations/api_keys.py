@@ -16,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.errors import DomainError
-from monespace.core.mail import send_email
 from monespace.core.models import ActivityEvent
-from monespace.core.urls import absolute_url
-from monespace.notifications.services import notification_create
+from monespace.notifications.services import notify
 
 from .enums import MembershipStatus
 from .models import ApiKey, Company, Membership
@@ -174,17 +172,6 @@ def expiry_notices(*, today: date | None = None) -> int:
                 "logiciel ne pourra plus échanger avec l'OPCO."
             ) % {"software": key.software, "date": key.expires_on.strftime("%d/%m/%Y")}
             url = f"/administration/entreprises/{key.company_id}/{key.profile}/cles-api/"
-            for membership in admins:
-                notification_create(recipient=membership.user, title=title, body=body, url=url)
-                send_email(
-                    to=membership.user.email,
-                    template_prefix="emails/notice",
-                    context={
-                        "recipient": membership.user,
-                        "subject": title,
-                        "body": body,
-                        "url": absolute_url(url),
-                    },
-                )
+            notify([m.user for m in admins], title=title, body=body, url=url)
             sent += 1
     return sent

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monespace.core.mail import absolute_url, send_email
 from monespace.core.urls import path_to
-from monespace.notifications.services import notification_create
+from monespace.notifications.services import notify
 
 from .enums import MembershipStatus, Profile
 from .models import (
@@ -64,13 +63,7 @@ def _admins(company: Company, profile: str | None = None) -> list[User]:
 
 
 def _tell(users: Iterable[User], *, title: str, body: str, url: str) -> None:
-    for user in {u.pk: u for u in users}.values():
-        notification_create(recipient=user, title=title, body=body, url=url)
-        send_email(
-            to=user.email,
-            template_prefix="emails/notice",
-            context={"recipient": user, "subject": title, "body": body, "url": absolute_url(url)},
-        )
+    notify(users, title=title, body=body, url=url)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from monespace.core.forms import Form, check_date
+from monespace.core.forms import DATE, Form, check_date
 from monespace.organizations.api_keys import ApiKeyError, api_key_create, api_key_revoke
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import ApiKey, Membership
@@ -26,7 +26,6 @@ from monespace.organizations.models import ApiKey, Membership
 from .administration import _company_for_admin, second_factor_redirect
 
 SHOWN_ONCE = "api_key_created"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ApiKeyForm(Form):

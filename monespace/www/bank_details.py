@@ -4,14 +4,12 @@ manage bank details; the RIB document through a permission-checked download."""
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
@@ -22,13 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monespace.core import antivirus
 from monespace.core.forms import Form
 from monespace.core.identifiers import clean_bic, clean_iban, iban_bank
-from monespace.core.uploads import check_upload, download_name
+from monespace.core.uploads import check_upload, download_name, file_download
 from monespace.invoices import perms
 from monespace.invoices.access import bank_account_for, bank_accounts_visible
 from monespace.invoices.models import BankAccountState
 from monespace.invoices.services import BankAccountError, bank_account_deposit
-
-logger = logging.getLogger(__name__)
 
 
 def _target_key(target: perms.Target) -> str:
@@ -198,17 +194,9 @@ def bank_details_document(request, pk):
     account = bank_account_for(request.user, pk)
     if not account.is_usable:
         return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
-    try:
-        stream = account.file.open("rb")
-    except FileNotFoundError:
-        logger.error("bank account %s: document missing from storage", account.pk)
-        return HttpResponse(_("Ce document n'est plus disponible."), status=410)
-    response = FileResponse(
-        stream,
-        as_attachment=True,
+    return file_download(
+        account.file,
         filename=download_name(account.original_name, account.content_type, fallback="rib"),
         content_type=account.content_type,
+        missing=_("Ce document n'est plus disponible."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,23 +4,20 @@ user's exports are listed until they expire."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from monespace.core.identifiers import parse_id
+from monespace.core.uploads import file_download
 from monespace.exports.models import ExportJob, ExportState
 from monespace.exports.services import ExportError, export_allowed, export_request
 
 from .perimeter import get_perimeter
-
-logger = logging.getLogger(__name__)
 
 
 def _job(request, pk) -> ExportJob:
@@ -84,18 +81,9 @@ def export_file(request, pk):
     if not export_allowed(request.user, job):
         # Rights lost since the export was made (or a staff account without its second factor).
         return HttpResponse(_("Vos droits ne permettent plus d'obtenir ce fichier."), status=410)
-    try:
-        stream = job.file.open("rb")
-    except FileNotFoundError:
-        logger.error("export %s: file missing from storage", job.pk)
-        return HttpResponse(
-            _("Ce fichier n'est plus disponible : demandez un nouvel export."), status=410
-        )
-    response = FileResponse(
-        stream,
-        as_attachment=True,
+    return file_download(
+        job.file,
         filename=job.file_name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        missing=_("Ce fichier n'est plus disponible : demandez un nouvel export."),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

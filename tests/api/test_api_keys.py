@@ -149,7 +149,10 @@ def test_the_contracts_api_reads_the_organisation_s_contracts_only(client, compa
     ContractFactory(establishment=company["establishment"])  # a draft: never
     other = ContractFactory(submitted=True)  # another company
     _key_obj, secret = _key(company)
-    api = lambda url, **kw: client.get(url, HTTP_X_API_KEY=secret, **HEADERS, **kw)  # noqa: E731
+
+    def api(url, **kw):
+        return client.get(url, HTTP_X_API_KEY=secret, **HEADERS, **kw)
+
     listed = api(reverse("api:contracts")).json()
     numbers = {row["numeroInterne"] for row in listed["results"]}
     assert numbers == {mine.number, approved.number}

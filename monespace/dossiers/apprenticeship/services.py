@@ -14,9 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monespace.core.mail import send_email
-from monespace.core.urls import absolute_url, path_to
-from monespace.notifications.services import notification_create
+from monespace.core.urls import path_to
+from monespace.notifications.services import notification_create, notify
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Membership
 
@@ -232,21 +231,7 @@ def _company_entrants(dossier: Dossier) -> list[User]:
 
 
 def _tell(users: list[User], *, title: str, body: str, url: str) -> None:
-    def send() -> None:
-        for user in users:
-            notification_create(recipient=user, title=title, body=body, url=url)
-            send_email(
-                to=user.email,
-                template_prefix="emails/notice",
-                context={
-                    "recipient": user,
-                    "subject": title,
-                    "body": body,
-                    "url": absolute_url(url),
-                },
-            )
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url))
 
 
 @transaction.atomic

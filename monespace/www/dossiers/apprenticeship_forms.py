@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monespace.core import identifiers
-from monespace.core.forms import Form, FrenchDecimalField, check_date, french_formfield
+from monespace.core.forms import DATE, Form, FrenchDecimalField, check_date, french_formfield
 from monespace.dossiers.apprenticeship import rules
 from monespace.dossiers.apprenticeship.layout import (  # noqa: F401  (CODE_LISTS: the PDF's too)
     CODE_LISTS,
@@ -36,8 +36,6 @@ from monespace.dossiers.apprenticeship.layout import (  # noqa: F401  (CODE_LIST
 from monespace.dossiers.apprenticeship.pay import PayPeriod
 from monespace.dossiers.models import ApprenticeshipContract, Dossier
 from monespace.referentials.selectors import cerfa_codes
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 HELP = {
     "apprentice_nir": gettext_lazy("15 chiffres, clé comprise."),

@@ -7,7 +7,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from monespace.core import antivirus, identifiers
-from monespace.core.forms import Form, FrenchDecimalField, check_period, french_formfield
+from monespace.core.forms import DATE, Form, FrenchDecimalField, check_period, french_formfield
 from monespace.core.uploads import check_upload
 from monespace.dossiers.apprenticeship.pay import age_on
 from monespace.dossiers.enums import (
@@ -21,7 +21,6 @@ from monespace.dossiers.enums import (
 from monespace.dossiers.kinds.training_action import TRAINING_ACTION
 from monespace.dossiers.models import COST_FIELDS, Dossier, Employee, Module, TrainingAction
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
