@@ -527,9 +527,10 @@ def generate(cursor, args):
         """
         INSERT INTO dossiers_document (dossier_id, piece_type, title, comment, file,
                                        original_name, content_type, size, sha256, uploaded_at,
-                                       uploaded_by_id)
+                                       uploaded_by_id, scan_status, scanned_at, scan_signature)
         SELECT id, 'programme', 'Programme détaillé', '', 'documents/bench/' || id,
-               'programme.pdf', 'application/pdf', 4096, repeat('0', 64), created_at, company_id
+               'programme.pdf', 'application/pdf', 4096, repeat('0', 64), created_at, company_id,
+               'clean', created_at, ''
         FROM dossiers_dossier WHERE id %% 2 = 0
         """,
     )
