@@ -29,7 +29,6 @@ def notification_create(
     return notification
 
 
-@transaction.atomic
 def notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
     """Tell each user (once) in the portal and by e-mail (the « notice » e-mail with its link).
     Callers that must wait for their transaction's commit call it in ``on_commit``."""
@@ -42,6 +41,7 @@ def notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
         )
 
 
+@transaction.atomic
 def notifications_mark_read(*, recipient: User, notification: Notification | None = None) -> int:
     """Mark one or all of the recipient's notifications read, and recount from the rows.
 
