@@ -35,6 +35,12 @@ OPCO_HOURS = env(
 OPCO_CONTACT_URL = env("OPCO_CONTACT_URL", "/aide/")
 OPCO_DPO_EMAIL = env("OPCO_DPO_EMAIL", "dpo@opco-demo.fr")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The OPCO's account that payment runs debit (the SEPA file's « donneur d'ordre »).
+OPCO_SEPA_NAME = env("OPCO_SEPA_NAME", OPCO_NAME)
+OPCO_SEPA_IBAN = env("OPCO_SEPA_IBAN", "FR7630006000011234567890189")
+OPCO_SEPA_BIC = env("OPCO_SEPA_BIC", "AGRIFRPP")
+# A RIB validated less than this many days before a payment run is flagged to its approver.
+PAYMENT_RIB_CHANGE_DAYS = env_int("PAYMENT_RIB_CHANGE_DAYS", 30)
 # Where the OPCO's instruction team is told of a transmitted dossier (empty: nobody by e-mail).
 OPCO_INSTRUCTION_EMAIL = env("OPCO_INSTRUCTION_EMAIL", "")
 # Training actions are requested this many calendar days before they start (a warning).

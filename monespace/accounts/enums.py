@@ -49,3 +49,5 @@ class StaffRole(models.TextChoices):
     TRAINING_ASSISTANT = "training_assistant", _("Assistant formation")
     MANAGER = "manager", _("Manager")
     SUPPORT = "support", _("Support")
+    # Prepares and approves payment runs (four eyes: two of them, or a manager).
+    ACCOUNTANT = "accountant", _("Gestionnaire des règlements")

@@ -14,6 +14,10 @@ PLACES = {
     "membership": "www:administration_membership",
     "delegation": "www:delegation",
     "delegations": "www:delegations",
+    "invoice": "www:invoice",
+    "payment": "www:payment",
+    "staff_invoice": "backoffice:invoice",
+    "staff_payment_run": "backoffice:payment_run",
     "login": "account_login",
     "welcome": "www:signup_activate",
 }

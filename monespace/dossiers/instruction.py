@@ -261,6 +261,15 @@ def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Deci
         GrantedAmount(decision=decision, line=code, amount=amount)
         for code, amount in granted.items()
     )
+    if dossier.spec.cost_lines:
+        from monespace.invoices.ledger import record_commitment
+
+        labels = dict(dossier.spec.cost_lines)
+        record_commitment(
+            dossier=dossier,
+            lines={code: (str(labels[code]), amount) for code, amount in granted.items()},
+            actor=actor,
+        )
     _letter(dossier, decision, actor=actor, title=_("Courrier d'accord"))
     if dossier.spec.cost_lines:
         body = _(

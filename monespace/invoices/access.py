@@ -53,3 +53,58 @@ def bank_account_for(user: User | AnonymousUser, pk: int | str) -> BankAccount:
     if found is None:
         raise Http404
     return found
+
+
+def invoices_visible(user: User | AnonymousUser, *, readable: list | None = None):
+    """The invoices ``user`` may read (``readable``: ``perms.invoice_memberships(user)``)."""
+    from .models import Invoice
+
+    if not user.is_authenticated:
+        return Invoice.objects.none()
+    if user.is_staff:
+        return Invoice.objects.all()
+    if readable is None:
+        readable = perms.invoice_memberships(user)
+    return Invoice.objects.filter(perms.invoice_q(readable))
+
+
+def invoice_for(user: User | AnonymousUser, pk: int | str):
+    number = parse_id(pk)
+    found = (
+        invoices_visible(user)
+        .filter(pk=number)
+        .select_related("dossier", "payee_company", "payee_establishment", "payment__run")
+        .first()
+        if number is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def payments_visible(user: User | AnonymousUser, *, readable: list | None = None):
+    """The transfers ``user`` may read: those of approved runs, to their organisations."""
+    from .models import Payment, PaymentRunState
+
+    if not user.is_authenticated:
+        return Payment.objects.none()
+    if user.is_staff:
+        return Payment.objects.all()
+    if readable is None:
+        readable = perms.invoice_memberships(user)
+    return Payment.objects.filter(
+        perms.invoice_q(readable, payments=True), run__state=PaymentRunState.APPROVED
+    )
+
+
+def payment_for(user: User | AnonymousUser, pk: int | str):
+    number = parse_id(pk)
+    found = (
+        payments_visible(user).filter(pk=number).select_related("run", "payee_company").first()
+        if number is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from monespace.organizations.enums import MembershipStatus
+from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import Establishment, Membership
 
 if TYPE_CHECKING:
@@ -93,3 +93,54 @@ def deposit_choices(user: User | AnonymousUser) -> list[tuple[Target, str]]:
                 )
             )
     return choices
+
+
+# Invoices and payments ------------------------------------------------------------------------
+#
+# « Consulter les factures et règlements » (or administering the organisation) shows:
+# - to a company's people, the invoices and payments of its dossiers in their scope, whoever
+#   issued them (a training organisation paid directly invoices the company's dossier);
+# - to a training organisation's or CFA's people, what their organisation issued and was paid.
+# Depositing an invoice also needs the right to enter the dossier's dispositif (or
+# administering), for the establishment of their scope that issues it.
+
+
+def invoice_memberships(user: User | AnonymousUser) -> list[tuple[Membership, set[int] | None]]:
+    if not user.is_authenticated:
+        return []
+    memberships = (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .filter(Q(is_admin=True) | Q(can_view_invoices=True))
+        .select_related("company")
+        .prefetch_related("establishments")
+    )
+    return [(m, _scope(m)) for m in memberships]
+
+
+def invoice_q(readable: list[tuple[Membership, set[int] | None]], *, payments: bool = False) -> Q:
+    """The invoices (or with ``payments``, the payments) ``readable`` memberships show."""
+    condition = Q(pk__in=[])
+    for membership, scope in readable:
+        if membership.profile == Profile.MEMBER and not payments:
+            mine = Q(company_id=membership.company_id)
+            if scope is not None:
+                mine &= Q(establishment_id__in=sorted(scope))
+        else:
+            mine = Q(payee_company_id=membership.company_id, payee_profile=membership.profile)
+            if scope is not None:
+                mine &= Q(payee_establishment_id__in=sorted(scope))
+        condition |= mine
+    return condition
+
+
+def may_invoice(user: User | AnonymousUser, party, enter_right: str) -> bool:
+    """``party`` (lines.Party) is one of the user's organisations, in their scope, with the
+    rights to invoice for the dispositif."""
+    for membership, scope in invoice_memberships(user):
+        if membership.company_id != party.company_id or membership.profile != party.profile:
+            continue
+        if not (membership.is_admin or getattr(membership, enter_right, False)):
+            continue
+        if scope is None or party.establishment_id in scope:
+            return True
+    return False

@@ -29,11 +29,16 @@ def notification_create(
     return notification
 
 
-def notify(users: Iterable[User], *, title: str, body: str, url: str) -> None:
-    """Tell each user (once) in the portal and by e-mail (the « notice » e-mail with its link).
+def notify(
+    users: Iterable[User], *, title: str, body: str, url: str, theme: str | None = None
+) -> None:
+    """Tell each user (once) in the portal and by e-mail (the « notice » e-mail with its link);
+    with a ``theme`` (accounts.enums.NotificationTheme), by e-mail only those who chose it.
     Callers that must wait for their transaction's commit call it in ``on_commit``."""
     for user in {u.pk: u for u in users}.values():
         notification_create(recipient=user, title=title, body=body, url=url)
+        if theme is not None and theme not in (user.notification_themes or ()):
+            continue
         send_email(
             to=user.email,
             template_prefix="emails/notice",

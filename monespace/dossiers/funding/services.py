@@ -136,6 +136,17 @@ def _store(
         )
     Instalment.objects.bulk_create(rows)
     Dossier.objects.filter(pk=dossier.pk).update(granted_total=commitment.total)
+    from monespace.invoices.ledger import record_commitment
+
+    record_commitment(
+        dossier=dossier,
+        lines={
+            row.code: (row.label, row.amount)
+            for row in rows
+            if row.state != InstalmentState.CANCELLED
+        },
+        actor=actor,
+    )
     return commitment
 
 

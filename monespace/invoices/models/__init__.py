@@ -1,0 +1,35 @@
+from .bank import BankAccount, BankAccountState, bank_document_key
+from .invoice import (
+    COUNTING_STATES,
+    OPEN_STATES,
+    Invoice,
+    InvoiceLine,
+    InvoicePiece,
+    InvoicePieceType,
+    InvoiceState,
+    invoice_file_key,
+)
+from .ledger import ENGAGED_KINDS, INVOICED_KINDS, PAID_KINDS, LedgerEntry, LedgerKind
+from .payment import Payment, PaymentRun, PaymentRunState
+
+__all__ = [
+    "COUNTING_STATES",
+    "ENGAGED_KINDS",
+    "INVOICED_KINDS",
+    "OPEN_STATES",
+    "PAID_KINDS",
+    "BankAccount",
+    "BankAccountState",
+    "Invoice",
+    "InvoiceLine",
+    "InvoicePiece",
+    "InvoicePieceType",
+    "InvoiceState",
+    "LedgerEntry",
+    "LedgerKind",
+    "Payment",
+    "PaymentRun",
+    "PaymentRunState",
+    "bank_document_key",
+    "invoice_file_key",
+]

@@ -1,0 +1,291 @@
+"""Payment runs: prepared by one staff member with the payment role, approved by another (four
+eyes), producing the SEPA credit-transfer file (pain.001.001.03, written by sepaxml and
+validated against the schema it ships) and one « avis de virement » per transfer.
+
+An invoice is claimed by one run with a conditional UPDATE (« à payer » and in no run): two
+runs prepared at the same moment cannot both take it, whatever the interleaving."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monespace.accounts.enums import StaffRole
+from monespace.core.errors import DomainError
+from monespace.core.formats import format_euros
+from monespace.core.models import ActivityEvent
+from monespace.core.urls import path_to
+from monespace.notifications.services import notify
+
+from .billing import invoice_readers
+from .ledger import record_paid
+from .lines import Party
+from .models import (
+    BankAccount,
+    BankAccountState,
+    Invoice,
+    InvoiceState,
+    Payment,
+    PaymentRun,
+    PaymentRunState,
+)
+from .perms import Target
+from .services import in_force
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from monespace.accounts.models import User
+
+
+class PaymentError(DomainError):
+    pass
+
+
+PAYMENT_ROLES = (StaffRole.ACCOUNTANT, StaffRole.MANAGER)
+
+
+def can_pay(user: User | AnonymousUser) -> bool:
+    """Prepares and approves payment runs: staff with the payment role (or managers)."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.role in PAYMENT_ROLES
+
+
+def _event(actor: User, run: PaymentRun, action: str, message: str = "") -> None:
+    ActivityEvent.objects.create(
+        actor=actor, object_type="payment_run", object_id=run.pk, action=action, message=message
+    )
+
+
+def payable() -> Iterable[Invoice]:
+    """Invoices « à payer » in no run, oldest decision first."""
+    return (
+        Invoice.objects.filter(state=InvoiceState.TO_PAY, payment__isnull=True)
+        .select_related("payee_company", "payee_establishment", "dossier")
+        .order_by("decided_at", "id")
+    )
+
+
+@dataclass
+class Group:
+    party: Party
+    account: BankAccount | None
+    invoices: list[Invoice]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.accepted_total or Decimal(0) for i in self.invoices), Decimal(0))
+
+    @property
+    def recently_changed(self) -> bool:
+        if self.account is None or self.account.decided_at is None:
+            return False
+        limit = timezone.now() - timedelta(days=settings.PAYMENT_RIB_CHANGE_DAYS)
+        return self.account.decided_at >= limit
+
+
+def group(invoices: Iterable[Invoice]) -> list[Group]:
+    """Invoices by payee, each with the RIB in force for it (None: no validated RIB)."""
+    by_party: dict[Party, list[Invoice]] = defaultdict(list)
+    for invoice in invoices:
+        by_party[
+            Party(invoice.payee_company_id, invoice.payee_profile, invoice.payee_establishment_id)
+        ].append(invoice)
+    groups = []
+    for party, rows in by_party.items():
+        account = in_force(Target(party.company_id, party.profile, party.establishment_id))
+        groups.append(Group(party, account, rows))
+    groups.sort(key=lambda g: (g.invoices[0].payee_company.name, g.party.establishment_id))
+    return groups
+
+
+def _reference(day: date) -> str:
+    prefix = f"OPCO-{day:%Y%m%d}-"
+    taken = PaymentRun.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+def _remittance(invoices: list[Invoice]) -> str:
+    numbers = ", ".join(i.number for i in invoices)
+    text = _("Règlement factures %(numbers)s") % {"numbers": numbers}
+    return text if len(text) <= 140 else text[:137] + "..."
+
+
+@transaction.atomic
+def run_prepare(
+    *, actor: User, invoice_ids: Iterable[int], execution_date: date
+) -> tuple[PaymentRun, list[Group]]:
+    """A run of the chosen invoices whose payee has a validated RIB; the others are left out
+    (returned, for the message)."""
+    if not can_pay(actor):
+        raise PaymentError(_("Seul un gestionnaire des règlements prépare une campagne."))
+    if execution_date < timezone.localdate():
+        raise PaymentError(
+            _("La date d'exécution ne peut pas être passée."), field="execution_date"
+        )
+    wanted = sorted(set(invoice_ids))
+    if not wanted:
+        raise PaymentError(_("Choisissez au moins une facture à payer."))
+    chosen = list(payable().filter(pk__in=wanted))
+    if len(chosen) != len(wanted):
+        raise PaymentError(
+            _(
+                "Une des factures choisies n'est plus à payer (payée ou prise par une autre "
+                "campagne) : actualisez la liste."
+            )
+        )
+    groups = group(chosen)
+    ready = [g for g in groups if g.account is not None and g.total > 0]
+    left_out = [g for g in groups if g not in ready]
+    if not ready:
+        raise PaymentError(
+            _("Aucune des factures choisies n'a de bénéficiaire avec un RIB validé par l'OPCO.")
+        )
+    run = PaymentRun.objects.create(
+        reference=_reference(timezone.localdate()),
+        execution_date=execution_date,
+        total=sum((g.total for g in ready), Decimal(0)),
+        count=len(ready),
+        created_by=actor,
+    )
+    for number, item in enumerate(ready, start=1):
+        assert item.account is not None
+        payment = Payment.objects.create(
+            run=run,
+            payee_company_id=item.party.company_id,
+            payee_establishment_id=item.party.establishment_id,
+            payee_profile=item.party.profile,
+            bank_account=item.account,
+            amount=item.total,
+            end_to_end=f"{run.reference}-{number:04d}",
+            remittance=_remittance(item.invoices),
+            rib_recently_changed=item.recently_changed,
+        )
+        ids = [i.pk for i in item.invoices]
+        # The claim: only invoices still « à payer » and in no run. A concurrent run that took
+        # one first makes this count short, and this whole run is rolled back.
+        claimed = Invoice.objects.filter(
+            pk__in=ids, state=InvoiceState.TO_PAY, payment__isnull=True
+        ).update(payment=payment)
+        if claimed != len(ids):
+            raise PaymentError(
+                _(
+                    "Une autre campagne vient de prendre une des factures choisies : "
+                    "actualisez la liste."
+                )
+            )
+    _event(actor, run, "prepared", f"{run.count} virements, {run.total}")
+    return run, left_out
+
+
+@transaction.atomic
+def run_cancel(*, actor: User, run: PaymentRun) -> PaymentRun:
+    if not can_pay(actor):
+        raise PaymentError(_("Seul un gestionnaire des règlements annule une campagne."))
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != PaymentRunState.PREPARED:
+        raise PaymentError(_("Seule une campagne à approuver peut être annulée."))
+    Invoice.objects.filter(payment__run=run).update(payment=None)
+    run.state = PaymentRunState.CANCELLED
+    run.save(update_fields=["state"])
+    _event(actor, run, "cancelled")
+    return run
+
+
+def sepa_xml(run: PaymentRun, payments: list[Payment]) -> str:
+    """The pain.001.001.03 file of ``run`` (validated against the schema by sepaxml)."""
+    from sepaxml import SepaTransfer
+
+    transfer = SepaTransfer(
+        {
+            "name": settings.OPCO_SEPA_NAME,
+            "IBAN": settings.OPCO_SEPA_IBAN,
+            "BIC": settings.OPCO_SEPA_BIC,
+            "batch": True,
+            "currency": "EUR",
+        },
+        schema="pain.001.001.03",
+        clean=True,
+    )
+    for payment in payments:
+        account = payment.bank_account
+        transfer.add_payment(
+            {
+                "name": account.holder,
+                "IBAN": account.iban,
+                "BIC": account.bic,
+                "amount": int((payment.amount * 100).to_integral_value()),
+                "execution_date": run.execution_date,
+                "description": payment.remittance,
+                "endtoend_id": payment.end_to_end,
+            }
+        )
+    return transfer.export(validate=True).decode()
+
+
+@transaction.atomic
+def run_approve(*, actor: User, run: PaymentRun) -> PaymentRun:
+    """The second pair of eyes: the SEPA file is written, the invoices are paid, the ledger
+    records each payment and every payee is told, with its avis de virement."""
+    if not can_pay(actor):
+        raise PaymentError(_("Seul un gestionnaire des règlements approuve une campagne."))
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != PaymentRunState.PREPARED:
+        raise PaymentError(_("Cette campagne n'est plus à approuver."))
+    if run.created_by_id == actor.pk:
+        raise PaymentError(
+            _("Une campagne est approuvée par une autre personne que celle qui l'a préparée.")
+        )
+    payments = list(
+        run.payments.select_related("bank_account", "payee_company").order_by("end_to_end")
+    )
+    for payment in payments:
+        if payment.bank_account.state != BankAccountState.ACTIVE:
+            raise PaymentError(
+                _(
+                    "Le RIB de %(name)s a changé depuis la préparation : annulez cette "
+                    "campagne et préparez-en une autre."
+                )
+                % {"name": payment.payee_company.name}
+            )
+    run.sepa_xml = sepa_xml(run, payments)
+    run.state = PaymentRunState.APPROVED
+    run.approved_by, run.approved_at = actor, timezone.now()
+    run.save(update_fields=["sepa_xml", "state", "approved_by", "approved_at"])
+    for payment in payments:
+        invoices = list(Invoice.objects.filter(payment=payment))
+        Invoice.objects.filter(payment=payment).update(
+            state=InvoiceState.PAID, paid_on=run.execution_date
+        )
+        record_paid(payment=payment, invoices=invoices, actor=actor)
+        users = invoice_readers(
+            Party(payment.payee_company_id, payment.payee_profile, payment.payee_establishment_id)
+        )
+        title = _("Avis de virement : %(amount)s") % {"amount": format_euros(payment.amount)}
+        body = _(
+            "L'OPCO a ordonné un virement de %(amount)s le %(date)s pour les factures : "
+            "%(numbers)s."
+        ) % {
+            "amount": format_euros(payment.amount),
+            "date": run.execution_date.strftime("%d/%m/%Y"),
+            "numbers": ", ".join(i.number for i in invoices),
+        }
+        url = path_to("payment", payment)
+        transaction.on_commit(
+            lambda users=users, title=title, body=body, url=url: notify(
+                users, title=title, body=body, url=url, theme="payments"
+            )
+        )
+    _event(actor, run, "approved", run.reference)
+    return run
