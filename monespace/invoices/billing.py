@@ -161,18 +161,19 @@ def invoice_deposit(
             raise InvoiceError(_("Cette ligne ne peut pas être facturée."), field=line.code)
         if line.amount_ht > billable.remaining:
             raise InvoiceError(
-                _(
-                    "Le montant dépasse ce qui reste à facturer sur cette ligne "
-                    "(%(remaining)s)."
-                )
+                _("Le montant dépasse ce qui reste à facturer sur cette ligne (%(remaining)s).")
                 % {"remaining": format_euros(max(billable.remaining, Decimal(0)))},
                 field=line.code,
             )
-    if Invoice.objects.filter(
-        payee_company_id=payee.company_id,
-        payee_profile=payee.profile,
-        number__iexact=number,
-    ).exclude(state=InvoiceState.REJECTED).exists():
+    if (
+        Invoice.objects.filter(
+            payee_company_id=payee.company_id,
+            payee_profile=payee.profile,
+            number__iexact=number,
+        )
+        .exclude(state=InvoiceState.REJECTED)
+        .exists()
+    ):
         raise InvoiceError(
             _("Vous avez déjà déposé une facture portant ce numéro."), field="number"
         )

@@ -34,9 +34,7 @@ if TYPE_CHECKING:
 PEDAGOGIC_LINES = ("cost_teaching", "cost_engineering")
 # How the seed's invoice model asks each line to be stated.
 LINE_HELP = {
-    "cost_pay": _(
-        "Pour chaque stagiaire : salaire horaire chargé × heures de présence effective."
-    ),
+    "cost_pay": _("Pour chaque stagiaire : salaire horaire chargé × heures de présence effective."),
     "cost_meals": _(
         "Assujetti à la TVA : frais après déduction de la TVA récupérée ; sinon, frais TTC."
     ),
@@ -123,9 +121,7 @@ def _training_lines(dossier: Dossier) -> list[tuple[str, str, Party | None, date
 
 
 def _contract_lines(dossier: Dossier) -> list[tuple[str, str, Party | None, date | None]]:
-    commitment = (
-        FundingCommitment.objects.filter(dossier=dossier).order_by("-version").first()
-    )
+    commitment = FundingCommitment.objects.filter(dossier=dossier).order_by("-version").first()
     if commitment is None:
         return []
     payee = provider_party(dossier)

@@ -51,33 +51,6 @@ def home(request):
     )
 
 
-@login_required
-@require_GET
-def invoices(request):
-    """« Mes factures »: the RIBs in force (IBAN masked here) and the ways in; invoices and
-    payments come with the money issue."""
-    from monespace.invoices import perms as bank_perms
-    from monespace.invoices.access import bank_accounts_visible
-    from monespace.invoices.models import BankAccountState
-
-    readable = bank_perms.targets(request.user, manage=False)
-    accounts = (
-        bank_accounts_visible(request.user, readable=readable)
-        .filter(state__in=(BankAccountState.ACTIVE, BankAccountState.PENDING))
-        .select_related("company", "establishment", "deposited_by")
-        .order_by("company__name", "establishment__siret", "pk")[:50]
-    )
-    return render(
-        request,
-        "www/invoices.html",
-        {
-            "accounts": accounts,
-            "may_read_bank_details": bool(readable),
-            "can_deposit": any(bank_perms.manages(m) for m, _scope in readable),
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def help_page(request):
     """« Aide & contact »: guides, phone and hours, and the call-back form (seeds 003 and 004)."""

@@ -395,6 +395,7 @@ TABS = [
     ("contrat", gettext_lazy("Contrat")),
     ("financement", gettext_lazy("Prise en charge")),
     ("documents", gettext_lazy("Documents")),
+    ("factures", gettext_lazy("Factures")),
     ("historique", gettext_lazy("Historique")),
 ]
 
@@ -438,6 +439,10 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
         context["document_form"] = DocumentForm()
+    elif tab == "factures":
+        from monespace.www.invoices import dossier_tab
+
+        context.update(dossier_tab(request.user, dossier))
     else:
         context["events"] = dossier.events.select_related("actor")
         context["versions"] = _versions(request, dossier, kwargs)

@@ -69,6 +69,10 @@ def dossier_detail(request, pk):
         context["documents"] = dossier.documents.select_related("uploaded_by")
     elif tab == "historique":
         context["events"] = dossier.events.select_related("actor")
+    elif tab == "factures":
+        from monespace.www.invoices import dossier_tab
+
+        context.update(dossier_tab(request.user, dossier))
     return render(request, "www/dossiers/detail.html", context)
 
 

@@ -1,0 +1,317 @@
+"""« Mes factures » (seeds 003 and 004): the invoices the user may read by state, « Déposer une
+facture » for a dossier the user's organisation may invoice, an invoice's page and pieces,
+« Règlements » with each transfer's « avis de virement », and the dossier's « Factures » tab.
+
+Reads go through ``invoices.access`` (a 404 outside the user's reach); the deposit checks the
+right to invoice for the payee the dossier designates (subrogation)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from monespace.core.pagination import CountedPaginator
+from monespace.core.pdf import render_pdf
+from monespace.core.uploads import download_name, file_download
+from monespace.dossiers import access as dossier_access
+from monespace.dossiers.enums import DossierKind
+from monespace.dossiers.models import Dossier
+from monespace.invoices import ledger, lines, perms
+from monespace.invoices.access import (
+    invoice_for,
+    invoices_visible,
+    payment_for,
+    payments_visible,
+)
+from monespace.invoices.billing import InvoiceError, invoice_deposit
+from monespace.invoices.models import InvoiceState
+from monespace.organizations.enums import Profile
+
+from .invoice_forms import FindDossierForm, InvoiceForm
+
+PER_PAGE = 25
+GROUPS = [
+    (
+        "a-traiter",
+        gettext_lazy("En contrôle"),
+        (InvoiceState.DEPOSITED, InvoiceState.UNDER_CONTROL),
+    ),
+    ("acceptees", gettext_lazy("À payer"), (InvoiceState.TO_PAY,)),
+    ("payees", gettext_lazy("Payées"), (InvoiceState.PAID,)),
+    ("rejetees", gettext_lazy("Rejetées"), (InvoiceState.REJECTED,)),
+]
+LIST_RELATED = ("dossier", "payee_company")
+
+
+def _search(queryset, text: str):
+    text = "".join(text.split()).upper()[:40]
+    if not text:
+        return queryset
+    return queryset.filter(Q(number__iexact=text) | Q(dossier__number=text))
+
+
+@login_required
+@require_GET
+def invoices(request):
+    """« Mes factures »: the invoices by state, a search by number, and the ways in (deposit an
+    invoice, RIB, payments)."""
+    from monespace.invoices.access import bank_accounts_visible
+    from monespace.invoices.models import BankAccountState
+
+    readable = perms.invoice_memberships(request.user)
+    rib_readable = perms.targets(request.user, manage=False)
+    rows = _search(invoices_visible(request.user, readable=readable), request.GET.get("q", ""))
+    counts = rows.aggregate(
+        **{key: Count("pk", filter=Q(state__in=states)) for key, _label, states in GROUPS},
+        total=Count("pk"),
+    )
+    group = request.GET.get("etat", "")
+    states = {key: s for key, _label, s in GROUPS}.get(group)
+    if states is not None:
+        rows = rows.filter(state__in=states)
+        count = counts[group]
+    else:
+        group, count = "", counts["total"]
+    page = CountedPaginator(
+        rows.order_by("-deposited_at", "-id"), PER_PAGE, count=count, related=LIST_RELATED
+    ).get_page(request.GET.get("page"))
+    accounts = (
+        bank_accounts_visible(request.user, readable=rib_readable)
+        .filter(state__in=(BankAccountState.ACTIVE, BankAccountState.PENDING))
+        .select_related("company", "establishment", "deposited_by")
+        .order_by("company__name", "establishment__siret", "pk")[:50]
+    )
+    return render(
+        request,
+        "www/invoices.html",
+        {
+            "page": page,
+            "groups": [(key, label, counts[key]) for key, label, _s in GROUPS],
+            "group": group,
+            "total": counts["total"],
+            "q": request.GET.get("q", ""),
+            "may_read_invoices": bool(readable),
+            "accounts": accounts,
+            "may_read_bank_details": bool(rib_readable),
+            "can_deposit": any(perms.manages(m) for m, _scope in rib_readable),
+        },
+    )
+
+
+def _invoicing_parties(user, dossier: Dossier) -> list[lines.Party]:
+    spec = dossier.spec
+    return sorted(
+        (p for p in lines.payees(dossier) if perms.may_invoice(user, p, spec.enter_right)),
+        key=lambda p: (p.profile != Profile.PROVIDER, p.company_id),
+    )
+
+
+@login_required
+@require_GET
+def invoice_new(request):
+    """« Déposer une facture »: which dossier or contract (by its number)."""
+    if not perms.invoice_memberships(request.user):
+        raise PermissionDenied
+    form = FindDossierForm(request.GET if "number" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        dossier = (
+            Dossier.objects.filter(number=form.cleaned_data["number"])
+            .select_related("training", "provider_establishment")
+            .first()
+        )
+        if dossier is not None and _invoicing_parties(request.user, dossier):
+            return redirect("www:invoice_deposit", pk=dossier.pk)
+        # The same answer whether the number does not exist or is not the user's to invoice.
+        form.add_error(
+            "number",
+            _(
+                "Aucun dossier accordé portant ce numéro ne peut être facturé par votre "
+                "organisation (vérifiez le numéro, l'accord de l'OPCO et vos droits)."
+            ),
+        )
+    return render(
+        request,
+        "www/invoices/new.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_deposit_view(request, pk):
+    """The deposit on one dossier: a 404 unless the user sees the dossier or may invoice it,
+    a 403 when they see it without anything to invoice on it."""
+    dossier = (
+        Dossier.objects.filter(pk=pk)
+        .select_related("training", "provider_establishment", "company", "establishment")
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    parties = _invoicing_parties(request.user, dossier)
+    if not parties:
+        if dossier_access.visible_dossiers(request.user).filter(pk=dossier.pk).exists():
+            raise PermissionDenied
+        if invoices_visible(request.user).filter(dossier=dossier).exists():
+            raise PermissionDenied
+        raise Http404
+    payee = parties[0]
+    billable = lines.billables(dossier, payee=payee)
+    trainees = (
+        dossier.trainees.select_related("employee")
+        if dossier.kind == DossierKind.TRAINING_ACTION
+        else []
+    )
+    posted = request.method == "POST"
+    form = InvoiceForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        lines=billable,
+        trainees=trainees,
+    )
+    if posted and form.is_valid():
+        try:
+            invoice = invoice_deposit(
+                actor=request.user,
+                dossier=dossier,
+                payee=payee,
+                number=form.cleaned_data["number"],
+                issued_on=form.cleaned_data["issued_on"],
+                lines=form.line_inputs(),
+                pieces=form.piece_inputs(),
+            )
+        except InvoiceError as error:
+            field = f"line_{error.field}" if f"line_{error.field}" in form.fields else error.field
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("La facture %(number)s est déposée : l'OPCO la contrôle avant paiement.")
+                % {"number": invoice.number},
+            )
+            return redirect("www:invoice", pk=invoice.pk)
+    return render(
+        request,
+        "www/invoices/deposit.html",
+        {"dossier": dossier, "form": form, "payee": payee},
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+@require_GET
+def invoice_detail(request, pk):
+    invoice = invoice_for(request.user, pk)
+    payment_visible = (
+        invoice.payment_id is not None
+        and payments_visible(request.user).filter(pk=invoice.payment_id).exists()
+    )
+    return render(
+        request,
+        "www/invoices/detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "pieces": invoice.pieces.all(),
+            "payment_visible": payment_visible,
+            "dossier_visible": dossier_access.visible_dossiers(request.user)
+            .filter(pk=invoice.dossier_id)
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def invoice_piece(request, pk, piece):
+    invoice = invoice_for(request.user, pk)
+    row = invoice.pieces.filter(pk=piece).first()
+    if row is None:
+        raise Http404
+    if not row.is_usable:
+        return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
+    return file_download(
+        row.file,
+        filename=download_name(row.original_name, row.content_type, fallback="facture"),
+        content_type=row.content_type,
+        missing=_("Ce document n'est plus disponible."),
+    )
+
+
+@login_required
+@require_GET
+def payments(request):
+    """« Règlements »: the transfers the OPCO ordered to the user's organisations."""
+    rows = payments_visible(request.user).order_by("-run__execution_date", "-id")
+    page = CountedPaginator(
+        rows, PER_PAGE, count=rows.count(), related=("run", "payee_company", "bank_account")
+    ).get_page(request.GET.get("page"))
+    return render(request, "www/invoices/payments.html", {"page": page})
+
+
+def _payment_context(payment):
+    return {
+        "payment": payment,
+        "invoices": list(payment.invoices.select_related("dossier").order_by("number")),
+        "opco_name": settings.OPCO_NAME,
+    }
+
+
+@login_required
+@require_GET
+def payment_detail(request, pk):
+    payment = payment_for(request.user, pk)
+    return render(request, "www/invoices/payment.html", _payment_context(payment))
+
+
+@login_required
+@require_GET
+def payment_notice(request, pk):
+    """The « avis de virement » (PDF), rendered from the transfer's rows."""
+    payment = payment_for(request.user, pk)
+    return notice_response(payment)
+
+
+def notice_response(payment) -> HttpResponse:
+    pdf = render_pdf("www/invoices/notice_pdf.html", _payment_context(payment))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="avis-{payment.end_to_end}.pdf"'
+    return response
+
+
+def dossier_tab(user, dossier: Dossier) -> dict:
+    """The dossier's « Factures » tab: its invoices the user may read and, for those who read
+    the company's invoices (or staff), engaged / invoiced / paid / remaining per line."""
+    readable = perms.invoice_memberships(user)
+    rows = list(
+        invoices_visible(user, readable=readable)
+        .filter(dossier=dossier)
+        .select_related("payee_company")
+        .order_by("-deposited_at", "-id")[:100]
+    )
+    company_reader = user.is_staff or any(
+        m.profile == Profile.MEMBER
+        and m.company_id == dossier.company_id
+        and (scope is None or dossier.establishment_id in scope)
+        for m, scope in readable
+    )
+    balance = ledger.balance_of(dossier) if company_reader else {}
+    labels = dict(dossier.spec.cost_lines)
+    return {
+        "invoice_rows": rows,
+        "may_read_invoices": bool(readable) or user.is_staff,
+        "balance_lines": [
+            (labels.get(code, code), b) for code, b in sorted(balance.items()) if b.engaged
+        ],
+        "balance_total": ledger.total(balance) if balance else None,
+        "may_deposit_invoice": bool(_invoicing_parties(user, dossier)) if readable else False,
+    }
