@@ -339,6 +339,7 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     class Params:
         support = factory.Trait(role="support")
         manager = factory.Trait(role="manager")
+        accountant = factory.Trait(role="accountant")
 
 
 def npec_for(*, rncp="RNCP38362", idcc="0843", amount="7300.00", cpne="120", applicable=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bank_details, funding, instruction, views
+from . import bank_details, funding, instruction, invoices, views
 
 app_name = "backoffice"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     ),
     path("npec/", funding.npec, name="npec"),
     path("rib/", bank_details.queue, name="bank_details"),
+    path("factures/", invoices.invoice_queue, name="invoices"),
+    path("factures/<int:pk>/", invoices.invoice, name="invoice"),
+    path("factures/<int:pk>/pieces/<int:piece>/", invoices.invoice_piece, name="invoice_piece"),
+    path("paiements/", invoices.payments, name="payments"),
+    path("paiements/<int:pk>/", invoices.payment_run, name="payment_run"),
+    path("paiements/<int:pk>/decision/", invoices.payment_run_decide, name="payment_run_decide"),
+    path("paiements/<int:pk>/sepa/", invoices.payment_run_sepa, name="payment_run_sepa"),
+    path("virements/<int:pk>/avis/", invoices.payment_notice, name="payment_notice"),
     path("rib/<int:pk>/", bank_details.bank_account, name="bank_account"),
     path(
         "rib/<int:pk>/document/",

@@ -147,8 +147,24 @@ def invoice_deposit(
     """« Déposer une facture » (the caller checked the user's right to invoice for
     ``payee``, the amounts' formats and the files)."""
     # One deposit at a time per dossier: what remains is read under the dossier's lock.
-    dossier = Dossier.objects.select_for_update().select_related("training").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("training", "provider_establishment")
+        .get(pk=dossier.pk)
+    )
     number = " ".join(number.split())
+    if (
+        Invoice.objects.filter(
+            payee_company_id=payee.company_id,
+            payee_profile=payee.profile,
+            number__iexact=number,
+        )
+        .exclude(state=InvoiceState.REJECTED)
+        .exists()
+    ):
+        raise InvoiceError(
+            _("Vous avez déjà déposé une facture portant ce numéro."), field="number"
+        )
     open_lines = {b.code: b for b in billables(dossier, payee=payee)}
     if not open_lines:
         raise InvoiceError(_("Ce dossier ne peut pas être facturé par votre organisation."))
@@ -165,18 +181,6 @@ def invoice_deposit(
                 % {"remaining": format_euros(max(billable.remaining, Decimal(0)))},
                 field=line.code,
             )
-    if (
-        Invoice.objects.filter(
-            payee_company_id=payee.company_id,
-            payee_profile=payee.profile,
-            number__iexact=number,
-        )
-        .exclude(state=InvoiceState.REJECTED)
-        .exists()
-    ):
-        raise InvoiceError(
-            _("Vous avez déjà déposé une facture portant ce numéro."), field="number"
-        )
     invoice = Invoice(
         dossier=dossier,
         kind=dossier.kind,

@@ -7,6 +7,7 @@ runs prepared at the same moment cannot both take it, whatever the interleaving.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,10 +111,9 @@ def group(invoices: Iterable[Invoice]) -> list[Group]:
     return groups
 
 
-def _reference(day: date) -> str:
-    prefix = f"OPCO-{day:%Y%m%d}-"
-    taken = PaymentRun.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+def _reference(run: PaymentRun, day: date) -> str:
+    """From the run's id: two runs prepared at the same moment never share a reference."""
+    return f"OPCO-{day:%Y%m%d}-{run.pk:06d}"
 
 
 def _remittance(invoices: list[Invoice]) -> str:
@@ -153,12 +153,14 @@ def run_prepare(
             _("Aucune des factures choisies n'a de bénéficiaire avec un RIB validé par l'OPCO.")
         )
     run = PaymentRun.objects.create(
-        reference=_reference(timezone.localdate()),
+        reference=uuid.uuid4().hex,
         execution_date=execution_date,
         total=sum((g.total for g in ready), Decimal(0)),
         count=len(ready),
         created_by=actor,
     )
+    run.reference = _reference(run, timezone.localdate())
+    run.save(update_fields=["reference"])
     for number, item in enumerate(ready, start=1):
         assert item.account is not None
         payment = Payment.objects.create(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monespace.core import antivirus
+from monespace.core.formats import format_euros, format_hours
 from monespace.core.forms import DATE, Form, FrenchDecimalField, check_date
 from monespace.core.uploads import check_upload
 from monespace.invoices.billing import LineInput, PieceInput
@@ -201,7 +202,7 @@ class InvoiceForm(Form):
                     self.add_error(
                         f"pay_{trainee.pk}_hours",
                         _("Plus d'heures que prévu pour ce stagiaire (%(hours)s h).")
-                        % {"hours": str(planned).replace(".", ",")},
+                        % {"hours": format_hours(planned)},
                     )
                     continue
                 amount = (hourly * hours).quantize(CENT)
@@ -224,9 +225,9 @@ class InvoiceForm(Form):
                         "line_cost_pay",
                         _(
                             "La rémunération est la somme des salaires des stagiaires "
-                            "(%(total)s € d'après le détail saisi)."
+                            "(%(total)s d'après le détail saisi)."
                         )
-                        % {"total": str(total).replace(".", ",")},
+                        % {"total": format_euros(total)},
                     )
         self.pay_details = details
         if not self.errors and not any(cleaned.get(f"line_{line.code}") for line in self.billables):

@@ -1,0 +1,315 @@
+"""« Déposer une facture » and its control (issue 13): the payee decided by subrogation, each
+line checked against what remains committed, salaries as hourly cost × hours attended, the
+invoice number once per issuer, bad input answered next to the field with nothing saved, the
+advisor's partial acceptance with a reason, the rejection, and who may."""
+
+import html
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from monespace.invoices import ledger
+from monespace.invoices.billing import invoice_accept
+from monespace.invoices.models import Invoice, InvoiceLine, InvoicePiece, LedgerEntry
+from tests.helpers import read_streaming
+from tests.invoices.scenario import PDF, build, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    """The page as read, French spaces (narrow, no-break) as plain ones."""
+    return html.unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture
+def case():
+    return build()
+
+
+def today():
+    return timezone.localdate().isoformat()
+
+
+def company_post(client, case, **extra):
+    trainee = case["trainee"]
+    data = {
+        "number": "F-2026-001",
+        "issued_on": today(),
+        f"pay_{trainee.pk}_hourly": "25,50",
+        f"pay_{trainee.pk}_hours": "14",
+        "line_cost_pay_vat": "0",
+        "invoice_file": pdf(),
+        "certify": "on",
+        **extra,
+    }
+    return client.post(reverse("www:invoice_deposit", args=[case["dossier"].pk]), data)
+
+
+def of_post(client, case, **extra):
+    data = {
+        "number": "OF-77",
+        "issued_on": today(),
+        "line_cost_teaching": "1 200,00",
+        "line_cost_teaching_vat": "20",
+        "invoice_file": pdf(),
+        "completion_file": pdf("certificat.pdf"),
+        "certify": "on",
+        **extra,
+    }
+    return client.post(reverse("www:invoice_deposit", args=[case["dossier"].pk]), data)
+
+
+def test_the_company_invoices_the_salaries_and_the_of_the_teaching(client, case):
+    # Subrogation: the company's form has the pay line only, the OF's the teaching only.
+    client.force_login(case["hr"])
+    page = text(client.get(reverse("www:invoice_deposit", args=[case["dossier"].pk])))
+    assert "Rémunération" in page and "line_cost_teaching" not in page
+    assert "salaire horaire chargé" in page.lower()
+    response = company_post(client, case)
+    assert response.status_code == 302, text(response)
+    invoice = Invoice.objects.get()
+    assert (invoice.payee_company, invoice.payee_profile) == (case["company"], "member")
+    line = invoice.lines.get()
+    # 25,50 € × 14 h = 357,00 €, the details kept for the advisor.
+    assert (line.code, line.amount_ht, line.amount_ttc) == (
+        "cost_pay",
+        Decimal("357.00"),
+        Decimal("357.00"),
+    )
+    assert line.details[0]["name"] == "MARTIN Léa" and line.details[0]["amount"] == "357.00"
+    assert invoice.state == "deposited"
+    assert (
+        read_streaming(
+            client.get(reverse("www:invoice_piece", args=[invoice.pk, invoice.pieces.get().pk]))
+        )
+        == PDF
+    )
+
+    client.force_login(case["of_admin"])
+    page = text(client.get(reverse("www:invoice_deposit", args=[case["dossier"].pk])))
+    assert "Coûts pédagogiques" in page and "line_cost_pay" not in page
+    response = of_post(client, case)
+    assert response.status_code == 302, text(response)
+    of_invoice = Invoice.objects.get(number="OF-77")
+    assert (of_invoice.payee_company, of_invoice.payee_profile) == (
+        case["provider"].company,
+        "provider",
+    )
+    assert (of_invoice.total_ht, of_invoice.total_tva, of_invoice.total_ttc) == (
+        Decimal("1200.00"),
+        Decimal("240.00"),
+        Decimal("1440.00"),
+    )
+    assert of_invoice.pieces.count() == 2
+    # The OF sees its invoice only; the company sees both (its dossier's).
+    page = text(client.get(reverse("www:invoices")))
+    assert "OF-77" in page and "F-2026-001" not in page
+    client.force_login(case["hr"])
+    page = text(client.get(reverse("www:invoices")))
+    assert "OF-77" in page and "F-2026-001" in page
+    assert "1 200,00 €" in page
+
+
+def test_without_subrogation_the_company_invoices_the_teaching_with_the_receipted_invoice(client):
+    case = build(direct_payment=False)
+    client.force_login(case["hr"])
+    page = text(client.get(reverse("www:invoice_deposit", args=[case["dossier"].pk])))
+    assert "Coûts pédagogiques" in page and "Facture acquittée" in page
+    response = company_post(client, case, line_cost_teaching="2000", line_cost_teaching_vat="0")
+    assert response.status_code == 400 and "Ce champ est obligatoire" in text(response)
+    response = company_post(
+        client,
+        case,
+        line_cost_teaching="2000",
+        line_cost_teaching_vat="0",
+        receipted_file=pdf("acquittee.pdf"),
+    )
+    assert response.status_code == 302
+    assert Invoice.objects.get().lines.count() == 2
+    # The OF invoices nothing on this dossier it sees (as its provider): a 403.
+    client.force_login(case["of_admin"])
+    assert client.get(reverse("www:invoice_deposit", args=[case["dossier"].pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"line_cost_teaching": "2 000,01"}, "line_cost_teaching", "reste à facturer"),
+        ({"line_cost_teaching": "-5"}, "line_cost_teaching", "ne peut pas être négatif"),
+        ({"line_cost_teaching": "12345678901234567890"}, "line_cost_teaching", "trop grand"),
+        ({"line_cost_teaching": "abc"}, "line_cost_teaching", "Saisissez un montant"),
+        ({"line_cost_teaching_vat": "300"}, "line_cost_teaching_vat", "taux de TVA de la liste"),
+        ({"line_cost_teaching": ""}, None, "au moins une ligne"),
+        ({"issued_on": "2099-01-01"}, "issued_on", "dans le futur"),
+        ({"issued_on": "31/02/2026"}, "issued_on", "date valide"),
+        ({"invoice_file": ""}, "invoice_file", "obligatoire"),
+        ({"invoice_file": pdf("f.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)}, "invoice_file", "PDF"),
+        ({"invoice_file": pdf("f.pdf", b"MZ\x90\x00 not a pdf")}, "invoice_file", "pas accepté"),
+        ({"invoice_file": pdf("f.pdf", b"")}, "invoice_file", "vide"),
+        ({"certify": ""}, "certify", "Cochez cette case"),
+        ({"number": "   "}, "number", "obligatoire"),
+    ],
+)
+def test_bad_input_is_answered_next_to_the_field_and_nothing_is_saved(
+    client, case, extra, field, message
+):
+    client.force_login(case["of_admin"])
+    response = of_post(client, case, **extra)
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page
+    if field:
+        assert f'id="id_{field}_error' in page or f"id_{field}" in page
+    # What was typed is kept.
+    assert 'value="OF-77"' in page or extra.get("number")
+    assert not Invoice.objects.exists() and not InvoicePiece.objects.exists()
+
+
+def test_an_invoice_number_is_deposited_once_and_what_remains_counts_invoices_in_control(
+    client, case
+):
+    client.force_login(case["of_admin"])
+    assert of_post(client, case).status_code == 302
+    response = of_post(client, case)  # the same number again (double submission)
+    assert response.status_code == 400
+    assert "déjà déposé une facture portant ce numéro" in text(response)
+    # 1 200 € are being controlled: 800 € remain.
+    response = of_post(client, case, number="OF-78", line_cost_teaching="900")
+    assert response.status_code == 400 and "800,00 €" in text(response)
+    assert of_post(client, case, number="OF-78", line_cost_teaching="800").status_code == 302
+    assert Invoice.objects.count() == 2
+
+
+def test_the_advisor_accepts_part_with_a_reason_and_the_ledger_records_it(client, case):
+    client.force_login(case["of_admin"])
+    of_post(client, case)
+    invoice = Invoice.objects.get()
+    client.force_login(case["advisor"])
+    url = reverse("backoffice:invoice", args=[invoice.pk])
+    page = text(client.get(url))
+    assert "OF-77" in page and "1 200,00 €" in page
+    assert client.post(url, {"action": "take"}).status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.controller) == ("under_control", case["advisor"])
+    # Less than asked without a reason: refused, nothing changes.
+    response = client.post(url, {"action": "accept", "cost_teaching": "1000"})
+    assert response.status_code == 400 and "motif de l'écart" in text(response)
+    response = client.post(url, {"action": "accept", "cost_teaching": "1300"})
+    assert response.status_code == 400 and "compris entre 0 et le montant facturé" in text(response)
+    invoice.refresh_from_db()
+    assert invoice.state == "under_control" and not LedgerEntry.objects.filter(kind="invoiced")
+    mail.outbox.clear()
+    response = client.post(
+        url,
+        {
+            "action": "accept",
+            "cost_teaching": "1 000,00",
+            "cost_teaching_reason": "Une journée non réalisée",
+        },
+    )
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.accepted_total) == ("to_pay", Decimal("1000.00"))
+    line = InvoiceLine.objects.get()
+    assert (line.accepted, line.reason) == (Decimal("1000.00"), "Une journée non réalisée")
+    balance = ledger.balance_of(case["dossier"])
+    assert balance["cost_teaching"].engaged == Decimal("2000.00")
+    assert balance["cost_teaching"].invoiced == Decimal("1000.00")
+    assert balance["cost_pay"].engaged == Decimal("500.00")
+    # The OF's administrator is told (by e-mail: the « invoices » theme is theirs).
+    assert any("Facture OF-77 acceptée" in m.subject for m in mail.outbox)
+    # The OF sees the accepted amount and the reason; the company the dossier's balance.
+    client.force_login(case["of_admin"])
+    page = text(client.get(reverse("www:invoice", args=[invoice.pk])))
+    assert "Une journée non réalisée" in page and "1 000,00 €" in page
+    client.force_login(case["hr"])
+    page = text(client.get(reverse("www:dossier", args=[case["dossier"].pk]) + "?onglet=factures"))
+    assert "Situation financière du dossier" in page
+    assert "2 500,00 €" in page  # engaged in total
+    # The accepted amount frees nothing: 2 000 − 1 000 accepted = 1 000 remain.
+    client.force_login(case["of_admin"])
+    response = of_post(client, case, number="OF-78", line_cost_teaching="1000,01")
+    assert response.status_code == 400 and "1 000,00 €" in text(response)
+    # A second decision on the same invoice is refused.
+    with pytest.raises(Exception, match="déjà été contrôlée"):
+        invoice_accept(actor=case["advisor"], invoice=invoice, accepted={})
+
+
+def test_the_advisor_rejects_with_a_reason_and_the_number_may_be_used_again(client, case):
+    client.force_login(case["of_admin"])
+    of_post(client, case)
+    invoice = Invoice.objects.get()
+    client.force_login(case["advisor"])
+    url = reverse("backoffice:invoice", args=[invoice.pk])
+    response = client.post(url, {"action": "reject", "reason": ""})
+    assert response.status_code == 400
+    response = client.post(url, {"action": "reject", "reason": "Facture non signée"})
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.reason) == ("rejected", "Facture non signée")
+    assert not LedgerEntry.objects.filter(kind="invoiced").exists()
+    client.force_login(case["of_admin"])
+    assert "Facture non signée" in text(client.get(reverse("www:invoice", args=[invoice.pk])))
+    # Corrected, the same number may be deposited again; the whole amount is free again.
+    assert of_post(client, case, line_cost_teaching="2000").status_code == 302
+
+
+def test_who_may(client, case):
+    client.force_login(case["of_admin"])
+    of_post(client, case)
+    invoice = Invoice.objects.get()
+    piece = invoice.pieces.first()
+    urls = [
+        reverse("www:invoice", args=[invoice.pk]),
+        reverse("www:invoice_piece", args=[invoice.pk, piece.pk]),
+    ]
+    deposit = reverse("www:invoice_deposit", args=[case["dossier"].pk])
+    # An outsider: 404 everywhere, the deposit included.
+    client.force_login(case["outsider"])
+    for url in [*urls, deposit]:
+        assert client.get(url).status_code == 404, url
+    assert "OF-77" not in text(client.get(reverse("www:invoices")))
+    # A company user who sees the dossier without the invoice right: no amounts, 404 on the
+    # invoice, 403 on the deposit, and the tab says why.
+    client.force_login(case["viewer"])
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.get(deposit).status_code == 403
+    page = text(client.get(reverse("www:dossier", args=[case["dossier"].pk]) + "?onglet=factures"))
+    assert "Consulter les factures et règlements" in page and "2 500,00" not in page
+    assert client.get(reverse("www:invoice_new")).status_code == 403
+    # The back office is staff's only.
+    assert client.get(reverse("backoffice:invoice", args=[invoice.pk])).status_code == 404
+    # A support agent reads but does not decide.
+    from tests.factories import StaffProfileFactory
+
+    client.force_login(StaffProfileFactory(support=True).user)
+    url = reverse("backoffice:invoice", args=[invoice.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "take"}).status_code == 403
+
+
+def test_a_dossier_is_found_by_its_number(client, case):
+    client.force_login(case["of_admin"])
+    url = reverse("www:invoice_new")
+    response = client.get(url, {"number": case["dossier"].number.lower()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("www:invoice_deposit", args=[case["dossier"].pk])
+    response = client.get(url, {"number": "2026-AF-999999"})
+    assert response.status_code == 400 and "Aucun dossier accordé" in text(response)
+
+
+def test_query_counts(client, case, django_assert_max_num_queries):
+    client.force_login(case["of_admin"])
+    for n in range(3):
+        of_post(client, case, number=f"OF-{n}", line_cost_teaching="100")
+    client.force_login(case["hr"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("www:invoices")).status_code == 200
+    invoice = Invoice.objects.first()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("www:invoice", args=[invoice.pk])).status_code == 200
