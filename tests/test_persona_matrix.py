@@ -291,6 +291,70 @@ EXPECTED = {
         answers(404, admin=410),
         answers(405),
     ),
+    # Invoices and payments: company A's invoice is read by its administrator, by the
+    # accounting firm attached with « consulter les factures et règlements », and by staff.
+    "www:invoices": ({}, answers(200), answers(405)),
+    "www:invoice_new": ({}, answers(403, admins_of_something=200), answers(405)),
+    # Nothing to invoice on a transmitted dossier: 403 to whoever sees it or its invoices.
+    "www:invoice_deposit": (
+        lambda s: {"pk": s["dossier"].pk},
+        answers(403, outsider=404, attached=404),
+        answers(403, outsider=404, attached=404),
+    ),
+    "www:invoice": (
+        lambda s: {"pk": s["invoice"].pk},
+        answers(404, admin=200, accounting_firm=200, staff=200),
+        answers(405),
+    ),
+    "www:invoice_piece": (
+        lambda s: {"pk": s["invoice"].pk, "piece": s["invoice_piece"].pk},
+        answers(404, admin=200, accounting_firm=200, staff=200),
+        answers(405),
+    ),
+    "www:payments": ({}, answers(200), answers(405)),
+    "www:payment": (
+        lambda s: {"pk": s["payment"].pk},
+        answers(404, admin=200, accounting_firm=200, staff=200),
+        answers(405),
+    ),
+    "www:payment_notice": (
+        lambda s: {"pk": s["payment"].pk},
+        answers(404, admin=200, accounting_firm=200, staff=200),
+        answers(405),
+    ),
+    "backoffice:invoices": ({}, staff_only(200), staff_only(405)),
+    "backoffice:invoice": (
+        lambda s: {"pk": s["invoice"].pk},
+        staff_only(200),
+        answers(404, anonymous=404, advisor=400, support=403),
+    ),
+    "backoffice:invoice_piece": (
+        lambda s: {"pk": s["invoice"].pk, "piece": s["invoice_piece"].pk},
+        staff_only(200),
+        staff_only(405),
+    ),
+    # Payment runs: prepared and approved by the payment role only (none here).
+    "backoffice:payments": ({}, staff_only(200), staff_only(403)),
+    "backoffice:payment_run": (
+        lambda s: {"pk": s["payment"].run_id},
+        staff_only(200),
+        staff_only(405),
+    ),
+    "backoffice:payment_run_decide": (
+        lambda s: {"pk": s["payment"].run_id},
+        staff_only(405),
+        staff_only(403),
+    ),
+    "backoffice:payment_run_sepa": (
+        lambda s: {"pk": s["payment"].run_id},
+        staff_only(403),
+        staff_only(405),
+    ),
+    "backoffice:payment_notice": (
+        lambda s: {"pk": s["payment"].pk},
+        staff_only(200),
+        staff_only(405),
+    ),
     "backoffice:bank_details": ({}, staff_only(200), staff_only(405)),
     "backoffice:bank_account": (
         lambda s: {"pk": s["bank_account"].pk},
@@ -428,6 +492,67 @@ def test_every_url_is_in_the_matrix():
     assert set(EXPECTED) - names == set(), "these EXPECTED entries match no URL"
 
 
+def _paid_invoice(company, establishment, dossier, bank_account):
+    """An invoice of company A on its dossier, paid by an approved run."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from monespace.invoices.models import Invoice, InvoicePiece, Payment, PaymentRun
+
+    staff = [UserFactory(staff=True), UserFactory(staff=True)]
+    run = PaymentRun.objects.create(
+        reference="OPCO-RUN-A",
+        execution_date=timezone.localdate(),
+        total=Decimal("100.00"),
+        count=1,
+        created_by=staff[0],
+        approved_by=staff[1],
+        state="approved",
+        sepa_xml="<Document/>",
+    )
+    payment = Payment.objects.create(
+        run=run,
+        payee_company=company,
+        payee_establishment=establishment,
+        payee_profile="member",
+        bank_account=bank_account,
+        amount=Decimal("100.00"),
+        end_to_end="OPCO-RUN-A-0001",
+        remittance="Règlement factures FACTURE-MARQUEUR-A",
+    )
+    invoice = Invoice.objects.create(
+        dossier=dossier,
+        kind=dossier.kind,
+        company=company,
+        establishment=establishment,
+        payee_company=company,
+        payee_establishment=establishment,
+        payee_profile="member",
+        number="FACTURE-MARQUEUR-A",
+        issued_on=timezone.localdate(),
+        state="paid",
+        total_ht=Decimal("100.00"),
+        total_tva=Decimal("0.00"),
+        total_ttc=Decimal("100.00"),
+        accepted_total=Decimal("100.00"),
+        payment=payment,
+        paid_on=timezone.localdate(),
+    )
+    piece = InvoicePiece(
+        invoice=invoice,
+        piece_type="invoice",
+        original_name="facture.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        scan_status="clean",
+    )
+    piece.file.save("x", ContentFile(b"%PDF"), save=False)
+    piece.save()
+    return invoice, piece, payment
+
+
 @pytest.fixture
 def scene():
     a_establishment = EstablishmentFactory(member=True, company__name="SOCIETE A MARQUEUR-A")
@@ -509,6 +634,9 @@ def scene():
     )
     bank_account.file.save("x", ContentFile(b"%PDF"), save=False)
     bank_account.save()
+    bank_account.state = "active"
+    bank_account.save(update_fields=["state"])
+    invoice, invoice_piece, payment = _paid_invoice(a, a_establishment, dossier, bank_account)
     api_key = ApiKey.objects.create(
         company=a,
         profile="member",
@@ -551,6 +679,9 @@ def scene():
         "contract_draft": contract_draft,
         "document": document,
         "bank_account": bank_account,
+        "invoice": invoice,
+        "invoice_piece": invoice_piece,
+        "payment": payment,
         "export": export,
         "api_key": api_key,
         "saved_view": SavedView.objects.create(

@@ -65,7 +65,8 @@ def invoices_visible(user: User | AnonymousUser, *, readable: list | None = None
         return Invoice.objects.all()
     if readable is None:
         readable = perms.invoice_memberships(user)
-    return Invoice.objects.filter(perms.invoice_q(readable))
+    delegated = perms.invoice_delegations(readable)
+    return Invoice.objects.filter(perms.invoice_q(readable, delegated=delegated))
 
 
 def invoice_for(user: User | AnonymousUser, pk: int | str):
@@ -93,8 +94,10 @@ def payments_visible(user: User | AnonymousUser, *, readable: list | None = None
         return Payment.objects.all()
     if readable is None:
         readable = perms.invoice_memberships(user)
+    delegated = perms.invoice_delegations(readable)
     return Payment.objects.filter(
-        perms.invoice_q(readable, payments=True), run__state=PaymentRunState.APPROVED
+        perms.invoice_q(readable, payments=True, delegated=delegated),
+        run__state=PaymentRunState.APPROVED,
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from monespace.organizations.enums import MembershipStatus, Profile
-from monespace.organizations.models import Establishment, Membership
+from monespace.organizations.models import Delegation, DelegationStatus, Establishment, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -117,9 +117,39 @@ def invoice_memberships(user: User | AnonymousUser) -> list[tuple[Membership, se
     return [(m, _scope(m)) for m in memberships]
 
 
-def invoice_q(readable: list[tuple[Membership, set[int] | None]], *, payments: bool = False) -> Q:
-    """The invoices (or with ``payments``, the payments) ``readable`` memberships show."""
+def invoice_delegations(
+    readable: list[tuple[Membership, set[int] | None]],
+) -> list[tuple[int, set[int] | None]]:
+    """(company id, its establishments or None) whose invoices an organisation attached with
+    « consulter les factures et règlements » (an accounting firm…) lets the user read."""
+    delegates = sorted({m.company_id for m, _scope in readable})
+    if not delegates:
+        return []
+    rows = Delegation.objects.filter(
+        delegate_id__in=delegates, can_view_invoices=True, status=DelegationStatus.ACTIVE
+    ).prefetch_related("establishments")
+    return [(d.company_id, {e.pk for e in d.establishments.all()} or None) for d in rows]
+
+
+def invoice_q(
+    readable: list[tuple[Membership, set[int] | None]],
+    *,
+    payments: bool = False,
+    delegated: list[tuple[int, set[int] | None]] = (),  # type: ignore[assignment]
+) -> Q:
+    """The invoices (or with ``payments``, the payments) ``readable`` memberships and the
+    ``delegated`` companies show."""
     condition = Q(pk__in=[])
+    for company_id, scope in delegated:
+        if payments:
+            mine = Q(payee_company_id=company_id, payee_profile=Profile.MEMBER)
+            if scope is not None:
+                mine &= Q(payee_establishment_id__in=sorted(scope))
+        else:
+            mine = Q(company_id=company_id)
+            if scope is not None:
+                mine &= Q(establishment_id__in=sorted(scope))
+        condition |= mine
     for membership, scope in readable:
         if membership.profile == Profile.MEMBER and not payments:
             mine = Q(company_id=membership.company_id)

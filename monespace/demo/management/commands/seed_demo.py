@@ -78,6 +78,15 @@ PERSONAS = [
         False,
     ),
     (
+        "reglements@demo.monespace.fr",
+        "Claire",
+        "Fontaine",
+        "Personnel OPCO — gestionnaire des règlements (prépare les campagnes de paiement ; "
+        "admin@ les approuve)",
+        True,
+        False,
+    ),
+    (
         "support@demo.monespace.fr",
         "Sam",
         "Martin",
@@ -157,6 +166,13 @@ class Command(BaseCommand):
             self._bank_details(users["entreprise@demo.monespace.fr"], bakery)
             self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
             self._staff(users)
+            self._money(
+                users["entreprise@demo.monespace.fr"],
+                users["of@demo.monespace.fr"],
+                users["conseiller@demo.monespace.fr"],
+                bakery,
+                formapro,
+            )
             self._contracts(
                 users["entreprise@demo.monespace.fr"],
                 users["cfa@demo.monespace.fr"],
@@ -191,6 +207,126 @@ class Command(BaseCommand):
             content_type="application/pdf",
             verdict=antivirus.Verdict(antivirus.UNSCANNED),
         )
+
+    def _money(self, company_user, of_user, advisor, establishment, provider):
+        """A training action accorded with subrogation, the OF's validated RIB, one OF invoice
+        accepted (« à payer », for a payment run) and one to control."""
+        from datetime import date, timedelta
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+
+        from monespace.core import antivirus
+        from monespace.dossiers import instruction, services
+        from monespace.invoices.billing import (
+            LineInput,
+            PieceInput,
+            invoice_accept,
+            invoice_deposit,
+        )
+        from monespace.invoices.lines import provider_party
+        from monespace.invoices.models import BankAccount, Invoice
+        from monespace.invoices.perms import Target
+        from monespace.invoices.services import bank_account_deposit, bank_account_validate
+
+        if Invoice.objects.filter(company=establishment.company).exists():
+            return
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        start = timezone.localdate() - timedelta(days=30)
+        dossier = services.dossier_create(actor=company_user, establishment=establishment)
+        services.dossier_update(
+            actor=company_user,
+            dossier=dossier,
+            values={
+                "provider_establishment": provider,
+                "provider_name": provider.display_name,
+                "provider_type": "training_organisation",
+                "provider_address": provider.address,
+                "provider_postal_code": provider.postal_code,
+                "provider_city": provider.city,
+                "provider_siret": provider.siret,
+                "provider_nda": provider.nda,
+                "direct_payment": True,
+                "title": "GESTION DES ALLERGÈNES",
+                "duration_hours": Decimal("21"),
+                "start_date": start,
+                "end_date": start + timedelta(days=2),
+                "modality": "in_person",
+                "cost_teaching": Decimal("2100.00"),
+                "cost_pay": Decimal("840.00"),
+            },
+        )
+        employee = services.employee_register(
+            actor=company_user,
+            company=establishment.company,
+            last_name="ROUSSEAU",
+            first_name="Jade",
+            birth_date=date(1994, 3, 8),
+        )
+        services.trainee_add(
+            actor=company_user,
+            dossier=dossier,
+            employee=employee,
+            hours_on_work_time=Decimal("21"),
+        )
+        for piece_type, title in [
+            ("programme", "Programme détaillé"),
+            ("convention", "Convention signée"),
+        ]:
+            services.document_add(
+                actor=company_user,
+                dossier=dossier,
+                upload=ContentFile(pdf, name=f"{piece_type}.pdf"),
+                content_type="application/pdf",
+                piece_type=piece_type,
+                title=title,
+            )
+        services.dossier_submit(actor=company_user, dossier=dossier, certified=True)
+        instruction.dossier_assign(actor=advisor, dossier=dossier)
+        dossier = type(dossier).objects.get(pk=dossier.pk)  # its costs as saved
+        instruction.dossier_approve(
+            actor=advisor,
+            dossier=dossier,
+            granted={"cost_teaching": Decimal("2100.00"), "cost_pay": Decimal("840.00")},
+        )
+        if not BankAccount.objects.filter(company=provider.company).exists():
+            account = bank_account_deposit(
+                actor=of_user,
+                target=Target(provider.company_id, Profile.PROVIDER),
+                holder=provider.company.name,
+                iban="FR7630004000030001234567897",
+                bic="BNPAFRPP",
+                bank_name="BNP PARIBAS",
+                upload=ContentFile(pdf, name="rib.pdf"),
+                content_type="application/pdf",
+                verdict=antivirus.Verdict(antivirus.UNSCANNED),
+            )
+            bank_account_validate(actor=advisor, account=account)
+        payee = provider_party(dossier)
+        for number, amount, accepted in [
+            ("FP-2026-0141", Decimal("1050.00"), Decimal("1050.00")),
+            ("FP-2026-0142", Decimal("700.00"), None),
+        ]:
+            invoice = invoice_deposit(
+                actor=of_user,
+                dossier=dossier,
+                payee=payee,
+                number=number,
+                issued_on=timezone.localdate(),
+                lines=[LineInput("cost_teaching", amount, Decimal("20"))],
+                pieces=[
+                    PieceInput(
+                        "invoice",
+                        ContentFile(pdf, name=f"{number}.pdf"),
+                        "application/pdf",
+                        antivirus.Verdict(antivirus.UNSCANNED),
+                    )
+                ],
+            )
+            if accepted is not None:
+                invoice_accept(
+                    actor=advisor, invoice=invoice, accepted={"cost_teaching": (accepted, "")}
+                )
 
     def _funding_referentials(self):
         """The NPEC referential in France compétences' shape (a small edition covering the
@@ -436,6 +572,9 @@ class Command(BaseCommand):
         )
         StaffProfile.objects.get_or_create(
             user=users["support@demo.monespace.fr"], defaults={"role": "support"}
+        )
+        StaffProfile.objects.get_or_create(
+            user=users["reglements@demo.monespace.fr"], defaults={"role": "accountant"}
         )
         StaffProfile.objects.get_or_create(
             user=users["admin@demo.monespace.fr"], defaults={"role": "manager"}
