@@ -10,7 +10,7 @@ from django.http import Http404
 from monespace.core.identifiers import parse_id
 
 from . import perms
-from .models import BankAccount
+from .models import BankAccount, Invoice, Payment, PaymentRunState
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -55,10 +55,10 @@ def bank_account_for(user: User | AnonymousUser, pk: int | str) -> BankAccount:
     return found
 
 
-def invoices_visible(user: User | AnonymousUser, *, readable: list | None = None):
+def invoices_visible(
+    user: User | AnonymousUser, *, readable: list | None = None
+) -> QuerySet[Invoice]:
     """The invoices ``user`` may read (``readable``: ``perms.invoice_memberships(user)``)."""
-    from .models import Invoice
-
     if not user.is_authenticated:
         return Invoice.objects.none()
     if user.is_staff:
@@ -69,7 +69,7 @@ def invoices_visible(user: User | AnonymousUser, *, readable: list | None = None
     return Invoice.objects.filter(perms.invoice_q(readable, delegated=delegated))
 
 
-def invoice_for(user: User | AnonymousUser, pk: int | str):
+def invoice_for(user: User | AnonymousUser, pk: int | str) -> Invoice:
     number = parse_id(pk)
     found = (
         invoices_visible(user)
@@ -84,10 +84,10 @@ def invoice_for(user: User | AnonymousUser, pk: int | str):
     return found
 
 
-def payments_visible(user: User | AnonymousUser, *, readable: list | None = None):
+def payments_visible(
+    user: User | AnonymousUser, *, readable: list | None = None
+) -> QuerySet[Payment]:
     """The transfers ``user`` may read: those of approved runs, to their organisations."""
-    from .models import Payment, PaymentRunState
-
     if not user.is_authenticated:
         return Payment.objects.none()
     if user.is_staff:
@@ -101,7 +101,7 @@ def payments_visible(user: User | AnonymousUser, *, readable: list | None = None
     )
 
 
-def payment_for(user: User | AnonymousUser, pk: int | str):
+def payment_for(user: User | AnonymousUser, pk: int | str) -> Payment:
     number = parse_id(pk)
     found = (
         payments_visible(user).filter(pk=number).select_related("run", "payee_company").first()

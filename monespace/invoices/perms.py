@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from monespace.accounts.models import User
 
+    from .lines import Party
+
 
 @dataclass(frozen=True)
 class Target:
@@ -163,7 +165,7 @@ def invoice_q(
     return condition
 
 
-def may_invoice(user: User | AnonymousUser, party, enter_right: str) -> bool:
+def may_invoice(user: User | AnonymousUser, party: Party, enter_right: str) -> bool:
     """``party`` (lines.Party) is one of the user's organisations, in their scope, with the
     rights to invoice for the dispositif."""
     for membership, scope in invoice_memberships(user):
