@@ -1,0 +1,108 @@
+"""A CFA invoices its apprenticeship contract's échéances (issue 13): each échéance of the
+frozen commitment is engaged in the ledger, invoiced once due by the CFA only, never above its
+amount; the company reads the invoice, not the CFA's other clients."""
+
+import html
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from monespace.dossiers.models import ApprenticeshipContract, FundingCommitment, Instalment
+from monespace.invoices import ledger
+from monespace.invoices.models import Invoice
+from tests.factories import (
+    ContractFactory,
+    EstablishmentFactory,
+    MembershipFactory,
+    StaffProfileFactory,
+    npec_for,
+    ready_to_transmit,
+)
+from tests.invoices.scenario import pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return html.unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture
+def contract(client):
+    npec_for(amount="7300.00")
+    establishment = EstablishmentFactory(member=True)
+    cfa = EstablishmentFactory(provider=True, uai="0751234J")
+    dossier = ContractFactory(
+        establishment=establishment, submitted=True, provider_establishment=cfa
+    )
+    ready_to_transmit(dossier)
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(complete_on=timezone.localdate())
+    client.force_login(StaffProfileFactory().user)
+    response = client.post(reverse("backoffice:dossier_approve", args=[dossier.pk]), {})
+    assert response.status_code == 302
+    commitment = FundingCommitment.objects.get(dossier=dossier)
+    # E1 is due (the advance), the others later.
+    instalments = list(commitment.instalments.order_by("due_on", "code"))
+    Instalment.objects.filter(pk=instalments[0].pk).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    Instalment.objects.filter(pk__in=[i.pk for i in instalments[1:]]).update(
+        due_on=timezone.localdate() + timedelta(days=30)
+    )
+    return {
+        "dossier": dossier,
+        "first": instalments[0],
+        "cfa_user": MembershipFactory(
+            company=cfa.company, profile="provider", can_view_invoices=True, apprenticeship=True
+        ).user,
+        "company_user": MembershipFactory(
+            company=establishment.company, can_view_invoices=True, apprenticeship=True
+        ).user,
+    }
+
+
+def post(client, contract, amount, number="CFA-2026-1"):
+    return client.post(
+        reverse("www:invoice_deposit", args=[contract["dossier"].pk]),
+        {
+            "number": number,
+            "issued_on": timezone.localdate().isoformat(),
+            f"line_{contract['first'].code}": amount,
+            f"line_{contract['first'].code}_vat": "0",
+            "invoice_file": pdf(),
+            "certify": "on",
+        },
+    )
+
+
+def test_the_cfa_invoices_a_due_echeance_within_its_amount(client, contract):
+    first = contract["first"]
+    balance = ledger.balance_of(contract["dossier"])
+    # Every échéance is engaged in the ledger; the total is the commitment's.
+    assert balance[first.code].engaged == first.amount
+    assert ledger.total(balance).engaged == FundingCommitment.objects.get().total
+    client.force_login(contract["cfa_user"])
+    page = text(client.get(reverse("www:invoice_deposit", args=[contract["dossier"].pk])))
+    assert f"line_{first.code}" in page and "line_E2" not in page  # E2 is not due yet
+    response = post(client, contract, str(first.amount + Decimal("0.01")))
+    assert response.status_code == 400 and "reste à facturer" in text(response)
+    response = post(client, contract, str(first.amount))
+    assert response.status_code == 302
+    invoice = Invoice.objects.get()
+    assert (invoice.payee_profile, invoice.kind, invoice.total_ht) == (
+        "provider",
+        "apprenticeship",
+        first.amount,
+    )
+    # The company reads it on its contract's « Factures » tab; it invoices nothing itself.
+    client.force_login(contract["company_user"])
+    page = text(
+        client.get(reverse("www:dossier", args=[contract["dossier"].pk]) + "?onglet=factures")
+    )
+    assert "CFA-2026-1" in page and "Situation financière du dossier" in page
+    assert (
+        client.get(reverse("www:invoice_deposit", args=[contract["dossier"].pk])).status_code == 403
+    )
