@@ -312,6 +312,12 @@ EXPECTED = {
         answers(405),
     ),
     "www:payments": ({}, answers(200), answers(405)),
+    # The summary: companies whose invoices one reads as their people or attached firm.
+    "www:financial_summary": (
+        {},
+        answers(403, admin=200, outsider=200, accounting_firm=200),
+        answers(405),
+    ),
     "www:payment": (
         lambda s: {"pk": s["payment"].pk},
         answers(404, admin=200, accounting_firm=200, staff=200),

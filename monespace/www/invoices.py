@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -99,6 +100,8 @@ def invoices(request):
             "total": counts["total"],
             "q": request.GET.get("q", ""),
             "may_read_invoices": bool(readable),
+            "may_read_summary": any(m.profile == Profile.MEMBER for m, _s in readable)
+            or bool(perms.invoice_delegations(readable)),
             "accounts": accounts,
             "may_read_bank_details": bool(rib_readable),
             "can_deposit": any(perms.manages(m) for m, _scope in rib_readable),
@@ -315,3 +318,86 @@ def dossier_tab(user, dossier: Dossier) -> dict:
         "balance_total": ledger.total(balance) if balance else None,
         "may_deposit_invoice": bool(_invoicing_parties(user, dossier)) if readable else False,
     }
+
+
+CHART = {"width": 640, "height": 260, "top": 20, "bottom": 40, "left": 10}
+SERIES = [
+    ("engaged", gettext_lazy("Engagé"), "#0b4f6c"),
+    ("invoiced", gettext_lazy("Facturé"), "#b3541e"),
+    ("paid", gettext_lazy("Payé"), "#2e7d32"),
+]
+
+
+def _chart(rows):
+    """Bars of a grouped chart (one group per dispositif), computed here so that the template
+    draws plain SVG rectangles (no JavaScript)."""
+    peak = max((getattr(b, key) for _label, b in rows for key, _l, _c in SERIES), default=0)
+    if not rows or peak <= 0:
+        return []
+    inner = CHART["height"] - CHART["top"] - CHART["bottom"]
+    group_width = (CHART["width"] - CHART["left"]) / len(rows)
+    bar = min(60, group_width / (len(SERIES) + 1))
+    bars = []
+    for index, (label, balance) in enumerate(rows):
+        start = CHART["left"] + index * group_width + (group_width - bar * len(SERIES)) / 2
+        for number, (key, name, colour) in enumerate(SERIES):
+            value = getattr(balance, key)
+            height = max(0, float(value) / float(peak) * inner)
+            bars.append(
+                {
+                    "x": round(start + number * bar, 1),
+                    "y": round(CHART["top"] + inner - height, 1),
+                    "width": round(bar - 4, 1),
+                    "height": round(height, 1),
+                    "colour": colour,
+                    "title": f"{label} — {name}",
+                    "value": value,
+                }
+            )
+    return {
+        "bars": bars,
+        "labels": [
+            {"x": round(CHART["left"] + (i + 0.5) * group_width, 1), "text": label}
+            for i, (label, _b) in enumerate(rows)
+        ],
+        "baseline": CHART["height"] - CHART["bottom"],
+        **CHART,
+    }
+
+
+@login_required
+@require_GET
+def financial_summary(request):
+    """« Synthèse financière »: per company and year, by dispositif (ledger sums)."""
+    from monespace.dossiers.enums import DossierKind
+    from monespace.invoices import summary
+    from monespace.www.perimeter import get_perimeter
+
+    companies = summary.readable_companies(request.user)
+    if not companies:
+        raise PermissionDenied
+    by_id = {str(r.company.pk): r for r in companies}
+    perimeter = get_perimeter(request)
+    wanted = request.GET.get("entreprise") or (str(perimeter["id"]) if perimeter else "")
+    chosen = by_id.get(wanted, companies[0])
+    years = summary.years(chosen)
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+    labels = dict(DossierKind.choices)
+    rows = [(labels[kind], b) for kind, b in summary.by_kind(chosen, year).items()]
+    return render(
+        request,
+        "www/invoices/summary.html",
+        {
+            "companies": companies,
+            "chosen": chosen,
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "total": ledger.total(dict(rows)) if rows else None,
+            "chart": _chart(rows),
+            "series": SERIES,
+        },
+    )

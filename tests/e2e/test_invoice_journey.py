@@ -116,6 +116,17 @@ def test_an_of_invoice_controlled_paid_and_its_avis_downloaded(live_server, page
     assert_accessible(page)
     sign_out(page)
 
+    # The company's « Synthèse financière »: the figures and their chart.
+    sign_in(page, live_server, case["hr"].email)
+    page.get_by_role("link", name="Mes factures").first.click()
+    page.get_by_role("link", name="Synthèse financière").click()
+    row = page.get_by_role("row", name=re.compile("Action de formation"))
+    expect(row).to_contain_text("2 500,00 €")
+    expect(row).to_contain_text("1 500,00 €")
+    expect(page.get_by_role("img", name="Engagé, facturé et payé par dispositif")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
     # Without the financial right: no amounts on the dossier, a 404 on the invoice.
     sign_in(page, live_server, case["viewer"].email)
     page.goto(f"{live_server.url}/dossiers/{case['dossier'].pk}/?onglet=factures")

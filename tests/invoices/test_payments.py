@@ -116,6 +116,15 @@ def test_a_run_is_prepared_approved_by_another_and_the_of_gets_its_avis(client, 
     notice = client.get(reverse("www:payment_notice", args=[payment.pk]))
     assert notice.status_code == 200 and notice.content.startswith(b"%PDF")
     assert "Payée" in text(client.get(reverse("www:invoice", args=[invoice.pk])))
+    # The company's « Synthèse financière » for the dossier's year: engaged 2 500 €, invoiced
+    # and paid 1 000 €, 1 500 € remaining — figures and chart from the ledger.
+    client.force_login(case["hr"])
+    page = text(client.get(reverse("www:financial_summary")))
+    row = page[page.index("Montants par dispositif") :]
+    assert "Action de formation" in row
+    for figure in ("2 500,00 €", "1 000,00 €", "1 500,00 €"):
+        assert figure in row
+    assert page.count("<rect ") >= 3 + 3  # three bars and the legend's three squares
     # Not the outsider's, nor the company's (paid to the OF).
     for user in (case["outsider"], case["hr"]):
         client.force_login(user)
