@@ -318,6 +318,11 @@ EXPECTED = {
         answers(403, admin=200, outsider=200, accounting_firm=200),
         answers(405),
     ),
+    "www:contributions": (
+        {},
+        answers(403, admin=200, outsider=200, accounting_firm=200),
+        answers(405),
+    ),
     "www:payment": (
         lambda s: {"pk": s["payment"].pk},
         answers(404, admin=200, accounting_firm=200, staff=200),

@@ -401,3 +401,42 @@ def financial_summary(request):
             "series": SERIES,
         },
     )
+
+
+@login_required
+@require_GET
+def contributions(request):
+    """« Collecte »: the company's contributions to the OPCO by year (read-only)."""
+    from monespace.invoices import summary
+    from monespace.invoices.models import Contribution
+    from monespace.www.perimeter import get_perimeter
+
+    companies = summary.readable_companies(request.user)
+    if not companies:
+        raise PermissionDenied
+    by_id = {str(r.company.pk): r for r in companies}
+    perimeter = get_perimeter(request)
+    wanted = request.GET.get("entreprise") or (str(perimeter["id"]) if perimeter else "")
+    chosen = by_id.get(wanted, companies[0])
+    rows = list(Contribution.objects.filter(company=chosen.company).order_by("-year", "nature"))
+    years: dict[int, list] = {}
+    for row in rows:
+        years.setdefault(row.year, []).append(row)
+    return render(
+        request,
+        "www/invoices/contributions.html",
+        {
+            "companies": companies,
+            "chosen": chosen,
+            "years": [
+                (
+                    year,
+                    items,
+                    sum(i.called for i in items),
+                    sum(i.paid for i in items),
+                    sum(i.outstanding for i in items),
+                )
+                for year, items in years.items()
+            ],
+        },
+    )

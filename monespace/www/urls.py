@@ -79,6 +79,7 @@ urlpatterns = [
     path("factures/<int:pk>/pieces/<int:piece>/", invoices.invoice_piece, name="invoice_piece"),
     path("reglements/", invoices.payments, name="payments"),
     path("synthese-financiere/", invoices.financial_summary, name="financial_summary"),
+    path("collecte/", invoices.contributions, name="contributions"),
     path("reglements/<int:pk>/", invoices.payment_detail, name="payment"),
     path("reglements/<int:pk>/avis/", invoices.payment_notice, name="payment_notice"),
     path("echeanciers/", schedules.schedules, name="schedules"),

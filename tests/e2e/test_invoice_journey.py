@@ -125,6 +125,10 @@ def test_an_of_invoice_controlled_paid_and_its_avis_downloaded(live_server, page
     expect(row).to_contain_text("1 500,00 €")
     expect(page.get_by_role("img", name="Engagé, facturé et payé par dispositif")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Mes factures").first.click()
+    page.get_by_role("link", name="Collecte").click()
+    expect(page.get_by_role("heading", name="Collecte")).to_be_visible()
+    assert_accessible(page)
     sign_out(page)
 
     # Without the financial right: no amounts on the dossier, a 404 on the invoice.

@@ -1,4 +1,5 @@
 from .bank import BankAccount, BankAccountState, bank_document_key
+from .contribution import Contribution, ContributionNature
 from .invoice import (
     COUNTING_STATES,
     OPEN_STATES,
@@ -20,6 +21,8 @@ __all__ = [
     "PAID_KINDS",
     "BankAccount",
     "BankAccountState",
+    "Contribution",
+    "ContributionNature",
     "Invoice",
     "InvoiceLine",
     "InvoicePiece",

@@ -128,6 +128,11 @@ class Command(BaseCommand):
         importers.import_sirene_establishments(DATA / "sirene-sample-etablissements.csv")
         importers.import_opco_data(DATA / "opco-sample.csv")
         importers.import_known_contacts(DATA / "known-contacts-sample.csv")
+        from monespace.invoices.contributions import import_contributions
+
+        import_contributions(
+            Path(__file__).resolve().parents[3] / "invoices" / "data" / "contributions-sample.csv"
+        )
         self._funding_referentials()
         with transaction.atomic():
             users = {

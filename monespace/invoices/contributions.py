@@ -1,0 +1,118 @@
+"""Import of the OPCO's contributions file (« Collecte »): one row per company (SIREN), year
+and nature, with the base, the rate, the amounts called and paid. A row for a SIREN the
+directory does not know, an unknown nature or a malformed amount is rejected with its reason;
+importing the same file again changes nothing (a row replaces the one of the same company,
+year and nature)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monespace.core.formats import parse_decimal
+from monespace.core.identifiers import clean_siren
+from monespace.organizations.importers import (
+    DEFAULT_BATCH_SIZE,
+    ImportResult,
+    RowError,
+    _clean,
+    _parse_date,
+    _required,
+    _run,
+)
+from monespace.organizations.models import Company
+
+from .models import Contribution, ContributionNature
+
+COLUMNS = ("siren", "annee", "nature", "montant_appele", "montant_verse")
+NATURES = {
+    "legale": ContributionNature.LEGAL,
+    "conventionnelle": ContributionNature.CONVENTIONAL,
+    "volontaire": ContributionNature.VOLUNTARY,
+    "cpf_cdd": ContributionNature.CPF_CDD,
+    **{value: value for value in ContributionNature.values},
+}
+
+
+def _amount(row, column, *, required: bool) -> Decimal | None:
+    value = row.get(column, "")
+    if not value:
+        if required:
+            raise RowError(
+                _("valeur manquante dans la colonne « %(column)s ».") % {"column": column}
+            )
+        return None
+    try:
+        amount = parse_decimal(value)
+    except ValueError:
+        raise RowError(
+            _("montant illisible dans la colonne « %(column)s » : %(value)s.")
+            % {"column": column, "value": value[:30]}
+        ) from None
+    if amount < 0 or amount >= Decimal("1e12"):
+        raise RowError(
+            _("montant hors limites dans la colonne « %(column)s ».") % {"column": column}
+        )
+    return (
+        amount.quantize(Decimal("0.01")) if column != "taux" else amount.quantize(Decimal("0.001"))
+    )
+
+
+def _row(row) -> tuple[str, dict]:
+    siren = _clean(clean_siren, _required(row, "siren"))
+    year_text = _required(row, "annee")
+    if not (year_text.isdigit() and 2000 <= int(year_text) <= 2099):
+        raise RowError(_("année invalide : %(value)s.") % {"value": year_text[:10]})
+    nature = NATURES.get(_required(row, "nature").strip().lower())
+    if nature is None:
+        raise RowError(
+            _("nature inconnue (legale, conventionnelle, volontaire ou cpf_cdd attendue).")
+        )
+    rate = _amount(row, "taux", required=False)
+    if rate is not None and rate > 100:
+        raise RowError(_("taux supérieur à 100 %."))
+    return siren, {
+        "year": int(year_text),
+        "nature": nature,
+        "base": _amount(row, "assiette", required=False),
+        "rate": rate,
+        "called": _amount(row, "montant_appele", required=True),
+        "paid": _amount(row, "montant_verse", required=True),
+        "due_on": _parse_date(row.get("date_echeance", ""), "date_echeance"),
+    }
+
+
+def _import_batch(batch, result: ImportResult) -> None:
+    parsed = []
+    for line_no, row in batch:
+        try:
+            parsed.append((line_no, *_row(row)))
+        except RowError as error:
+            result.reject(line_no, str(error))
+    companies = dict(
+        Company.objects.filter(siren__in={siren for _n, siren, _v in parsed}).values_list(
+            "siren", "pk"
+        )
+    )
+    now = timezone.now()
+    for line_no, siren, values in parsed:
+        company_id = companies.get(siren)
+        if company_id is None:
+            result.reject(line_no, _("SIREN inconnu de l'annuaire : %(siren)s.") % {"siren": siren})
+            continue
+        Contribution.objects.update_or_create(
+            company_id=company_id,
+            year=values.pop("year"),
+            nature=values.pop("nature"),
+            defaults={**values, "imported_at": now},
+        )
+        result.imported += 1
+
+
+def import_contributions(
+    path, *, batch_size=DEFAULT_BATCH_SIZE, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    return _run(path, COLUMNS, _import_batch, batch_size=batch_size, progress=progress)

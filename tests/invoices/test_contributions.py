@@ -1,0 +1,92 @@
+"""« Collecte » (issue 13): the OPCO's contributions file imported by a command — rows rejected
+with their reason, nothing half-imported, the same file twice changes nothing — and shown
+read-only to the company's people with the financial right."""
+
+import html
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from monespace.invoices.contributions import import_contributions
+from monespace.invoices.models import Contribution
+from tests.factories import CompanyFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+HEADER = "siren;annee;nature;assiette;taux;montant_appele;montant_verse;date_echeance\n"
+
+
+def text(response):
+    return html.unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "collecte.csv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_the_file_is_imported_with_its_rejections_and_twice_changes_nothing(tmp_path):
+    company = CompanyFactory()
+    siren = company.siren
+    path = write(
+        tmp_path,
+        [
+            f"{siren};2026;legale;412 500,00;1,00;4 125,00;2 062,50;2027-03-01",
+            f"{siren};2026;Conventionnelle;412 500,00;0,20;825,00;0;01/03/2027",
+            "123456789;2026;legale;;;10;0;",  # SIREN key wrong
+            "552100554;2026;legale;;;10;0;",  # valid SIREN, unknown to the directory
+            f"{siren};1999;legale;;;10;0;",
+            f"{siren};2026;taxe;;;10;0;",
+            f"{siren};2025;legale;;;dix;0;",
+            f"{siren};2025;legale;;;-10;0;",
+            f"{siren};2025;legale;;300;10;0;",
+            f"{siren};2025;legale;;;;0;",
+        ],
+    )
+    result = import_contributions(path)
+    assert (result.read, result.imported) == (10, 2)
+    reasons = dict(result.rejected)
+    assert set(reasons) == {4, 5, 6, 7, 8, 9, 10, 11}
+    assert "SIREN inconnu" in reasons[5] and "année invalide" in reasons[6]
+    assert "nature inconnue" in reasons[7] and "illisible" in reasons[8]
+    assert "hors limites" in reasons[9] and "supérieur à 100" in reasons[10]
+    assert "manquante" in reasons[11]
+    legal = Contribution.objects.get(nature="legal")
+    assert (legal.base, legal.rate, legal.called, legal.paid, legal.outstanding) == (
+        Decimal("412500.00"),
+        Decimal("1.000"),
+        Decimal("4125.00"),
+        Decimal("2062.50"),
+        Decimal("2062.50"),
+    )
+    assert Contribution.objects.get(nature="conventional").due_on.isoformat() == "2027-03-01"
+    import_contributions(path)
+    assert Contribution.objects.count() == 2
+    # The command reports the same.
+    out = StringIO()
+    call_command("import_contributions", str(path), stdout=out, stderr=out)
+    assert "2" in out.getvalue()
+
+
+def test_the_company_reads_its_contributions(client, tmp_path):
+    company = CompanyFactory(name="BOULANGERIE DES LILAS")
+    import_contributions(
+        write(tmp_path, [f"{company.siren};2026;legale;412 500,00;1;4 125,00;2 062,50;"])
+    )
+    reader = MembershipFactory(company=company, can_view_invoices=True).user
+    client.force_login(reader)
+    page = text(client.get(reverse("www:contributions")))
+    assert "Contributions 2026" in page and "4 125,00 €" in page and "2 062,50 €" in page
+    assert "Contribution légale" in page
+    # Without the financial right: 403; another company's administrator reads only its own.
+    client.force_login(MembershipFactory(company=company).user)
+    assert client.get(reverse("www:contributions")).status_code == 403
+    client.force_login(MembershipFactory(is_admin=True).user)
+    page = text(client.get(reverse("www:contributions")))
+    assert "4 125,00" not in page and "Aucune contribution" in page
+    # Asking for a company one does not read shows one's own.
+    page = text(client.get(reverse("www:contributions"), {"entreprise": company.pk}))
+    assert "4 125,00" not in page
