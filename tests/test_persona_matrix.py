@@ -311,6 +311,17 @@ EXPECTED = {
         answers(404, admin=200, accounting_firm=200, staff=200),
         answers(405),
     ),
+    # A credit note is deposited by the issuer (A's administrator) only.
+    "www:credit_note_new": (
+        lambda s: {"pk": s["invoice"].pk},
+        answers(404, admin=200, accounting_firm=403, staff=403),
+        answers(404, admin=400, accounting_firm=403, staff=403),
+    ),
+    "www:credit_note_file": (
+        lambda s: {"pk": s["invoice"].pk, "note": s["credit_note"].pk},
+        answers(404, admin=200, accounting_firm=200, staff=200),
+        answers(405),
+    ),
     "www:payments": ({}, answers(200), answers(405)),
     # The summary: companies whose invoices one reads as their people or attached firm.
     "www:financial_summary": (
@@ -561,7 +572,26 @@ def _paid_invoice(company, establishment, dossier, bank_account):
     )
     piece.file.save("x", ContentFile(b"%PDF"), save=False)
     piece.save()
-    return invoice, piece, payment
+    from monespace.invoices.models import CreditNote
+
+    note = CreditNote(
+        invoice=invoice,
+        line="cost_teaching",
+        number="AVOIR-MARQUEUR-A",
+        issued_on=timezone.localdate(),
+        amount=Decimal("10.00"),
+        reason="Journée annulée",
+        payee_company=company,
+        payee_establishment=establishment,
+        payee_profile="member",
+        original_name="avoir.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    note.file.save("x", ContentFile(b"%PDF"), save=False)
+    note.save()
+    return invoice, piece, payment, note
 
 
 @pytest.fixture
@@ -647,7 +677,9 @@ def scene():
     bank_account.save()
     bank_account.state = "active"
     bank_account.save(update_fields=["state"])
-    invoice, invoice_piece, payment = _paid_invoice(a, a_establishment, dossier, bank_account)
+    invoice, invoice_piece, payment, credit_note = _paid_invoice(
+        a, a_establishment, dossier, bank_account
+    )
     api_key = ApiKey.objects.create(
         company=a,
         profile="member",
@@ -693,6 +725,7 @@ def scene():
         "invoice": invoice,
         "invoice_piece": invoice_piece,
         "payment": payment,
+        "credit_note": credit_note,
         "export": export,
         "api_key": api_key,
         "saved_view": SavedView.objects.create(

@@ -144,6 +144,7 @@ def invoice(request, pk):
             "invoice": invoice,
             "lines": lines,
             "pieces": invoice.pieces.all(),
+            "credit_notes": invoice.credit_notes.all(),
             "accept_form": accept_form,
             "reject_form": reject_form,
             "balance": [(code, balance[code]) for code in sorted(balance)],

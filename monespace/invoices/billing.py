@@ -27,10 +27,11 @@ from monespace.notifications.services import notify
 from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Membership
 
-from .ledger import record_invoiced
+from .ledger import record_credit, record_invoiced
 from .lines import Party, billables
 from .models import (
     OPEN_STATES,
+    CreditNote,
     Invoice,
     InvoiceLine,
     InvoicePiece,
@@ -313,3 +314,79 @@ def invoice_reject(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
         theme="invoices",
     )
     return invoice
+
+
+@transaction.atomic
+def credit_note_deposit(
+    *,
+    actor: User,
+    invoice: Invoice,
+    line: str,
+    number: str,
+    issued_on: date,
+    amount: Decimal,
+    reason: str,
+    piece: PieceInput,
+) -> CreditNote:
+    """« Déposer un avoir » on an accepted or paid invoice (the caller checked the right to
+    invoice for its payee and the file): what was invoiced goes down at once, and the amount
+    is deducted from the next transfer to the payee."""
+    invoice = _lock(invoice)
+    if invoice.state not in (InvoiceState.TO_PAY, InvoiceState.PAID):
+        raise InvoiceError(_("Un avoir se dépose sur une facture acceptée ou payée."))
+    row = invoice.lines.filter(code=line, accepted__gt=0).first()
+    if row is None:
+        raise InvoiceError(_("Choisissez une ligne acceptée de la facture."), field="line")
+    number = " ".join(number.split())
+    if CreditNote.objects.filter(
+        payee_company_id=invoice.payee_company_id,
+        payee_profile=invoice.payee_profile,
+        number__iexact=number,
+    ).exists():
+        raise InvoiceError(_("Vous avez déjà déposé un avoir portant ce numéro."), field="number")
+    credited = sum((c.amount for c in invoice.credit_notes.filter(line=line)), Decimal(0))
+    assert row.accepted is not None
+    left = row.accepted - credited
+    if amount > left:
+        raise InvoiceError(
+            _("L'avoir dépasse le montant accepté restant sur cette ligne (%(left)s).")
+            % {"left": format_euros(max(left, Decimal(0)))},
+            field="amount",
+        )
+    verdict = piece.verdict or antivirus.scan(piece.upload)
+    if verdict.status not in (antivirus.CLEAN, antivirus.UNSCANNED):
+        raise InvoiceError(
+            _("L'analyse antivirus du fichier n'a pas pu être faite : réessayez."), field="file"
+        )
+    digest = hashlib.sha256()
+    for chunk in piece.upload.chunks():
+        digest.update(chunk)
+    piece.upload.seek(0)
+    note = CreditNote(
+        invoice=invoice,
+        line=line,
+        number=number,
+        issued_on=issued_on,
+        amount=amount,
+        reason=reason,
+        payee_company_id=invoice.payee_company_id,
+        payee_establishment_id=invoice.payee_establishment_id,
+        payee_profile=invoice.payee_profile,
+        original_name=(piece.upload.name or "avoir")[:255],
+        content_type=piece.content_type,
+        size=piece.upload.size or 0,
+        sha256=digest.hexdigest(),
+        scan_status=ScanStatus.CLEAN if verdict.status == antivirus.CLEAN else ScanStatus.UNSCANNED,
+        deposited_by=actor,
+    )
+    note.file.save("avoir", piece.upload, save=False)
+    try:
+        with transaction.atomic():
+            note.save()
+    except IntegrityError:
+        raise InvoiceError(
+            _("Vous avez déjà déposé un avoir portant ce numéro."), field="number"
+        ) from None
+    record_credit(note=note, dossier_id=invoice.dossier_id, actor=actor)
+    _event(actor, invoice, "credited", f"{note.number} {note.amount}")
+    return note

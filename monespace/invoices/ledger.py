@@ -140,3 +140,33 @@ def record_paid(*, payment, invoices, actor: User | None) -> list[LedgerEntry]:
         )
         for line in lines
     )
+
+
+def record_credit(*, note, dossier_id: int, actor: User | None) -> LedgerEntry:
+    """An « avoir »: what was invoiced on its line goes down."""
+    return LedgerEntry.objects.create(
+        dossier_id=dossier_id,
+        line=note.line,
+        kind=LedgerKind.CANCELLATION,
+        amount=-note.amount,
+        label=f"Avoir {note.number} (facture {note.invoice.number})"[:200],
+        invoice_id=note.invoice_id,
+        created_by=actor,
+    )
+
+
+def record_deducted(*, payment, notes, actor: User | None) -> list[LedgerEntry]:
+    """Credit notes deducted from a transfer: what was paid on their line goes down."""
+    return LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            dossier_id=note.invoice.dossier_id,
+            line=note.line,
+            kind=LedgerKind.PAYMENT,
+            amount=-note.amount,
+            label=f"Avoir {note.number} déduit du virement {payment.end_to_end}"[:200],
+            invoice_id=note.invoice_id,
+            payment=payment,
+            created_by=actor,
+        )
+        for note in notes
+    )

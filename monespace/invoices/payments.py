@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -28,11 +28,12 @@ from monespace.core.urls import path_to
 from monespace.notifications.services import notify
 
 from .billing import invoice_readers
-from .ledger import record_paid
+from .ledger import record_deducted, record_paid
 from .lines import Party
 from .models import (
     BankAccount,
     BankAccountState,
+    CreditNote,
     Invoice,
     InvoiceState,
     Payment,
@@ -83,10 +84,20 @@ class Group:
     party: Party
     account: BankAccount | None
     invoices: list[Invoice]
+    # Credit notes of the payee not yet deducted from a transfer.
+    credits: list[CreditNote] = field(default_factory=list)
+
+    @property
+    def invoiced(self) -> Decimal:
+        return sum((i.accepted_total or Decimal(0) for i in self.invoices), Decimal(0))
+
+    @property
+    def deducted(self) -> Decimal:
+        return sum((c.amount for c in self.credits), Decimal(0))
 
     @property
     def total(self) -> Decimal:
-        return sum((i.accepted_total or Decimal(0) for i in self.invoices), Decimal(0))
+        return self.invoiced - self.deducted
 
     @property
     def recently_changed(self) -> bool:
@@ -103,10 +114,19 @@ def group(invoices: Iterable[Invoice]) -> list[Group]:
         by_party[
             Party(invoice.payee_company_id, invoice.payee_profile, invoice.payee_establishment_id)
         ].append(invoice)
+    credits: dict[Party, list[CreditNote]] = defaultdict(list)
+    if by_party:
+        for note in CreditNote.objects.filter(
+            payment__isnull=True,
+            payee_company_id__in=sorted({p.company_id for p in by_party}),
+        ).select_related("invoice", "payee_company"):
+            credits[
+                Party(note.payee_company_id, note.payee_profile, note.payee_establishment_id)
+            ].append(note)
     groups = []
     for party, rows in by_party.items():
         account = in_force(Target(party.company_id, party.profile, party.establishment_id))
-        groups.append(Group(party, account, rows))
+        groups.append(Group(party, account, rows, credits.get(party, [])))
     groups.sort(key=lambda g: (g.invoices[0].payee_company.name, g.party.establishment_id))
     return groups
 
@@ -116,9 +136,13 @@ def _reference(run: PaymentRun, day: date) -> str:
     return f"OPCO-{day:%Y%m%d}-{run.pk:06d}"
 
 
-def _remittance(invoices: list[Invoice]) -> str:
+def _remittance(invoices: list[Invoice], credits: list[CreditNote]) -> str:
     numbers = ", ".join(i.number for i in invoices)
     text = _("Règlement factures %(numbers)s") % {"numbers": numbers}
+    if credits:
+        text += " " + _("moins avoirs %(numbers)s") % {
+            "numbers": ", ".join(c.number for c in credits)
+        }
     return text if len(text) <= 140 else text[:137] + "..."
 
 
@@ -150,7 +174,10 @@ def run_prepare(
     left_out = [g for g in groups if g not in ready]
     if not ready:
         raise PaymentError(
-            _("Aucune des factures choisies n'a de bénéficiaire avec un RIB validé par l'OPCO.")
+            _(
+                "Aucune des factures choisies ne peut être payée : leur bénéficiaire n'a pas de "
+                "RIB validé par l'OPCO, ou ses avoirs dépassent ses factures."
+            )
         )
     run = PaymentRun.objects.create(
         reference=uuid.uuid4().hex,
@@ -171,7 +198,7 @@ def run_prepare(
             bank_account=item.account,
             amount=item.total,
             end_to_end=f"{run.reference}-{number:04d}",
-            remittance=_remittance(item.invoices),
+            remittance=_remittance(item.invoices, item.credits),
             rib_recently_changed=item.recently_changed,
         )
         ids = [i.pk for i in item.invoices]
@@ -180,7 +207,11 @@ def run_prepare(
         claimed = Invoice.objects.filter(
             pk__in=ids, state=InvoiceState.TO_PAY, payment__isnull=True
         ).update(payment=payment)
-        if claimed != len(ids):
+        credit_ids = [c.pk for c in item.credits]
+        deducted = CreditNote.objects.filter(pk__in=credit_ids, payment__isnull=True).update(
+            payment=payment
+        )
+        if claimed != len(ids) or deducted != len(credit_ids):
             raise PaymentError(
                 _(
                     "Une autre campagne vient de prendre une des factures choisies : "
@@ -199,6 +230,7 @@ def run_cancel(*, actor: User, run: PaymentRun) -> PaymentRun:
     if run.state != PaymentRunState.PREPARED:
         raise PaymentError(_("Seule une campagne à approuver peut être annulée."))
     Invoice.objects.filter(payment__run=run).update(payment=None)
+    CreditNote.objects.filter(payment__run=run).update(payment=None)
     run.state = PaymentRunState.CANCELLED
     run.save(update_fields=["state"])
     _event(actor, run, "cancelled")
@@ -271,6 +303,11 @@ def run_approve(*, actor: User, run: PaymentRun) -> PaymentRun:
             state=InvoiceState.PAID, paid_on=run.execution_date
         )
         record_paid(payment=payment, invoices=invoices, actor=actor)
+        record_deducted(
+            payment=payment,
+            notes=list(payment.credit_notes.select_related("invoice")),
+            actor=actor,
+        )
         users = invoice_readers(
             Party(payment.payee_company_id, payment.payee_profile, payment.payee_establishment_id)
         )

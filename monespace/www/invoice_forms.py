@@ -278,3 +278,57 @@ class FindDossierForm(Form):
 
     def clean_number(self) -> str:
         return "".join(self.cleaned_data["number"].split()).upper()
+
+
+class CreditNoteForm(Form):
+    line = forms.ChoiceField(label=gettext_lazy("Ligne de la facture"))
+    amount = money_field(gettext_lazy("Montant HT de l'avoir"), required=True)
+    number = forms.CharField(label=gettext_lazy("Numéro de l'avoir"), max_length=40)
+    issued_on = forms.DateField(label=gettext_lazy("Date de l'avoir"), widget=DATE)
+    reason = forms.CharField(
+        label=gettext_lazy("Motif"),
+        max_length=500,
+        help_text=gettext_lazy("Par exemple : journée de formation non réalisée."),
+    )
+    file = forms.FileField(label=gettext_lazy("Avoir (PDF)"))
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [(line.code, line.label) for line in lines]
+        self.verdict = None
+        self.content_type = ""
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is None or amount <= 0:
+            raise ValidationError(_("Le montant de l'avoir doit être supérieur à zéro."))
+        return amount
+
+    def clean_number(self) -> str:
+        number = " ".join(self.cleaned_data["number"].split())
+        if not number:
+            raise ValidationError(_("Saisissez le numéro de l'avoir."))
+        return number
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"]
+        check_date(value)
+        if value > timezone.localdate():
+            raise ValidationError(_("La date de l'avoir ne peut pas être dans le futur."))
+        return value
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content_type = check_upload(upload)
+        if self.content_type != "application/pdf":
+            raise ValidationError(_("L'avoir se dépose au format PDF."))
+        self.verdict = antivirus.scan(upload)
+        if self.verdict.status == antivirus.INFECTED:
+            raise ValidationError(
+                _("Ce fichier contient un virus ou un programme malveillant : il est refusé.")
+            )
+        if self.verdict.status == antivirus.REFUSED:
+            raise ValidationError(
+                _("Ce fichier n'a pas pu être analysé par l'antivirus : déposez un autre fichier.")
+            )
+        return upload

@@ -32,11 +32,16 @@ from monespace.invoices.access import (
     payment_for,
     payments_visible,
 )
-from monespace.invoices.billing import InvoiceError, invoice_deposit
+from monespace.invoices.billing import (
+    InvoiceError,
+    PieceInput,
+    credit_note_deposit,
+    invoice_deposit,
+)
 from monespace.invoices.models import InvoiceState
 from monespace.organizations.enums import Profile
 
-from .invoice_forms import FindDossierForm, InvoiceForm
+from .invoice_forms import CreditNoteForm, FindDossierForm, InvoiceForm
 
 PER_PAGE = 25
 GROUPS = [
@@ -210,6 +215,75 @@ def invoice_deposit_view(request, pk):
     )
 
 
+def _may_credit(user, invoice) -> bool:
+    party = lines.Party(
+        invoice.payee_company_id, invoice.payee_profile, invoice.payee_establishment_id
+    )
+    return invoice.state in (InvoiceState.TO_PAY, InvoiceState.PAID) and perms.may_invoice(
+        user, party, invoice.dossier.spec.enter_right
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credit_note_new(request, pk):
+    """« Déposer un avoir » on one of the organisation's accepted invoices."""
+    invoice = invoice_for(request.user, pk)
+    if not _may_credit(request.user, invoice):
+        raise PermissionDenied
+    accepted = [line for line in invoice.lines.all() if line.accepted]
+    posted = request.method == "POST"
+    form = CreditNoteForm(
+        request.POST if posted else None, request.FILES if posted else None, lines=accepted
+    )
+    if posted and form.is_valid():
+        try:
+            note = credit_note_deposit(
+                actor=request.user,
+                invoice=invoice,
+                line=form.cleaned_data["line"],
+                number=form.cleaned_data["number"],
+                issued_on=form.cleaned_data["issued_on"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                piece=PieceInput(
+                    "credit", form.cleaned_data["file"], form.content_type, form.verdict
+                ),
+            )
+        except InvoiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("L'avoir %(number)s est déposé : il sera déduit du prochain virement de l'OPCO.")
+                % {"number": note.number},
+            )
+            return redirect("www:invoice", pk=invoice.pk)
+    return render(
+        request,
+        "www/invoices/credit_note.html",
+        {"invoice": invoice, "form": form},
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+@require_GET
+def credit_note_file(request, pk, note):
+    invoice = invoice_for(request.user, pk)
+    row = invoice.credit_notes.filter(pk=note).first()
+    if row is None:
+        raise Http404
+    if not row.is_usable:
+        return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
+    return file_download(
+        row.file,
+        filename=download_name(row.original_name, row.content_type, fallback="avoir"),
+        content_type=row.content_type,
+        missing=_("Ce document n'est plus disponible."),
+    )
+
+
 @login_required
 @require_GET
 def invoice_detail(request, pk):
@@ -225,6 +299,8 @@ def invoice_detail(request, pk):
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "pieces": invoice.pieces.all(),
+            "credit_notes": invoice.credit_notes.select_related("payment__run"),
+            "may_credit": _may_credit(request.user, invoice),
             "payment_visible": payment_visible,
             "dossier_visible": dossier_access.visible_dossiers(request.user)
             .filter(pk=invoice.dossier_id)
@@ -265,6 +341,7 @@ def _payment_context(payment):
     return {
         "payment": payment,
         "invoices": list(payment.invoices.select_related("dossier").order_by("number")),
+        "credit_notes": list(payment.credit_notes.select_related("invoice").order_by("number")),
         "opco_name": settings.OPCO_NAME,
     }
 

@@ -77,6 +77,10 @@ urlpatterns = [
     path("factures/deposer/<int:pk>/", invoices.invoice_deposit_view, name="invoice_deposit"),
     path("factures/<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("factures/<int:pk>/pieces/<int:piece>/", invoices.invoice_piece, name="invoice_piece"),
+    path("factures/<int:pk>/avoir/", invoices.credit_note_new, name="credit_note_new"),
+    path(
+        "factures/<int:pk>/avoirs/<int:note>/", invoices.credit_note_file, name="credit_note_file"
+    ),
     path("reglements/", invoices.payments, name="payments"),
     path("synthese-financiere/", invoices.financial_summary, name="financial_summary"),
     path("collecte/", invoices.contributions, name="contributions"),

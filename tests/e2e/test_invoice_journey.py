@@ -70,9 +70,7 @@ def test_an_of_invoice_controlled_paid_and_its_avis_downloaded(live_server, page
     page.get_by_role("button", name="Accepter", exact=True).click()
     expect(page.get_by_text("Indiquez le motif de l'écart")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Motif de l'écart — Coûts pédagogiques (HT)").fill(
-        "Une journée non réalisée"
-    )
+    page.get_by_label("Motif de l'écart — Coûts pédagogiques (HT)").fill("Une journée non réalisée")
     page.get_by_role("button", name="Accepter", exact=True).click()
     expect(page.get_by_text("La facture est acceptée")).to_be_visible()
     sign_out(page)
@@ -114,6 +112,21 @@ def test_an_of_invoice_controlled_paid_and_its_avis_downloaded(live_server, page
     page.get_by_role("link", name="Mes factures").first.click()
     expect(page.get_by_role("row", name=re.compile("OF-2026-77"))).to_contain_text("Payée")
     assert_accessible(page)
+    # A day was cancelled after all: the OF deposits an avoir against its paid invoice.
+    page.get_by_role("link", name="OF-2026-77").click()
+    page.get_by_role("link", name="Déposer un avoir").click()
+    assert_accessible(page)
+    page.get_by_label("Montant HT de l'avoir").fill("150,00")
+    page.get_by_label("Numéro de l'avoir").fill("AV-2026-3")
+    page.get_by_label("Date de l'avoir").fill(timezone.localdate().isoformat())
+    page.get_by_label("Motif").fill("Demi-journée annulée")
+    page.get_by_label("Avoir (PDF)").set_input_files(str(document))
+    page.get_by_role("button", name="Déposer l'avoir").click()
+    expect(page.get_by_text(re.compile("L'avoir AV-2026-3 est déposé"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("AV-2026-3"))).to_contain_text(
+        "du prochain virement"
+    )
+    assert_accessible(page)
     sign_out(page)
 
     # The company's « Synthèse financière »: the figures and their chart.
@@ -122,7 +135,7 @@ def test_an_of_invoice_controlled_paid_and_its_avis_downloaded(live_server, page
     page.get_by_role("link", name="Synthèse financière").click()
     row = page.get_by_role("row", name=re.compile("Action de formation"))
     expect(row).to_contain_text("2 500,00 €")
-    expect(row).to_contain_text("1 500,00 €")
+    expect(row).to_contain_text("1 650,00 €")  # 2 500 − (1 000 − 150 of the avoir)
     expect(page.get_by_role("img", name="Engagé, facturé et payé par dispositif")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Mes factures").first.click()

@@ -18,6 +18,7 @@ from tests.factories import (
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"  # a real 1×1 image
 CA = "FR7630006000011234567890189"  # Crédit Agricole, BIC AGRIFRPP
 BNP = "FR7630004000030001234567897"  # BNP Paribas, BIC BNPAFRPP
 

@@ -15,7 +15,7 @@ from monespace.invoices import ledger
 from monespace.invoices.billing import invoice_accept
 from monespace.invoices.models import Invoice, InvoiceLine, InvoicePiece, LedgerEntry
 from tests.helpers import read_streaming
-from tests.invoices.scenario import PDF, build, pdf
+from tests.invoices.scenario import PDF, PNG, build, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_without_subrogation_the_company_invoices_the_teaching_with_the_receipte
         ({"issued_on": "2099-01-01"}, "issued_on", "dans le futur"),
         ({"issued_on": "31/02/2026"}, "issued_on", "date valide"),
         ({"invoice_file": ""}, "invoice_file", "obligatoire"),
-        ({"invoice_file": pdf("f.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)}, "invoice_file", "PDF"),
+        ({"invoice_file": pdf("f.png", PNG)}, "invoice_file", "La facture se dépose au format PDF"),
         ({"invoice_file": pdf("f.pdf", b"MZ\x90\x00 not a pdf")}, "invoice_file", "pas accepté"),
         ({"invoice_file": pdf("f.pdf", b"")}, "invoice_file", "vide"),
         ({"certify": ""}, "certify", "Cochez cette case"),

@@ -3,6 +3,7 @@ from .contribution import Contribution, ContributionNature
 from .invoice import (
     COUNTING_STATES,
     OPEN_STATES,
+    CreditNote,
     Invoice,
     InvoiceLine,
     InvoicePiece,
@@ -23,6 +24,7 @@ __all__ = [
     "BankAccountState",
     "Contribution",
     "ContributionNature",
+    "CreditNote",
     "Invoice",
     "InvoiceLine",
     "InvoicePiece",

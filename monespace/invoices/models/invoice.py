@@ -238,3 +238,71 @@ class InvoicePiece(models.Model):
         if self.scan_status == ScanStatus.CLEAN:
             return True
         return self.scan_status == ScanStatus.UNSCANNED and not settings.CLAMAV_REQUIRED
+
+
+class CreditNote(models.Model):
+    """An « avoir » the issuer deposits against one line of an accepted (or paid) invoice — a
+    training day that did not take place, an amount invoiced twice. It lowers what was invoiced
+    at once (a ledger row) and is deducted from the next transfer to the same payee."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    line = models.CharField(_("ligne"), max_length=40)
+    number = models.CharField(_("numéro de l'avoir"), max_length=40)
+    issued_on = models.DateField(_("date de l'avoir"))
+    amount = models.DecimalField(_("montant HT"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("motif"), max_length=500)
+    # Copied from the invoice: whose next transfer deducts it.
+    payee_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    payee_establishment = models.ForeignKey(
+        Establishment, on_delete=models.PROTECT, related_name="+"
+    )
+    payee_profile = models.CharField(max_length=10, choices=Profile.choices)
+    file = models.FileField(upload_to=invoice_file_key, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(
+        max_length=20, choices=ScanStatus.choices, default=ScanStatus.CLEAN
+    )
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deposited_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    payment = models.ForeignKey(
+        "invoices.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        help_text=_("Le virement dont il a été déduit."),
+    )
+
+    class Meta:
+        verbose_name = _("avoir")
+        ordering = ["invoice", "deposited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "payee_company",
+                "payee_profile",
+                models.functions.Upper("number"),
+                name="credit_note_number_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["payee_company", "payee_profile", "payee_establishment"],
+                condition=Q(payment__isnull=True),
+                name="credit_note_to_deduct_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.amount})"
+
+    @property
+    def is_usable(self) -> bool:
+        if self.scan_status == ScanStatus.CLEAN:
+            return True
+        return self.scan_status == ScanStatus.UNSCANNED and not settings.CLAMAV_REQUIRED
