@@ -293,7 +293,6 @@ EXPECTED = {
     ),
     # Invoices and payments: company A's invoice is read by its administrator, by the
     # accounting firm attached with « consulter les factures et règlements », and by staff.
-    "www:invoices": ({}, answers(200), answers(405)),
     "www:invoice_new": ({}, answers(403, admins_of_something=200), answers(405)),
     # Nothing to invoice on a transmitted dossier: 403 to whoever sees it or its invoices.
     "www:invoice_deposit": (

@@ -75,6 +75,11 @@ def invoices(request):
     readable = perms.invoice_memberships(request.user)
     rib_readable = perms.targets(request.user, manage=False)
     rows = _search(invoices_visible(request.user, readable=readable), request.GET.get("q", ""))
+    kind = request.GET.get("dispositif", "")
+    if kind in DossierKind.values:
+        rows = rows.filter(kind=kind)
+    else:
+        kind = ""
     counts = rows.aggregate(
         **{key: Count("pk", filter=Q(state__in=states)) for key, _label, states in GROUPS},
         total=Count("pk"),
@@ -104,6 +109,8 @@ def invoices(request):
             "group": group,
             "total": counts["total"],
             "q": request.GET.get("q", ""),
+            "kind": kind,
+            "kinds": DossierKind.choices,
             "may_read_invoices": bool(readable),
             "may_read_summary": any(m.profile == Profile.MEMBER for m, _s in readable)
             or bool(perms.invoice_delegations(readable)),

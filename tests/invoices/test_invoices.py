@@ -112,6 +112,15 @@ def test_the_company_invoices_the_salaries_and_the_of_the_teaching(client, case)
     page = text(client.get(reverse("www:invoices")))
     assert "OF-77" in page and "F-2026-001" in page
     assert "1 200,00 €" in page
+    # Filters: by state tab, dispositif and number (of the invoice or of the dossier).
+    page = text(client.get(reverse("www:invoices"), {"dispositif": "apprenticeship"}))
+    assert "OF-77" not in page and "Aucune facture à afficher" in page
+    page = text(client.get(reverse("www:invoices"), {"q": " of-77 "}))
+    assert "OF-77" in page and "F-2026-001" not in page
+    page = text(client.get(reverse("www:invoices"), {"q": case["dossier"].number}))
+    assert "OF-77" in page and "F-2026-001" in page
+    page = text(client.get(reverse("www:invoices"), {"etat": "payees"}))
+    assert "OF-77" not in page and "Payées (0)" in page and "En contrôle (2)" in page
 
 
 def test_without_subrogation_the_company_invoices_the_teaching_with_the_receipted_invoice(client):
@@ -303,13 +312,56 @@ def test_a_dossier_is_found_by_its_number(client, case):
     assert response.status_code == 400 and "Aucun dossier accordé" in text(response)
 
 
-def test_query_counts(client, case, django_assert_max_num_queries):
-    client.force_login(case["of_admin"])
-    for n in range(3):
-        of_post(client, case, number=f"OF-{n}", line_cost_teaching="100")
-    client.force_login(case["hr"])
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("www:invoices")).status_code == 200
-    invoice = Invoice.objects.first()
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("www:invoice", args=[invoice.pk])).status_code == 200
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_query_counts_are_locked_and_do_not_grow_with_the_rows(client, case):
+    """The lists and pages of the money path: a fixed number of queries, whatever the rows."""
+    from tests.factories import StaffProfileFactory
+    from tests.invoices.scenario import active_rib
+
+    active_rib(case["provider"].company, "provider")
+    staff = StaffProfileFactory(manager=True).user
+    pages = {
+        "hr": [reverse("www:invoices"), reverse("www:payments"), reverse("www:financial_summary")],
+        "staff": [reverse("backoffice:invoices"), reverse("backoffice:payments")],
+    }
+
+    def deposit(numbers):
+        client.force_login(case["of_admin"])
+        for number in numbers:
+            of_post(client, case, number=number, line_cost_teaching="100")
+        for invoice in Invoice.objects.filter(state="deposited", number__in=numbers):
+            invoice_accept(actor=case["advisor"], invoice=invoice, accepted={})
+
+    def measure():
+        counts = {}
+        for who, user in (("hr", case["hr"]), ("staff", staff)):
+            client.force_login(user)
+            for url in pages[who]:
+                counts[url] = _queries(client, url)
+        client.force_login(case["hr"])
+        counts["detail"] = _queries(
+            client, reverse("www:invoice", args=[Invoice.objects.first().pk])
+        )
+        return counts
+
+    deposit(["OF-1", "OF-2"])
+    few = measure()
+    deposit(["OF-3", "OF-4", "OF-5", "OF-6"])
+    many = measure()
+    assert few == many
+    assert few == {
+        reverse("www:invoices"): 10,
+        reverse("www:payments"): 7,
+        reverse("www:financial_summary"): 8,
+        reverse("backoffice:invoices"): 3,
+        reverse("backoffice:payments"): 8,
+        "detail": 13,
+    }

@@ -145,6 +145,7 @@ def test_bad_input_is_answered_next_to_the_field_and_nothing_is_saved(client, co
         ({"iban": ""}, "Ce champ est obligatoire"),
         ({"iban": "FR76 ////"}, "Cet IBAN n'est pas valide"),
         ({"bic": "AG1"}, "8 ou 11 caractères"),
+        ({"bic": "AGRIFRPPX"}, "8 ou 11 caractères"),  # 9 characters
         ({"bic": "BNPAFRPP"}, "pas celui de la banque de l'IBAN"),
         ({"holder": " "}, "Ce champ est obligatoire"),
         ({"file": rib("rib.pdf", b"MZ\x90\x00 not a pdf")}, "type de fichier"),
