@@ -6,7 +6,8 @@ against a bare XlsxWriter constant-memory loop writing the same cells, in the sa
         .venv/bin/python benchmarks/export_dossiers.py --rows 100000
 
 Builds the dataset (one company, one user who sees it all through a company-wide membership,
-every dossier with its cost lines, one in three approved with its granted amounts per line),
+every dossier with its cost lines, one in three approved with its granted amounts per line and
+its ledger: engaged, invoiced, paid),
 then runs each measure in its own process so that its peak memory is its own: the export as
 the task runs it (reach, filters, id-range reads, rows built, rustpy-xlsxwriter), and the bare
 loop (XlsxWriter, constant memory, the same number of rows and cells of the same types, values
@@ -37,6 +38,7 @@ def build(rows: int) -> int:
 
     from monespace.accounts.models import User
     from monespace.dossiers.models import Decision, Dossier, GrantedAmount, TrainingAction
+    from monespace.invoices.models import LedgerEntry
     from monespace.organizations.models import Company, Establishment, Membership
 
     with transaction.atomic():
@@ -93,6 +95,20 @@ def build(rows: int) -> int:
                 for line, amount in (
                     ("cost_teaching", Decimal("850")),
                     ("cost_meals", Decimal("50")),
+                )
+            )
+            # The ledger of the approved ones: engaged per line, the teaching invoiced and
+            # paid, the meals invoiced (what the export's financial columns sum).
+            LedgerEntry.objects.bulk_create(
+                LedgerEntry(dossier=d, line=line, kind=kind, amount=amount, label="banc")
+                for d in batch
+                if d.state == "approved"
+                for line, kind, amount in (
+                    ("cost_teaching", "commitment", Decimal("850")),
+                    ("cost_meals", "commitment", Decimal("50")),
+                    ("cost_teaching", "invoiced", Decimal("850")),
+                    ("cost_meals", "invoiced", Decimal("40")),
+                    ("cost_teaching", "payment", Decimal("850")),
                 )
             )
     return user.pk

@@ -147,7 +147,10 @@ def invoice(request, pk):
             "credit_notes": invoice.credit_notes.all(),
             "accept_form": accept_form,
             "reject_form": reject_form,
-            "balance": [(code, balance[code]) for code in sorted(balance)],
+            "balance": [
+                (dict(invoice.dossier.spec.cost_lines).get(code, code), balance[code])
+                for code in sorted(balance)
+            ],
             "can_decide": can_instruct(request.user) and invoice.is_open,
             "billable": billables(invoice.dossier) if invoice.is_open else [],
         },

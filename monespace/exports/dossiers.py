@@ -2,7 +2,8 @@
 perimeter (recomputed when the export runs: never a row the user could not open), one sheet per
 dispositif, typed cells (dates as dates, amounts as numbers in euros, identifiers as text so
 that a SIRET keeps its zeros), frozen header, autofilter, column widths, and per dossier its
-financial details (requested, granted per cost line).
+financial details (requested, granted, invoiced and paid per cost line, and what remains to
+invoice, from the ledger).
 
 
 Rows are read by id ranges of ``CHUNK`` (keyset: an index scan that stops at each chunk, no
@@ -26,6 +27,7 @@ from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.filters import dossier_filter_q, perimeter_q
 from monespace.dossiers.kinds import all_kinds
 from monespace.dossiers.models import COST_FIELDS, DecisionKind, Dossier, GrantedAmount
+from monespace.invoices import ledger
 
 CHUNK = 2000
 
@@ -61,6 +63,9 @@ def _common() -> list[Column]:
         Column(_("Transmis le"), "submitted_at", "date", 11),
         Column(_("Montant demandé"), "requested", "money", 14),
         Column(_("Montant accordé / engagé"), "granted_total", "money", 14),
+        Column(_("Facturé (accepté)"), "invoiced", "money", 14),
+        Column(_("Payé"), "paid", "money", 14),
+        Column(_("Reste à facturer"), "remaining", "money", 14),
     ]
 
 
@@ -75,6 +80,12 @@ def columns_for(kind: str) -> list[Column]:
             columns.append(
                 Column(_("%(line)s — accordé") % {"line": label}, f"granted:{code}", "money", 14)
             )
+            columns.append(
+                Column(_("%(line)s — facturé") % {"line": label}, f"invoiced:{code}", "money", 14)
+            )
+            columns.append(
+                Column(_("%(line)s — payé") % {"line": label}, f"paid:{code}", "money", 14)
+            )
     elif kind == DossierKind.APPRENTICESHIP:
         columns += [
             Column(_("Apprenti(e) — nom"), "apprenticeship__apprentice_last_name", "text", 20),
@@ -87,10 +98,14 @@ def columns_for(kind: str) -> list[Column]:
     return columns
 
 
+# Keys of a row computed here, not read from the dossier's columns.
+COMPUTED = ("state_label", "requested", "invoiced", "paid", "remaining")
+
+
 def _values(columns: list[Column]) -> list[str]:
     keys = {"pk", "state", "kind"}
     for column in columns:
-        if ":" in column.key or column.key in ("state_label", "requested"):
+        if ":" in column.key or column.key in COMPUTED:
             continue
         keys.add(column.key)
     return sorted(keys)
@@ -125,11 +140,21 @@ def rows_of(queryset: QuerySet[Dossier], kind: str, columns: list[Column]) -> It
         if not chunk:
             return
         last = chunk[-1]["pk"]
-        granted = (
-            _granted([row["pk"] for row in chunk]) if kind == DossierKind.TRAINING_ACTION else {}
-        )
+        ids = [row["pk"] for row in chunk]
+        granted = _granted(ids) if kind == DossierKind.TRAINING_ACTION else {}
+        money = ledger.balances(ids)
         for row in chunk:
             row["state_label"] = str(states.get(row["state"], row["state"]))
+            lines = money.get(row["pk"])
+            if lines:
+                whole = ledger.total(lines)
+                row["invoiced"], row["paid"], row["remaining"] = (
+                    whole.invoiced,
+                    whole.paid,
+                    whole.remaining,
+                )
+                for code, balance in lines.items():
+                    row[f"invoiced:{code}"], row[f"paid:{code}"] = balance.invoiced, balance.paid
             if kind == DossierKind.TRAINING_ACTION:
                 row["requested"] = sum((row[c] or Decimal(0) for c in costs), Decimal(0))
                 for code, amount in granted.get(row["pk"], {}).items():

@@ -67,8 +67,20 @@ class ExportJob(models.Model):
 
     @property
     def file_name(self) -> str:
-        name = "dossiers-a-instruire" if self.source == "queue" else "mes-dossiers"
+        name = {"queue": "dossiers-a-instruire", "invoices": "mes-factures"}.get(
+            self.source, "mes-dossiers"
+        )
         return f"{name}-{timezone.localtime(self.created_at):%Y-%m-%d-%H%M}.xlsx"
+
+    @property
+    def source_label(self) -> str:
+        """What was exported, as the page says it."""
+        return str(
+            {
+                "queue": _("Export Excel des dossiers à instruire"),
+                "invoices": _("Export Excel de mes factures"),
+            }.get(self.source, _("Export Excel de mes dossiers"))
+        )
 
     def retention(self) -> timedelta:
         return timedelta(days=settings.EXPORT_RETENTION_DAYS)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +51,9 @@ DOSSIER_PARAMS = (
 
 
 QUEUE_PARAMS = ("state", "assigned", "kind", "branch", "q", "sort")
-SOURCES = {"dossiers": DOSSIER_PARAMS, "queue": QUEUE_PARAMS}
+# « Mes factures » (exports/invoices.py).
+INVOICE_PARAMS = ("q", "etat", "dispositif")
+SOURCES = {"dossiers": DOSSIER_PARAMS, "queue": QUEUE_PARAMS, "invoices": INVOICE_PARAMS}
 
 
 def export_request(
@@ -85,26 +89,13 @@ def export_request(
 
 def export_run(job_id: int) -> ExportJob:
     """Run an export (idempotent: a job already finished or running elsewhere is left)."""
-    from .dossiers import visible_for_export, write_workbook
-
     claimed = ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED).update(
         state=ExportState.RUNNING, started_at=timezone.now()
     )
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job
-    if job.source == "queue":
-        from monespace.backoffice.instruction import queue_for_export
-
-        queryset = queue_for_export(job.user, job.params)
-    elif job.user.is_staff:
-        # Staff see what the back office instructs (never the companies' drafts).
-        from monespace.dossiers.access import staff_dossiers
-        from monespace.dossiers.filters import dossier_filter_q
-
-        queryset = staff_dossiers().filter(dossier_filter_q(job.user, job.params))
-    else:
-        queryset = visible_for_export(job.user, job.params, job.perimeter)
+    queryset, writer = _source(job)
     total = queryset.count()
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
 
@@ -114,7 +105,7 @@ def export_run(job_id: int) -> ExportJob:
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        written = write_workbook(path, queryset, progress=progress)
+        written = writer(path, queryset, progress=progress)
         with open(path, "rb") as stream:
             job.file.save("export.xlsx", File(stream), save=False)
         now = timezone.now()
@@ -151,6 +142,27 @@ def export_run(job_id: int) -> ExportJob:
     return job
 
 
+def _source(job: ExportJob) -> tuple[QuerySet[Any], Callable[..., int]]:
+    """The rows an export holds, recomputed now from the user's rights, and its writer."""
+    from .dossiers import visible_for_export, write_workbook
+
+    if job.source == "invoices":
+        from . import invoices
+
+        return invoices.visible_for_export(job.user, job.params), invoices.write_workbook
+    if job.source == "queue":
+        from monespace.backoffice.instruction import queue_for_export
+
+        return queue_for_export(job.user, job.params), write_workbook
+    if job.user.is_staff:
+        # Staff see what the back office instructs (never the companies' drafts).
+        from monespace.dossiers.access import staff_dossiers
+        from monespace.dossiers.filters import dossier_filter_q
+
+        return staff_dossiers().filter(dossier_filter_q(job.user, job.params)), write_workbook
+    return visible_for_export(job.user, job.params, job.perimeter), write_workbook
+
+
 def _tell_ready(job: ExportJob) -> None:
     url = f"/exports/{job.pk}/"
     title = _("Votre export est prêt")
@@ -177,6 +189,10 @@ def export_allowed(user: User, job: ExportJob) -> bool:
         return False
     if job.source == "queue" or user.is_staff:
         return user.is_staff
+    if job.source == "invoices":
+        from monespace.invoices import perms as invoice_perms
+
+        return bool(invoice_perms.invoice_memberships(user))
     reach = perms.reach_of(user)
     return reach.everything or any(reach.kinds.values())
 

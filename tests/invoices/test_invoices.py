@@ -365,3 +365,45 @@ def test_query_counts_are_locked_and_do_not_grow_with_the_rows(client, case):
         reverse("backoffice:payments"): 8,
         "detail": 13,
     }
+
+
+def test_the_invoice_list_exports_to_excel_with_its_filters(client, case):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from monespace.exports.models import ExportJob
+
+    client.force_login(case["of_admin"])
+    of_post(client, case)
+    of_post(client, case, number="OF-78", line_cost_teaching="300")
+    client.force_login(case["hr"])
+    company_post(client, case)
+    response = client.post(
+        reverse("www:export_new"), {"source": "invoices", "query": "etat=a-traiter&q="}
+    )
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.state == "done" and job.rows_done == 3
+    page = text(client.get(reverse("www:export", args=[job.pk])))
+    assert "Export Excel de mes factures" in page
+    book = load_workbook(
+        BytesIO(read_streaming(client.get(reverse("www:export_file", args=[job.pk]))))
+    )
+    sheet = book["Factures"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert set(rows) == {"OF-77", "OF-78", "F-2026-001"}
+    assert rows["OF-77"]["Total TTC"] == 1440 and rows["OF-77"]["Émetteur"] == "FORMAPRO"
+    assert rows["OF-77"]["SIRET de l'émetteur"] == case["provider"].siret
+    # The OF's export holds its own invoices only; the filters apply.
+    client.force_login(case["of_admin"])
+    client.post(reverse("www:export_new"), {"source": "invoices", "query": "q=OF-78"})
+    job = ExportJob.objects.filter(user=case["of_admin"]).get()
+    book = load_workbook(
+        BytesIO(read_streaming(client.get(reverse("www:export_file", args=[job.pk]))))
+    )
+    assert [r[0] for r in book["Factures"].iter_rows(min_row=2, values_only=True)] == ["OF-78"]

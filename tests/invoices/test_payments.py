@@ -253,3 +253,37 @@ def test_two_concurrent_runs_cannot_pay_one_invoice_twice():
     assert "vient de prendre" in results["b"] or "n'est plus à payer" in results["b"]
     assert PaymentRun.objects.count() == 1 and Payment.objects.count() == 1
     assert Invoice.objects.get(pk=invoice.pk).payment.run.created_by == first
+
+
+def test_the_dossier_export_carries_the_ledger(client, case):
+    """« Exporter la liste (Excel) »: per dossier, invoiced, paid and what remains, in total and
+    per cost line, from the ledger."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from monespace.exports.models import ExportJob
+    from tests.helpers import read_streaming
+
+    run, _left = run_prepare(
+        actor=case["preparer"],
+        invoice_ids=[case["invoice"].pk],
+        execution_date=timezone.localdate(),
+    )
+    run_approve(actor=case["approver"], run=run)
+    client.force_login(case["hr"])
+    assert client.post(reverse("www:export_new"), {"query": ""}).status_code == 302
+    job = ExportJob.objects.get()
+    response = client.get(reverse("www:export_file", args=[job.pk]))
+    sheet = load_workbook(BytesIO(read_streaming(response)))["Action de formation"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert (row["Montant accordé / engagé"], row["Facturé (accepté)"], row["Payé"]) == (
+        2500,
+        1000,
+        1000,
+    )
+    assert row["Reste à facturer"] == 1500
+    assert row["Coûts pédagogiques (HT) — facturé"] == 1000
+    assert row["Coûts pédagogiques (HT) — payé"] == 1000
+    assert row["Rémunération (HT) — payé"] in (None, 0)
