@@ -473,6 +473,7 @@ EXPECTED = {
     # The contracts API answers API keys only: anyone else is 401, whatever their session.
     "api:contracts": ({}, public(401), public(401)),
     "api:contract": (lambda s: {"numero": s["contract"].number}, public(401), public(401)),
+    "api:invoice_states": ({}, public(401), public(401)),
     "api:contract_instalments": (
         lambda s: {"numero": s["contract"].number},
         public(401),

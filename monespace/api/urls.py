@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import contracts
+from . import contracts, invoices
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/contrats/", contracts.ContractList.as_view(), name="contracts"),
     path("v1/contrats/<str:numero>/", contracts.ContractDetail.as_view(), name="contract"),
+    path("v1/factures/etats/", invoices.InvoiceStates.as_view(), name="invoice_states"),
     path(
         "v1/contrats/<str:numero>/echeances/",
         contracts.ContractInstalments.as_view(),

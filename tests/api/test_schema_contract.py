@@ -44,7 +44,7 @@ def secret(db, keep_connection):
         name="K",
         publisher="Ymag",
         software="YPAREO",
-        scopes={"can_read_contracts": True},
+        scopes={"can_read_contracts": True, "can_read_invoices": True},
         expires_on=timezone.localdate() + timedelta(days=30),
     )
     return secret
