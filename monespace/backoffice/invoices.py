@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monespace.core.forms import DATE, Form, FrenchDecimalField, check_date
+from monespace.core.identifiers import parse_id
 from monespace.dossiers.instruction import can_instruct
 from monespace.invoices import ledger
 from monespace.invoices.access import invoice_for
@@ -192,7 +193,7 @@ def payments(request):
         if not can_pay(request.user):
             raise PermissionDenied
         if form.is_valid():
-            ids = [int(v) for v in request.POST.getlist("invoice") if v.isdigit()]
+            ids = [n for n in map(parse_id, request.POST.getlist("invoice")) if n is not None]
             try:
                 run, left_out = run_prepare(
                     actor=request.user,
@@ -207,11 +208,22 @@ def payments(request):
                     _("Campagne %(ref)s préparée : une autre personne doit l'approuver.")
                     % {"ref": run.reference},
                 )
-                if left_out:
+                no_rib = [g for g in left_out if g.account is None]
+                covered = [g for g in left_out if g.account is not None]
+                if no_rib:
                     messages.warning(
                         request,
                         _("%(n)s bénéficiaire(s) sans RIB validé : leurs factures restent à payer.")
-                        % {"n": len(left_out)},
+                        % {"n": len(no_rib)},
+                    )
+                if covered:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(n)s bénéficiaire(s) dont les avoirs couvrent les factures : rien "
+                            "à virer, leurs factures restent à payer jusqu'à la prochaine facture."
+                        )
+                        % {"n": len(covered)},
                     )
                 return redirect("backoffice:payment_run", pk=run.pk)
     shown = list(payable()[:PAYABLE_SHOWN])
@@ -304,7 +316,14 @@ def payment_run_sepa(request, pk):
 def payment_notice(request, pk):
     from monespace.www.invoices import notice_response
 
-    payment = Payment.objects.filter(pk=pk).select_related("run", "payee_company").first()
+    number = parse_id(pk)
+    payment = (
+        Payment.objects.filter(pk=number, run__state=PaymentRunState.APPROVED)
+        .select_related("run", "payee_company")
+        .first()
+        if number is not None
+        else None
+    )
     if payment is None:
         raise Http404
     return notice_response(payment)

@@ -91,7 +91,7 @@ def payments_visible(
     if not user.is_authenticated:
         return Payment.objects.none()
     if user.is_staff:
-        return Payment.objects.all()
+        return Payment.objects.filter(run__state=PaymentRunState.APPROVED)
     if readable is None:
         readable = perms.invoice_memberships(user)
     delegated = perms.invoice_delegations(readable)

@@ -27,7 +27,7 @@ from monespace.notifications.services import notify
 from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Membership
 
-from .ledger import record_credit, record_invoiced
+from .ledger import balance_of, record_credit, record_invoiced
 from .lines import Party, billables
 from .models import (
     OPEN_STATES,
@@ -224,6 +224,11 @@ def invoice_deposit(
 
 
 def _lock(invoice: Invoice) -> Invoice:
+    """The dossier's row first (as the deposit takes it: what remains on a line is read and
+    changed under it, in one order), then the invoice's."""
+    Dossier.objects.select_for_update(of=("self",)).filter(pk=invoice.dossier_id).values_list(
+        "pk"
+    ).first()
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -271,6 +276,17 @@ def invoice_accept(
         raise InvoiceError(
             _("Aucun montant n'est accepté : rejetez la facture en indiquant le motif.")
         )
+    # What the OPCO engaged may have gone down since the deposit (a rupture, a revision).
+    balance = balance_of(invoice.dossier)
+    for line in lines:
+        current = balance.get(line.code)
+        room = (current.engaged - current.invoiced) if current else Decimal(0)
+        if line.accepted and line.accepted > room:
+            raise InvoiceError(
+                _("Le montant accepté dépasse ce qui reste engagé sur cette ligne (%(room)s).")
+                % {"room": format_euros(max(room, Decimal(0)))},
+                field=line.code,
+            )
     InvoiceLine.objects.bulk_update(lines, ["accepted", "reason"])
     invoice.state = InvoiceState.TO_PAY
     invoice.accepted_total = total

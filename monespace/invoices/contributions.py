@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,9 @@ def _amount(row, column, *, required: bool) -> Decimal | None:
             _("montant illisible dans la colonne « %(column)s » : %(value)s.")
             % {"column": column, "value": value[:30]}
         ) from None
-    if amount < 0 or amount >= Decimal("1e12"):
+    # The columns hold 12 digits with 2 decimals (14 for the base).
+    limit = Decimal("1e12") if column == "assiette" else Decimal("1e10")
+    if amount < 0 or amount >= limit:
         raise RowError(
             _("montant hors limites dans la colonne « %(column)s ».") % {"column": column}
         )
@@ -85,6 +88,7 @@ def _row(row) -> tuple[str, dict]:
     }
 
 
+@transaction.atomic
 def _import_batch(batch, result: ImportResult) -> None:
     parsed = []
     for line_no, row in batch:

@@ -107,6 +107,18 @@ class Group:
         return self.account.decided_at >= limit
 
 
+def _accounts_in_force(parties: Iterable[Party]) -> dict[tuple[int, str, int | None], BankAccount]:
+    """The active RIBs of the parties' companies, by (company, profile, establishment or None)
+    — one query for the whole list (``services.in_force`` picks among them the same way)."""
+    companies = sorted({p.company_id for p in parties})
+    if not companies:
+        return {}
+    return {
+        (a.company_id, a.profile, a.establishment_id): a
+        for a in BankAccount.objects.filter(company_id__in=companies, state=BankAccountState.ACTIVE)
+    }
+
+
 def group(invoices: Iterable[Invoice]) -> list[Group]:
     """Invoices by payee, each with the RIB in force for it (None: no validated RIB)."""
     by_party: dict[Party, list[Invoice]] = defaultdict(list)
@@ -123,9 +135,12 @@ def group(invoices: Iterable[Invoice]) -> list[Group]:
             credits[
                 Party(note.payee_company_id, note.payee_profile, note.payee_establishment_id)
             ].append(note)
+    accounts = _accounts_in_force(by_party)
     groups = []
     for party, rows in by_party.items():
-        account = in_force(Target(party.company_id, party.profile, party.establishment_id))
+        account = accounts.get((party.company_id, party.profile, party.establishment_id))
+        if account is None:
+            account = accounts.get((party.company_id, party.profile, None))
         groups.append(Group(party, account, rows, credits.get(party, [])))
     groups.sort(key=lambda g: (g.invoices[0].payee_company.name, g.party.establishment_id))
     return groups
@@ -284,8 +299,24 @@ def run_approve(*, actor: User, run: PaymentRun) -> PaymentRun:
     payments = list(
         run.payments.select_related("bank_account", "payee_company").order_by("end_to_end")
     )
+    if run.execution_date < timezone.localdate():
+        raise PaymentError(
+            _(
+                "La date d'exécution de cette campagne est passée : annulez-la et préparez-en "
+                "une autre."
+            )
+        )
+    # The RIBs are locked while the file is written: none is validated or replaced meanwhile.
+    list(
+        BankAccount.objects.select_for_update()
+        .filter(company_id__in=sorted({p.payee_company_id for p in payments}))
+        .values_list("pk", flat=True)
+    )
     for payment in payments:
-        if payment.bank_account.state != BankAccountState.ACTIVE:
+        current = in_force(
+            Target(payment.payee_company_id, payment.payee_profile, payment.payee_establishment_id)
+        )
+        if current is None or current.pk != payment.bank_account_id:
             raise PaymentError(
                 _(
                     "Le RIB de %(name)s a changé depuis la préparation : annulez cette "

@@ -4,7 +4,7 @@ supporting pieces, and the certification of the seed's model."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -205,7 +205,7 @@ class InvoiceForm(Form):
                         % {"hours": format_hours(planned)},
                     )
                     continue
-                amount = (hourly * hours).quantize(CENT)
+                amount = (hourly * hours).quantize(CENT, rounding=ROUND_HALF_UP)
                 total += amount
                 details.append(
                     {

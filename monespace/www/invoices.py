@@ -179,7 +179,9 @@ def invoice_deposit_view(request, pk):
         if invoices_visible(request.user).filter(dossier=dossier).exists():
             raise PermissionDenied
         raise Http404
-    payee = parties[0]
+    # A company that is also its own training organisation may invoice under either profile.
+    chosen = request.GET.get("emetteur")
+    payee = next((p for p in parties if p.profile == chosen), parties[0])
     billable = lines.billables(dossier, payee=payee)
     trainees = (
         dossier.trainees.select_related("employee")
@@ -217,7 +219,14 @@ def invoice_deposit_view(request, pk):
     return render(
         request,
         "www/invoices/deposit.html",
-        {"dossier": dossier, "form": form, "payee": payee},
+        {
+            "dossier": dossier,
+            "form": form,
+            "payee": payee,
+            "other_profiles": [
+                (p.profile, Profile(p.profile).label) for p in parties if p != payee
+            ],
+        },
         status=400 if posted else 200,
     )
 
@@ -468,6 +477,8 @@ def financial_summary(request):
     try:
         year = int(request.GET.get("annee", ""))
     except ValueError:
+        year = 0
+    if not 2000 <= year <= 2099:
         year = years[0] if years else timezone.localdate().year
     labels = dict(DossierKind.choices)
     rows = [(labels[kind], b) for kind, b in summary.by_kind(chosen, year).items()]

@@ -27,11 +27,12 @@ def pdf(name="facture.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def active_rib(company, profile, iban=CA, bic="AGRIFRPP", holder=None):
+def active_rib(company, profile, iban=CA, bic="AGRIFRPP", holder=None, establishment=None):
     from django.utils import timezone
 
     account = BankAccount(
         company=company,
+        establishment=establishment,
         profile=profile,
         holder=holder or company.name,
         iban=iban,

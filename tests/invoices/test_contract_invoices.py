@@ -106,3 +106,50 @@ def test_the_cfa_invoices_a_due_echeance_within_its_amount(client, contract):
     assert (
         client.get(reverse("www:invoice_deposit", args=[contract["dossier"].pk])).status_code == 403
     )
+
+
+def test_an_echeance_keeps_its_code_through_an_avenant_and_a_rupture(client):
+    """Invoices and the ledger refer to an échéance by its code: a new version of the
+    commitment never gives a kept échéance's code to another one (no amount slides from one
+    code to another, nothing can be invoiced twice)."""
+    from monespace.dossiers.funding.services import commitment_on_rupture
+    from monespace.dossiers.models import ContractRupture, Dossier
+    from tests.www.test_funding import approve
+    from tests.www.test_funding import scene as funding_scene
+
+    scene = funding_scene.__wrapped__()
+    dossier = scene["dossier"]
+    approve(client, scene)
+    ApprenticeshipContract.objects.filter(dossier=dossier).update(deca_number="075202609NC0012")
+    client.force_login(scene["company_user"])
+    client.post(
+        reverse("www:contract_amendment", args=[dossier.pk]), {"avenant-contract_type": "35"}
+    )
+    avenant = Dossier.objects.latest("pk")
+    ApprenticeshipContract.objects.filter(dossier=avenant).update(
+        meals=200, amendment_effect_date=dossier.start_date + timedelta(days=500)
+    )
+    Dossier.objects.filter(pk=avenant.pk).update(state="submitted", number="2026-CA-999001")
+    client.force_login(scene["advisor"])
+    response = client.post(reverse("backoffice:dossier_approve", args=[avenant.pk]), {})
+    assert response.status_code == 302
+    ContractRupture.objects.create(
+        dossier=dossier,
+        rupture_date=dossier.start_date + timedelta(days=620),
+        reason="agreement",
+        initiated_by="both",
+    )
+    commitment_on_rupture(actor=scene["advisor"], dossier=dossier)
+    versions = list(FundingCommitment.objects.filter(dossier=dossier).order_by("version"))
+    assert len(versions) == 3
+    for older, newer in zip(versions, versions[1:], strict=False):
+        before = {i.code: (i.due_on, i.amount) for i in older.instalments.all()}
+        after = {i.code: (i.due_on, i.amount) for i in newer.instalments.all()}
+        assert len(after) == newer.instalments.count()  # codes unique within a version
+        for code, (due_on, amount) in after.items():
+            if code in before and before[code][0] <= dossier.start_date + timedelta(days=500):
+                assert (due_on, amount) == before[code], code
+    # The ledger's engaged amount per code is the last version's.
+    last = {i.code: i.amount for i in versions[-1].instalments.all()}
+    engaged = {code: b.engaged for code, b in ledger.balance_of(dossier).items() if b.engaged}
+    assert engaged == {code: amount for code, amount in last.items() if amount}

@@ -44,12 +44,14 @@ def test_the_file_is_imported_with_its_rejections_and_twice_changes_nothing(tmp_
             f"{siren};2025;legale;;;-10;0;",
             f"{siren};2025;legale;;300;10;0;",
             f"{siren};2025;legale;;;;0;",
+            f"{siren};2024;legale;;;20 000 000 000,00;0;",
         ],
     )
     result = import_contributions(path)
-    assert (result.read, result.imported) == (10, 2)
+    assert (result.read, result.imported) == (11, 2)
     reasons = dict(result.rejected)
-    assert set(reasons) == {4, 5, 6, 7, 8, 9, 10, 11}
+    assert set(reasons) == {4, 5, 6, 7, 8, 9, 10, 11, 12}
+    assert "hors limites" in reasons[12]
     assert "SIREN inconnu" in reasons[5] and "année invalide" in reasons[6]
     assert "nature inconnue" in reasons[7] and "illisible" in reasons[8]
     assert "hors limites" in reasons[9] and "supérieur à 100" in reasons[10]

@@ -333,11 +333,24 @@ def test_query_counts_are_locked_and_do_not_grow_with_the_rows(client, case):
         "staff": [reverse("backoffice:invoices"), reverse("backoffice:payments")],
     }
 
+    active_rib(case["company"], "member")
+    trainee = case["trainee"]
+
     def deposit(numbers):
+        # Two payees (the OF and the company), each with invoices to pay.
         client.force_login(case["of_admin"])
         for number in numbers:
             of_post(client, case, number=number, line_cost_teaching="100")
-        for invoice in Invoice.objects.filter(state="deposited", number__in=numbers):
+        client.force_login(case["hr"])
+        for number in numbers:
+            company_post(
+                client,
+                case,
+                number=f"C-{number}",
+                line_cost_pay="50",
+                **{f"pay_{trainee.pk}_hourly": "", f"pay_{trainee.pk}_hours": ""},
+            )
+        for invoice in Invoice.objects.filter(state="deposited"):
             invoice_accept(actor=case["advisor"], invoice=invoice, accepted={})
 
     def measure():
@@ -353,6 +366,7 @@ def test_query_counts_are_locked_and_do_not_grow_with_the_rows(client, case):
         return counts
 
     deposit(["OF-1", "OF-2"])
+    assert set(Invoice.objects.values_list("payee_profile", flat=True)) == {"member", "provider"}
     few = measure()
     deposit(["OF-3", "OF-4", "OF-5", "OF-6"])
     many = measure()
@@ -362,7 +376,7 @@ def test_query_counts_are_locked_and_do_not_grow_with_the_rows(client, case):
         reverse("www:payments"): 7,
         reverse("www:financial_summary"): 8,
         reverse("backoffice:invoices"): 3,
-        reverse("backoffice:payments"): 8,
+        reverse("backoffice:payments"): 7,
         "detail": 13,
     }
 
@@ -407,3 +421,32 @@ def test_the_invoice_list_exports_to_excel_with_its_filters(client, case):
         BytesIO(read_streaming(client.get(reverse("www:export_file", args=[job.pk]))))
     )
     assert [r[0] for r in book["Factures"].iter_rows(min_row=2, values_only=True)] == ["OF-78"]
+
+
+def test_a_user_of_both_organisations_chooses_the_issuer(client, case):
+    from tests.factories import MembershipFactory
+
+    both = MembershipFactory(company=case["company"], is_admin=True).user
+    MembershipFactory(
+        user=both, company=case["provider"].company, profile="provider", is_admin=True
+    )
+    client.force_login(both)
+    url = reverse("www:invoice_deposit", args=[case["dossier"].pk])
+    page = text(client.get(url))
+    assert "line_cost_teaching" in page and "line_cost_pay" not in page
+    assert "Facturer en tant que : Adhérent" in page
+    page = text(client.get(url, {"emetteur": "member"}))
+    assert "line_cost_pay" in page and "line_cost_teaching" not in page
+    response = client.post(
+        url + "?emetteur=member",
+        {
+            "number": "C-1",
+            "issued_on": today(),
+            "line_cost_pay": "100",
+            "line_cost_pay_vat": "0",
+            "invoice_file": pdf(),
+            "certify": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Invoice.objects.get().payee_profile == "member"

@@ -287,3 +287,59 @@ def test_the_dossier_export_carries_the_ledger(client, case):
     assert row["Coûts pédagogiques (HT) — facturé"] == 1000
     assert row["Coûts pédagogiques (HT) — payé"] == 1000
     assert row["Rémunération (HT) — payé"] in (None, 0)
+
+
+def test_a_rib_validated_for_the_establishment_after_the_preparation_stops_the_approval(case):
+    """The run was prepared on the company's RIB; the establishment's own RIB validated since
+    is where its payments go now: the approval refuses to pay the old one."""
+    run, _left = run_prepare(
+        actor=case["preparer"],
+        invoice_ids=[case["invoice"].pk],
+        execution_date=timezone.localdate(),
+    )
+    active_rib(
+        case["provider"].company,
+        "provider",
+        iban=BNP,
+        bic="BNPAFRPP",
+        establishment=case["provider"],
+    )
+    with pytest.raises(PaymentError, match="a changé depuis la préparation"):
+        run_approve(actor=case["approver"], run=run)
+
+
+def test_a_run_whose_execution_date_has_passed_is_not_approved(case):
+    run, _left = run_prepare(
+        actor=case["preparer"],
+        invoice_ids=[case["invoice"].pk],
+        execution_date=timezone.localdate(),
+    )
+    PaymentRun.objects.filter(pk=run.pk).update(
+        execution_date=timezone.localdate() - timezone.timedelta(days=1)
+    )
+    run.refresh_from_db()
+    with pytest.raises(PaymentError, match="date d'exécution de cette campagne est passée"):
+        run_approve(actor=case["approver"], run=run)
+
+
+def test_odd_input_never_fails(client, case):
+    client.force_login(case["preparer"])
+    for value in ("²", "99999999999999999999", "-1", "1e3"):
+        response = client.post(
+            reverse("backoffice:payments"),
+            {"invoice": [value], "execution_date": timezone.localdate().isoformat()},
+        )
+        assert response.status_code == 400, value
+    client.force_login(case["hr"])
+    for year in ("0", "10000", "-5", "99999", "abc"):
+        response = client.get(reverse("www:financial_summary"), {"annee": year})
+        assert response.status_code == 200, year
+    # The avis of a run not approved yet is nobody's, staff included.
+    run, _left = run_prepare(
+        actor=case["preparer"],
+        invoice_ids=[case["invoice"].pk],
+        execution_date=timezone.localdate(),
+    )
+    client.force_login(case["approver"])
+    payment = run.payments.get()
+    assert client.get(reverse("backoffice:payment_notice", args=[payment.pk])).status_code == 404

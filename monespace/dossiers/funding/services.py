@@ -111,15 +111,26 @@ def _store(
                 amount=item.amount,
             )
         )
+    # An échéance keeps its code from version to version (invoices and the ledger refer to
+    # it): the kept ones as they were, the new ones numbered after them, by date.
+    taken = {row.code for row in rows if row.code}
+
+    def next_code(prefix: str) -> str:
+        numbers = [int(c[1:]) for c in taken if c[:1] == prefix and c[1:].isdigit()]
+        code = f"{prefix}{max(numbers, default=0) + 1}"
+        taken.add(code)
+        return code
+
     rows.sort(key=lambda row: (row.due_on, row.year))
-    for number, row in enumerate(rows, start=1):
-        row.code = f"E{number}"
+    for row in rows:
+        if not row.code:
+            row.code = next_code("E")
     balance = commitment.total - sum((row.amount for row in rows), Decimal(0))
     if balance and cutoff is not None:
         rows.append(
             Instalment(
                 commitment=commitment,
-                code="R1",
+                code=next_code("R"),
                 year=rows[-1].year if rows else 1,
                 label=str(
                     _("Régularisation au %(date)s (%(reason)s)")
