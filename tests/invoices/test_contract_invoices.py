@@ -5,6 +5,7 @@ amount; the company reads the invoice, not the CFA's other clients."""
 import html
 from datetime import timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.urls import reverse
@@ -142,7 +143,7 @@ def test_an_echeance_keeps_its_code_through_an_avenant_and_a_rupture(client):
     commitment_on_rupture(actor=scene["advisor"], dossier=dossier)
     versions = list(FundingCommitment.objects.filter(dossier=dossier).order_by("version"))
     assert len(versions) == 3
-    for older, newer in zip(versions, versions[1:], strict=False):
+    for older, newer in pairwise(versions):
         before = {i.code: (i.due_on, i.amount) for i in older.instalments.all()}
         after = {i.code: (i.due_on, i.amount) for i in newer.instalments.all()}
         assert len(after) == newer.instalments.count()  # codes unique within a version
