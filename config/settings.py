@@ -367,6 +367,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "monespace.api.errors.problem_handler",
 }
 SPECTACULAR_SETTINGS = {
+    # Requests and responses as separate components: uploads are documented as binary.
+    "COMPONENT_SPLIT_REQUEST": True,
     "TITLE": "Mon Espace API",
     "DESCRIPTION": (
         "API des logiciels des entreprises et des CFA : chaque appel porte une clé API "

@@ -474,6 +474,7 @@ EXPECTED = {
     "api:contracts": ({}, public(401), public(401)),
     "api:contract": (lambda s: {"numero": s["contract"].number}, public(401), public(401)),
     "api:invoice_states": ({}, public(401), public(401)),
+    "api:invoice_deposit": ({}, public(401), public(401)),
     "api:contract_instalments": (
         lambda s: {"numero": s["contract"].number},
         public(401),

@@ -23,6 +23,9 @@ TITLES = {
     404: gettext_lazy("Ressource introuvable"),
     405: gettext_lazy("Méthode non autorisée"),
     406: gettext_lazy("Format non disponible"),
+    409: gettext_lazy("Conflit"),
+    413: gettext_lazy("Contenu trop volumineux"),
+    415: gettext_lazy("Format de contenu non pris en charge"),
     429: gettext_lazy("Trop de requêtes"),
 }
 

@@ -137,7 +137,7 @@ def _store_piece(invoice: Invoice, piece: PieceInput) -> InvoicePiece:
 @transaction.atomic
 def invoice_deposit(
     *,
-    actor: User,
+    actor: User | None,
     dossier: Dossier,
     payee: Party,
     number: str,
@@ -146,7 +146,8 @@ def invoice_deposit(
     pieces: Sequence[PieceInput],
 ) -> Invoice:
     """« Déposer une facture » (the caller checked the user's right to invoice for
-    ``payee``, the amounts' formats and the files)."""
+    ``payee``, the amounts' formats and the files; ``actor`` None: by the API, for the key's
+    organisation)."""
     # One deposit at a time per dossier: what remains is read under the dossier's lock.
     dossier = (
         Dossier.objects.select_for_update(of=("self",))

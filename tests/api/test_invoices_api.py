@@ -98,3 +98,92 @@ def test_the_states_of_the_organisation_s_invoices(client):
     other_secret = key(other.user, other.company, "member", can_read_invoices=True)
     assert api(other_secret).json()["results"] == []
     assert company_admin  # the company's reader exists (scenario)
+
+
+def test_a_cfa_software_deposits_an_invoice_with_the_web_form_s_rules(client):
+    """POST /api/v1/factures/: the same checks as « Déposer une facture » (what remains to
+    invoice, the number once, the PDF), errors per field path; an Idempotency-Key replays the
+    first answer and refuses another content."""
+    from monespace.invoices.models import Invoice
+
+    case = build()
+    secret = key(case["of_admin"], case["provider"].company, "provider", can_deposit_invoices=True)
+    url = reverse("api:invoice_deposit")
+
+    def post(extra_headers=None, **fields):
+        data = {
+            "numeroDossier": case["dossier"].number,
+            "numeroFacture": "OF-API-1",
+            "dateFacture": timezone.localdate().isoformat(),
+            "lignes": '[{"ligne": "cost_teaching", "montantHT": "1200.00", "tauxTVA": "20"}]',
+            "attestationConservationPieces": "true",
+            "fichier": pdf(),
+            **fields,
+        }
+        return client.post(url, data, HTTP_X_API_KEY=secret, **HEADERS, **(extra_headers or {}))
+
+    response = post(lignes='[{"ligne": "cost_teaching", "montantHT": "2500", "tauxTVA": "20"}]')
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert "reste à facturer" in errors["lignes[0].montantHT"][0]
+    response = post(lignes='[{"ligne": "cost_pay", "montantHT": "10", "tauxTVA": "0"}]')
+    assert response.status_code == 400 and "lignes[0].ligne" in response.json()["errors"]
+    response = post(lignes='[{"ligne": "cost_teaching", "montantHT": "10", "tauxTVA": "300"}]')
+    assert response.status_code == 400 and "lignes" in str(response.json()["errors"])
+    response = post(fichier=pdf("f.pdf", b"MZ not a pdf"))
+    assert response.status_code == 400 and "fichier" in response.json()["errors"]
+    response = post(numeroDossier="2026-AF-000000")
+    assert response.status_code == 400 and "numeroDossier" in response.json()["errors"]
+    response = post(attestationConservationPieces="false")
+    assert "attestationConservationPieces" in response.json()["errors"]
+    assert not Invoice.objects.exists()
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": "depot-42"}
+    first = post(headers)
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert (body["referenceFactureCFA"], body["etatFacture"], body["montantFacture"]) == (
+        "OF-API-1",
+        "DEPOSEE",
+        "1440.00",
+    )
+    # The same request again (a retry after a lost answer): the same answer, no second invoice.
+    again = post(headers)
+    assert again.status_code == 201 and again.json() == body
+    assert again["Idempotent-Replayed"] == "true"
+    assert Invoice.objects.count() == 1
+    # The same key with another content: 409.
+    response = post(headers, numeroFacture="OF-API-2")
+    assert response.status_code == 409 and response["Content-Type"] == "application/problem+json"
+    # Without the key, the number is refused a second time.
+    response = post()
+    assert response.status_code == 400 and "numeroFacture" in response.json()["errors"]
+    invoice = Invoice.objects.get()
+    assert (invoice.payee_profile, invoice.deposited_by, invoice.pieces.count()) == (
+        "provider",
+        None,
+        1,
+    )
+    # A key without the deposit scope, or of another organisation.
+    reader = key(case["of_admin"], case["provider"].company, "provider", can_read_invoices=True)
+    response = client.post(url, {}, HTTP_X_API_KEY=reader, **HEADERS)
+    assert response.status_code == 403
+    from tests.factories import MembershipFactory
+
+    other = MembershipFactory(is_admin=True, profile="provider")
+    other_secret = key(other.user, other.company, "provider", can_deposit_invoices=True)
+    response = client.post(
+        url,
+        {
+            "numeroDossier": case["dossier"].number,
+            "numeroFacture": "X-1",
+            "dateFacture": timezone.localdate().isoformat(),
+            "lignes": '[{"ligne": "cost_teaching", "montantHT": "10", "tauxTVA": "20"}]',
+            "attestationConservationPieces": "true",
+            "fichier": pdf(),
+        },
+        HTTP_X_API_KEY=other_secret,
+        **HEADERS,
+    )
+    assert response.status_code == 400 and "numeroDossier" in response.json()["errors"]
+    assert Invoice.objects.count() == 1

@@ -11,6 +11,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from monespace.organizations.api_keys import api_key_create
 from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory
@@ -44,7 +45,11 @@ def secret(db, keep_connection):
         name="K",
         publisher="Ymag",
         software="YPAREO",
-        scopes={"can_read_contracts": True, "can_read_invoices": True},
+        scopes={
+            "can_read_contracts": True,
+            "can_read_invoices": True,
+            "can_deposit_invoices": True,
+        },
         expires_on=timezone.localdate() + timedelta(days=30),
     )
     return secret
@@ -59,5 +64,8 @@ def secret(db, keep_connection):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_keeps_its_contract(case, secret):
-    case.call_and_validate(headers={**HEADERS, "X-API-KEY": secret})
+    # A deposit the schema allows may still break a business rule (an unknown dossier, an
+    # amount above what remains): a 400 problem, as documented, is the right answer to it.
+    excluded = [positive_data_acceptance] if case.method == "POST" else []
+    case.call_and_validate(headers={**HEADERS, "X-API-KEY": secret}, excluded_checks=excluded)
     case.call_and_validate(headers=HEADERS)  # no key: a 401 problem, as documented
