@@ -475,6 +475,14 @@ EXPECTED = {
     "api:contract": (lambda s: {"numero": s["contract"].number}, public(401), public(401)),
     "api:invoice_states": ({}, public(401), public(401)),
     "api:invoice_deposit": ({}, public(401), public(401)),
+    "api:status": ({}, public(401), public(401)),
+    "api:training_actions": ({}, public(401), public(401)),
+    "api:training_action": (lambda s: {"numero": s["dossier"].number}, public(401), public(401)),
+    "api:dossier_documents": (
+        lambda s: {"numero": s["dossier"].number},
+        public(401),
+        public(401),
+    ),
     "api:contract_instalments": (
         lambda s: {"numero": s["contract"].number},
         public(401),

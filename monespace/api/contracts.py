@@ -170,6 +170,9 @@ class _KeyView(generics.GenericAPIView):
         unknown = sorted(set(request.query_params) - self.query_parameters)
         if unknown:
             raise ValidationError({name or "?": [_("Paramètre inconnu.")] for name in unknown})
+        empty = sorted(name for name, value in request.query_params.items() if not value)
+        if empty:
+            raise ValidationError({name: [_("Valeur vide.")] for name in empty})
 
 
 @extend_schema(

@@ -105,7 +105,9 @@ class InvoiceStateSerializer(serializers.ModelSerializer):
     parameters=[
         OpenApiParameter("etat", OpenApiTypes.STR, enum=sorted(BY_NAME)),
         OpenApiParameter(
-            "numeroDossier", OpenApiTypes.STR, description="Numéro interne du dossier"
+            "numeroDossier",
+            {"type": "string", "minLength": 1, "maxLength": 30},
+            description="Numéro interne du dossier",
         ),
     ],
 )
@@ -130,7 +132,10 @@ class InvoiceStates(_KeyView, generics.ListAPIView):
                 )
             rows = rows.filter(state=state)
         if "numeroDossier" in params:
-            rows = rows.filter(Q(dossier__number=params["numeroDossier"].replace("\x00", "")))
+            number = params["numeroDossier"]
+            if len(number) > 30:
+                raise ValidationError({"numeroDossier": [_("30 caractères au plus.")]})
+            rows = rows.filter(Q(dossier__number=number.replace("\x00", "")))
         return rows.order_by("-deposited_at", "-pk")
 
 

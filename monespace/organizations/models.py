@@ -576,8 +576,10 @@ class ApiKey(models.Model):
     name = models.CharField(_("nom de la clé"), max_length=100)
     publisher = models.CharField(_("éditeur du logiciel"), max_length=100)
     software = models.CharField(_("logiciel"), max_length=100)
-    can_read_contracts = models.BooleanField(_("lire les contrats"), default=False)
-    can_deposit_contracts = models.BooleanField(_("déposer des contrats"), default=False)
+    can_read_contracts = models.BooleanField(_("lire les contrats et les dossiers"), default=False)
+    can_deposit_contracts = models.BooleanField(
+        _("déposer des contrats et des documents"), default=False
+    )
     can_read_invoices = models.BooleanField(_("lire les factures et règlements"), default=False)
     can_deposit_invoices = models.BooleanField(_("déposer des factures"), default=False)
     prefix = models.CharField(max_length=12, unique=True)

@@ -36,9 +36,11 @@ class ApiKeyForm(Form):
     )
     publisher = forms.CharField(label=gettext_lazy("Éditeur du logiciel"), max_length=100)
     software = forms.CharField(label=gettext_lazy("Logiciel"), max_length=100)
-    can_read_contracts = forms.BooleanField(label=gettext_lazy("Lire les contrats"), required=False)
+    can_read_contracts = forms.BooleanField(
+        label=gettext_lazy("Lire les contrats et les dossiers"), required=False
+    )
     can_deposit_contracts = forms.BooleanField(
-        label=gettext_lazy("Déposer des contrats"), required=False
+        label=gettext_lazy("Déposer des contrats et des documents"), required=False
     )
     can_read_invoices = forms.BooleanField(
         label=gettext_lazy("Lire les factures et règlements"), required=False

@@ -26,7 +26,7 @@ def test_a_key_created_used_and_revoked(live_server, page):
     page.get_by_label("Nom de la clé").fill("YPAREO — Rennes")
     page.get_by_label("Éditeur du logiciel").fill("Ymag")
     page.get_by_label("Logiciel", exact=True).fill("YPAREO")
-    page.get_by_label("Lire les contrats").check()
+    page.get_by_label("Lire les contrats et les dossiers").check()
     page.get_by_role("button", name="Créer la clé").click()
     expect(page.get_by_text(re.compile("Copiez-la maintenant"))).to_be_visible()
     secret = page.get_by_label("Clé à saisir dans le logiciel").input_value()
