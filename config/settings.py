@@ -39,6 +39,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 OPCO_SEPA_NAME = env("OPCO_SEPA_NAME", OPCO_NAME)
 OPCO_SEPA_IBAN = env("OPCO_SEPA_IBAN", "FR7630006000011234567890189")
 OPCO_SEPA_BIC = env("OPCO_SEPA_BIC", "AGRIFRPP")
+# Webhooks may call HTTP (not HTTPS) addresses on local hosts: development and tests only.
+WEBHOOKS_ALLOW_INSECURE = env_bool("WEBHOOKS_ALLOW_INSECURE", DEBUG or TESTING)
 # A RIB validated less than this many days before a payment run is flagged to its approver.
 PAYMENT_RIB_CHANGE_DAYS = env_int("PAYMENT_RIB_CHANGE_DAYS", 30)
 # Where the OPCO's instruction team is told of a transmitted dossier (empty: nobody by e-mail).

@@ -498,6 +498,21 @@ EXPECTED = {
         answers(405),
         answers(302, **A_ADMIN_REACH),
     ),
+    "www:webhooks": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member"},
+        answers(200, **A_ADMIN_REACH),
+        answers(400, **A_ADMIN_REACH),
+    ),
+    "www:webhook_revoke": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member", "pk": s["webhook"].pk},
+        answers(405),
+        answers(302, **A_ADMIN_REACH),
+    ),
+    "www:webhook_replay": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member", "pk": s["delivery"].pk},
+        answers(405),
+        answers(302, **A_ADMIN_REACH),
+    ),
     "dev_outbox": ({}, public(404), public(404)),
     "dev_outbox_message": ({"pk": 1}, public(404), public(404)),
 }
@@ -700,6 +715,18 @@ def scene():
         secret_hash="0" * 64,
         expires_on=date.today() + timedelta(days=30),
     )
+    from monespace.api.models import WebhookDelivery, WebhookEndpoint
+
+    webhook = WebhookEndpoint.objects.create(
+        company=a,
+        profile="member",
+        url="https://logiciel.exemple.fr/hook",
+        events=["contrat.etat"],
+        secret="whsec_x",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook, event="contrat.etat", payload={}, state="failed"
+    )
     export = ExportJob(user=admin.user, state="done", rows_done=1, rows_total=1)
     export.file.save("x.xlsx", ContentFile(b"PK"), save=False)
     export.save()
@@ -737,6 +764,8 @@ def scene():
         "credit_note": credit_note,
         "export": export,
         "api_key": api_key,
+        "webhook": webhook,
+        "delivery": delivery,
         "saved_view": SavedView.objects.create(
             user=admin.user, name="Vue de A", query="group=accordes"
         ),

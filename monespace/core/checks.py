@@ -34,6 +34,14 @@ def production_settings(app_configs, **kwargs):
                 id="monespace.E003",
             )
         )
+    if settings.WEBHOOKS_ALLOW_INSECURE:
+        errors.append(
+            Error(
+                "Webhooks may call HTTP and private addresses.",
+                hint="Unset WEBHOOKS_ALLOW_INSECURE (development and tests only).",
+                id="monespace.E005",
+            )
+        )
     if settings.BENCHMARK_REFERENCE_VIEW:
         errors.append(
             Error(

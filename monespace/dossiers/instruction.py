@@ -199,6 +199,9 @@ def dossier_request_documents(
         body=_("À fournir avant le %(date)s : %(pieces)s")
         % {"date": due_date.strftime("%d/%m/%Y"), "pieces": ", ".join(pieces)},
     )
+    from monespace.api.webhooks import documents_requested
+
+    documents_requested(dossier, pieces, due_date)
     return decision
 
 

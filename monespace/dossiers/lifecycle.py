@@ -69,4 +69,8 @@ def transition(
         message=message,
     )
     locked.spec.after_transition(locked, action)
+    if before != locked.state:
+        from monespace.api.webhooks import contract_state_changed
+
+        contract_state_changed(locked)
     return locked

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.accounts.enums import StaffRole
+from monespace.api.webhooks import invoice_paid as invoice_paid_event
 from monespace.core.errors import DomainError
 from monespace.core.formats import format_euros
 from monespace.core.models import ActivityEvent
@@ -334,6 +335,8 @@ def run_approve(*, actor: User, run: PaymentRun) -> PaymentRun:
             state=InvoiceState.PAID, paid_on=run.execution_date
         )
         record_paid(payment=payment, invoices=invoices, actor=actor)
+        for invoice in invoices:
+            invoice_paid_event(invoice, payment)
         record_deducted(
             payment=payment,
             notes=list(payment.credit_notes.select_related("invoice")),

@@ -12,6 +12,7 @@ from . import (
     quick_access,
     schedules,
     views,
+    webhooks,
 )
 from .dossiers import apprenticeship, detail, documents, lists, steps, training_action
 
@@ -153,6 +154,21 @@ urlpatterns = [
         "administration/entreprises/<int:company_id>/<str:profile>/cles-api/<int:pk>/revoquer/",
         api_keys.api_key_revoke_view,
         name="api_key_revoke",
+    ),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/webhooks/",
+        webhooks.webhooks,
+        name="webhooks",
+    ),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/webhooks/<int:pk>/supprimer/",
+        webhooks.webhook_revoke,
+        name="webhook_revoke",
+    ),
+    path(
+        "administration/entreprises/<int:company_id>/<str:profile>/webhooks/envois/<int:pk>/renvoyer/",
+        webhooks.webhook_replay,
+        name="webhook_replay",
     ),
     path(
         "administration/rattachements/<int:pk>/",

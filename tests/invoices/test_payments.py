@@ -91,8 +91,22 @@ def test_a_run_is_prepared_approved_by_another_and_the_of_gets_its_avis(client, 
     )
     assert response.status_code == 403
     mail.outbox.clear()
+    from monespace.api.models import WebhookDelivery, WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        company=case["provider"].company,
+        profile="provider",
+        url="https://logiciel.exemple.fr/hook",
+        events=["facture.payee"],
+        secret="whsec_test",
+    )
     client.force_login(case["approver"])
     client.post(reverse("backoffice:payment_run_decide", args=[run.pk]), {"action": "approve"})
+    # The OF's software is told (a webhook queued for its address).
+    sent = WebhookDelivery.objects.get()
+    assert sent.event == "facture.payee"
+    assert sent.payload["donnees"]["referenceFactureCFA"] == "OF-77"
+    assert sent.payload["donnees"]["montantRegle"] == "1000.00"
     run.refresh_from_db()
     assert (run.state, run.approved_by) == ("approved", case["approver"])
     invoice.refresh_from_db()
