@@ -110,7 +110,8 @@ class ContractSerializer(serializers.ModelSerializer):
         fields = ["numeroInterne", "numeroDeca", "etat", "dateMaj", "montantEngage", "cerfa"]
 
     def get_etat(self, dossier) -> str:
-        return STATES[dossier.state]
+        # A CFA's pre-entry waiting for the company (only in the answer to its deposit).
+        return STATES.get(dossier.state, "A_VALIDER_PAR_L_EMPLOYEUR")
 
 
 class InstalmentSerializer(serializers.ModelSerializer):

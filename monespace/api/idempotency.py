@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .models import IdempotencyRecord
@@ -91,7 +92,8 @@ class IdempotentPost:
                         request=where,
                         fingerprint=seen,
                         status=response.status_code,
-                        body=response.data,
+                        # As sent (DRF's encoder: dates, decimals), replayed as is.
+                        body=json.loads(JSONRenderer().render(response.data)),
                     )
             except IntegrityError:  # the same key sent twice at once: the other one won
                 raise Conflict from None

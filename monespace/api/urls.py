@@ -1,14 +1,14 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import contracts, dossiers, invoices
+from . import contract_deposit, contracts, dossiers, invoices
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("v1/contrats/", contracts.ContractList.as_view(), name="contracts"),
+    path("v1/contrats/", contract_deposit.ContractCollection.as_view(), name="contracts"),
     path("v1/contrats/<str:numero>/", contracts.ContractDetail.as_view(), name="contract"),
     path("v1/status/", dossiers.Status.as_view(), name="status"),
     path(

@@ -79,6 +79,11 @@ def endpoints(world):
         ),
         (
             "post",
+            reverse("api:contracts"),
+            lambda: {"cerfa": "{}", "cerfaSigne": pdf(), "conventionFormation": pdf()},
+        ),
+        (
+            "post",
             reverse("api:invoice_deposit"),
             lambda: {
                 "numeroDossier": training,
