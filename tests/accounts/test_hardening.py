@@ -100,17 +100,20 @@ def test_production_needs_smtp_and_public_site_url(settings):
     settings.SITE_URL = "http://127.0.0.1:8000"
     settings.CLAMAV_SOCKET = settings.CLAMAV_HOST = ""
     settings.BENCHMARK_REFERENCE_VIEW = True
+    settings.WEBHOOKS_ALLOW_INSECURE = True
     assert {e.id for e in production_settings(None)} == {
         "monespace.E001",
         "monespace.E002",
         "monespace.E003",
         "monespace.E004",
+        "monespace.E005",
     }
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
     settings.SITE_URL = "https://monespace.example"
     settings.CLAMAV_SOCKET = "/run/clamav/clamd.ctl"
     settings.CLAMAV_REQUIRED = True
     settings.BENCHMARK_REFERENCE_VIEW = False
+    settings.WEBHOOKS_ALLOW_INSECURE = False
     assert production_settings(None) == []
     settings.CLAMAV_REQUIRED = False  # scanning configured but not required: refused too
     assert [e.id for e in production_settings(None)] == ["monespace.E003"]
