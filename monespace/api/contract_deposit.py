@@ -156,7 +156,8 @@ PIECES = {
 
 
 class ContractDepositInput(serializers.Serializer):
-    cerfa = serializers.JSONField(
+    cerfa = serializers.CharField(
+        max_length=200_000,
         help_text=(
             "Le contrat, objet JSON aux noms de l'échange inter-OPCO : employeur (siret…), "
             "apprenti, maitre1, maitre2, contrat (remunerationsAnnuelles : [{ordre, taux}]), "
@@ -258,12 +259,10 @@ class ContractDepositMixin(IdempotentPost):
     def create_response(self, request, *args, **kwargs):
         payload = ContractDepositInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        cerfa = payload.validated_data["cerfa"]
-        if isinstance(cerfa, str):
-            try:
-                cerfa = json.loads(cerfa)
-            except ValueError:
-                raise ValidationError({"cerfa": [_("JSON illisible.")]}) from None
+        try:
+            cerfa = json.loads(payload.validated_data["cerfa"])
+        except (ValueError, RecursionError):
+            raise ValidationError({"cerfa": [_("JSON illisible.")]}) from None
         if not isinstance(cerfa, dict):
             raise ValidationError({"cerfa": [_("Un objet JSON est attendu.")]})
         key = request.auth

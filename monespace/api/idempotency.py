@@ -75,13 +75,38 @@ class IdempotentPost:
         where = f"{request.method} {request.path}"[:300]
         seen = fingerprint(request)
         IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
-        record = IdempotencyRecord.objects.filter(api_key=request.auth, key=key).first()
-        if record is not None:
+        # The key is taken first (status 0: in progress), so that a twin sent at the same
+        # moment finds it and never does the work a second time.
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    api_key=request.auth, key=key, request=where, fingerprint=seen, status=0
+                )
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(api_key=request.auth, key=key)
             if record.request != where or record.fingerprint != seen:
-                raise Conflict
+                raise Conflict from None
+            if record.status == 0:
+                raise Conflict(
+                    _("Une requête avec cette clé d'idempotence est en cours : réessayez.")
+                ) from None
             response = Response(record.body, status=record.status)
             response["Idempotent-Replayed"] = "true"
             return response
+        try:
+            response = self.create_response(request, *args, **kwargs)
+        except BaseException:
+            # Refused (an answer recomputed on a retry) or failed: the key is free again.
+            record.delete()
+            raise
+        if response.status_code >= 500:
+            record.delete()
+            return response
+        # As sent (DRF's encoder: dates, decimals), replayed as is.
+        record.status = response.status_code
+        record.body = json.loads(JSONRenderer().render(response.data))
+        record.save(update_fields=["status", "body"])
+        return response
         response = self.create_response(request, *args, **kwargs)
         if response.status_code < 500:
             try:

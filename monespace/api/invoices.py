@@ -8,6 +8,8 @@ as everywhere outside the RIB pages."""
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -150,6 +152,7 @@ FIELD_NAMES = {
     "completion_file": "certificatRealisation",
     "receipted_file": "factureAcquittee",
     "certify": "attestationConservationPieces",
+    "file": "fichier",
     "__all__": "non_field_errors",
 }
 
@@ -166,8 +169,9 @@ class InvoiceDepositInput(serializers.Serializer):
     numeroDossier = serializers.CharField(max_length=30)
     numeroFacture = serializers.CharField(max_length=40)
     dateFacture = serializers.DateField()
-    lignes = serializers.JSONField(
-        help_text='Liste JSON : [{"ligne": "E1", "montantHT": "1200.00", "tauxTVA": "0"}]'
+    lignes = serializers.CharField(
+        max_length=20_000,
+        help_text='Liste JSON : [{"ligne": "E1", "montantHT": "1200.00", "tauxTVA": "0"}]',
     )
     attestationConservationPieces = serializers.BooleanField()
     fichier = serializers.FileField(help_text="La facture (PDF).")
@@ -176,14 +180,37 @@ class InvoiceDepositInput(serializers.Serializer):
     factureAcquittee = serializers.FileField(required=False)
 
     def validate_lignes(self, value):
-        rows = InvoiceLineInput(data=value, many=True)
-        if not isinstance(value, list) or not value:
+        """The lines as JSON, each checked (errors under ``lignes[i].champ``)."""
+        try:
+            rows = json.loads(value)
+        except (ValueError, RecursionError):
+            raise ValidationError(_("JSON illisible.")) from None
+        if not isinstance(rows, list) or not rows:
             raise ValidationError(_("Une liste d'au moins une ligne est attendue."))
-        rows.is_valid(raise_exception=True)
-        codes = [row["ligne"] for row in rows.validated_data]
+        if len(rows) > 50:
+            raise ValidationError(_("50 lignes au plus."))
+        cleaned, errors = [], {}
+        for index, row in enumerate(rows):
+            line = InvoiceLineInput(data=row if isinstance(row, dict) else {})
+            if not line.is_valid():
+                for name, messages in line.errors.items():
+                    errors[f"lignes[{index}].{name}"] = [str(m) for m in messages]
+                continue
+            cleaned.append(line.validated_data)
+        if errors:
+            raise LineErrors(errors)
+        codes = [row["ligne"] for row in cleaned]
         if len(set(codes)) != len(codes):
             raise ValidationError(_("Une ligne n'apparaît qu'une fois."))
-        return rows.validated_data
+        return cleaned
+
+
+class LineErrors(Exception):
+    """Errors of the lines, reported at the top level under their paths."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
 
 
 def _rate(value) -> str:
@@ -216,7 +243,10 @@ class InvoiceDeposit(IdempotentPost, _KeyView):
         from monespace.www.invoice_forms import InvoiceForm
 
         payload = InvoiceDepositInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        try:
+            payload.is_valid(raise_exception=True)
+        except LineErrors as failure:
+            raise ValidationError(failure.errors) from None
         data = payload.validated_data
         key = request.auth
         not_invoiceable = ValidationError(

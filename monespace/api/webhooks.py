@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
+import logging
 import secrets
 import socket
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,8 @@ from monespace.organizations.enums import Profile
 
 from .models import DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
+logger = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from monespace.accounts.models import User
     from monespace.dossiers.models import Dossier
@@ -45,7 +49,9 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
-TIMEOUT = 10  # seconds for the receiver to answer
+TIMEOUT = 10  # seconds for each network operation
+DEADLINE = 20  # seconds for the whole call
+CLAIM = timedelta(seconds=DEADLINE * 3)  # an attempt in progress is nobody else's
 MAX_ENDPOINTS = 5
 SIGNATURE_HEADER = "X-MonEspace-Signature"
 
@@ -54,35 +60,100 @@ class WebhookError(DomainError):
     pass
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer (3xx), never followed: it could lead to a private address."""
+def _public(address: str) -> bool:
+    """A globally routable address, IPv6 forms that reach IPv4 (NAT64, 6to4, Teredo,
+    IPv4-mapped or -compatible) judged by what they reach."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped.is_global
+        if ip.sixtofour is not None or ip.teredo is not None:
+            return False
+        if any(ip in net for net in _TRANSLATED):
+            return False
+    return ip.is_global
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+
+_TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+)
 
 
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def check_url(url: str) -> str:
-    """An HTTPS address of a public host (HTTP and local hosts only when allowed)."""
+def check_url(url: str) -> list[str]:
+    """An HTTPS address of a public host on port 443 or a high port (HTTP and local hosts only
+    when allowed). Returns the addresses the host resolves to: the call connects to one of
+    them, never resolving the name again (no DNS rebinding)."""
     parts = urlsplit(url)
     insecure = settings.WEBHOOKS_ALLOW_INSECURE
     if parts.scheme != "https" and not (insecure and parts.scheme == "http"):
         raise WebhookError(_("L'adresse doit commencer par https://."), field="url")
-    if not parts.hostname or parts.username or parts.password:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname or parts.username or parts.password or port == -1:
         raise WebhookError(_("Cette adresse n'est pas valide."), field="url")
-    if not insecure:
-        try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
-        except (OSError, UnicodeError):
-            raise WebhookError(_("Ce nom de serveur est introuvable."), field="url") from None
-        if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
-            raise WebhookError(
-                _("Cette adresse désigne un réseau privé : elle ne peut pas être appelée."),
-                field="url",
-            )
-    return url
+    if not insecure and port is not None and port != 443 and port < 1024:
+        raise WebhookError(
+            _("Ce port ne peut pas être appelé (443 ou au-delà de 1023)."), field="url"
+        )
+    try:
+        addresses = sorted({info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443)})
+    except (OSError, UnicodeError):
+        raise WebhookError(_("Ce nom de serveur est introuvable."), field="url") from None
+    if not addresses:
+        raise WebhookError(_("Ce nom de serveur est introuvable."), field="url")
+    if not insecure and not all(_public(a) for a in addresses):
+        raise WebhookError(
+            _("Cette adresse désigne un réseau privé : elle ne peut pas être appelée."),
+            field="url",
+        )
+    return addresses
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host, port, *, address, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address, the certificate checked for the host name."""
+
+    def __init__(self, host, port, *, address, **kwargs):
+        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post(url: str, address: str, body: bytes, headers: dict[str, str]) -> int:
+    """One POST to ``address`` (already checked), within ``DEADLINE`` seconds in all: a
+    receiver that answers byte by byte is cut off. Redirects are answers, never followed."""
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    connection_class = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
+    connection = connection_class(
+        parts.hostname, parts.port or (443 if https else 80), address=address, timeout=TIMEOUT
+    )
+    watchdog = threading.Timer(DEADLINE, connection.close)
+    watchdog.start()
+    try:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(4096)
+        return response.status
+    finally:
+        watchdog.cancel()
+        connection.close()
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -141,22 +212,39 @@ def _enqueue(delivery_id: int, when=None) -> None:
     # Else (a backend that cannot defer): `manage.py deliver_webhooks` picks it up when due.
 
 
-def emit(event: str, payload: dict[str, Any], targets: Iterable[tuple[int, str]]) -> int:
-    """Queue ``event`` for the endpoints of ``targets`` ((company id, profile)) that asked for
-    it; sent after the transaction's commit. Returns the deliveries created."""
+def endpoints_for(targets: Iterable[tuple[int, str]]) -> list[WebhookEndpoint]:
+    """The active endpoints of ``targets`` ((company id, profile)), in one query."""
     wanted = {(company_id, profile) for company_id, profile in targets if company_id}
     if not wanted:
-        return 0
-    endpoints = [
+        return []
+    return [
         e
         for e in WebhookEndpoint.objects.filter(
             company_id__in=sorted({c for c, _p in wanted}), revoked_at__isnull=True
         )
-        if (e.company_id, e.profile) in wanted and event in e.events
+        if (e.company_id, e.profile) in wanted
     ]
+
+
+def emit(
+    event: str,
+    payload: dict[str, Any],
+    targets: Iterable[tuple[int, str]],
+    *,
+    endpoints: list[WebhookEndpoint] | None = None,
+) -> int:
+    """Queue ``event`` for the endpoints of ``targets`` ((company id, profile)) that asked for
+    it (``endpoints``: read already by the caller); sent after the transaction's commit.
+    Returns the deliveries created."""
+    targets = set(targets)
+    if endpoints is None:
+        endpoints = endpoints_for(targets)
+    chosen = [e for e in endpoints if (e.company_id, e.profile) in targets and event in e.events]
+    if not chosen:
+        return 0
     body = {"evenement": event, "date": timezone.now().isoformat(), "donnees": payload}
     created = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(endpoint=e, event=event, payload=body) for e in endpoints
+        WebhookDelivery(endpoint=e, event=event, payload=body) for e in chosen
     )
     for delivery in created:
         transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
@@ -164,7 +252,8 @@ def emit(event: str, payload: dict[str, Any], targets: Iterable[tuple[int, str]]
 
 
 def deliver(delivery_id: int) -> WebhookDelivery:
-    """One attempt (idempotent: a delivery no longer pending, or not due yet, is left)."""
+    """One attempt (idempotent: a delivery no longer pending, claimed by another attempt or not
+    due yet is left). Whatever goes wrong is recorded as a failed attempt, never raised."""
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
@@ -175,21 +264,25 @@ def deliver(delivery_id: int) -> WebhookDelivery:
             return delivery
         if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
             return delivery
+        if delivery.endpoint.revoked_at is not None:
+            delivery.state, delivery.last_error = DeliveryState.FAILED, "adresse supprimée"
+            delivery.save(update_fields=["state", "last_error"])
+            return delivery
         delivery.attempts += 1
-        # Claimed: a second worker waiting on the lock finds it not due.
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=TIMEOUT * 3)
+        # Claimed for longer than an attempt can last.
+        delivery.next_attempt_at = timezone.now() + CLAIM
         delivery.save(update_fields=["attempts", "next_attempt_at"])
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     stamp = int(time.time())
     status, error = None, ""
     try:
-        check_url(endpoint.url)
-        request = urllib.request.Request(  # noqa: S310 — scheme and host checked above
+        address = check_url(endpoint.url)[0]
+        status = _post(
             endpoint.url,
-            data=body,
-            method="POST",
-            headers={
+            address,
+            body,
+            {
                 "Content-Type": "application/json",
                 "User-Agent": "MonEspace-Webhooks/1",
                 "X-MonEspace-Event": delivery.event,
@@ -197,28 +290,25 @@ def deliver(delivery_id: int) -> WebhookDelivery:
                 SIGNATURE_HEADER: f"t={stamp},v1={sign(endpoint.secret, stamp, body)}",
             },
         )
-        with OPENER.open(request, timeout=TIMEOUT) as response:
-            status = response.status
-    except urllib.error.HTTPError as failure:
-        status, error = failure.code, str(failure.reason)[:300]
-    except (urllib.error.URLError, OSError, WebhookError) as failure:
-        error = str(getattr(failure, "reason", failure))[:300]
-    delivery.last_status, delivery.last_error = status, error
+    except WebhookError as failure:
+        error = failure.message[:300]
+    except Exception as failure:  # network, TLS, a malformed answer: a failed attempt
+        error = (str(failure) or type(failure).__name__)[:300]
+    now = timezone.now()
+    values: dict[str, Any] = {"last_status": status, "last_error": error}
     if status is not None and 200 <= status < 300:
-        delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
-            DeliveryState.SUCCEEDED,
-            timezone.now(),
-            None,
-        )
-        delivery.last_error = ""
+        values.update(state=DeliveryState.SUCCEEDED, delivered_at=now, next_attempt_at=None)
+        values["last_error"] = ""
     elif delivery.attempts >= MAX_ATTEMPTS:
-        delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+        values.update(state=DeliveryState.FAILED, next_attempt_at=None)
     else:
-        delivery.next_attempt_at = timezone.now() + FIRST_RETRY * 2 ** (delivery.attempts - 1)
-    delivery.save(
-        update_fields=["state", "last_status", "last_error", "delivered_at", "next_attempt_at"]
-    )
-    if delivery.state == DeliveryState.PENDING:
+        values["next_attempt_at"] = now + FIRST_RETRY * 2 ** (delivery.attempts - 1)
+    # Only if the attempt is still ours (not revoked, not taken again meanwhile).
+    updated = WebhookDelivery.objects.filter(
+        pk=delivery.pk, state=DeliveryState.PENDING, attempts=delivery.attempts
+    ).update(**values)
+    delivery.refresh_from_db()
+    if updated and delivery.state == DeliveryState.PENDING:
         _enqueue(delivery.pk, when=delivery.next_attempt_at)
     return delivery
 
@@ -232,7 +322,10 @@ def deliver_due(now=None) -> int:
         ).values_list("pk", flat=True)[:500]
     )
     for pk in due:
-        deliver(pk)
+        try:
+            deliver(pk)
+        except Exception:  # one broken delivery never holds the others back
+            logger.exception("webhook delivery %s", pk)
     return len(due)
 
 
@@ -286,7 +379,7 @@ def documents_requested(dossier: Dossier, pieces: list[str], due_on) -> None:
     )
 
 
-def invoice_paid(invoice, payment) -> None:
+def invoice_paid(invoice, payment, *, endpoints: list[WebhookEndpoint] | None = None) -> None:
     emit(
         WebhookEvent.INVOICE_PAID,
         {
@@ -298,4 +391,5 @@ def invoice_paid(invoice, payment) -> None:
             "dateReglement": payment.run.execution_date.isoformat(),
         },
         [(invoice.payee_company_id, invoice.payee_profile)],
+        endpoints=endpoints,
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.accounts.enums import StaffRole
+from monespace.api.webhooks import endpoints_for
 from monespace.api.webhooks import invoice_paid as invoice_paid_event
 from monespace.core.errors import DomainError
 from monespace.core.formats import format_euros
@@ -326,17 +327,18 @@ def run_approve(*, actor: User, run: PaymentRun) -> PaymentRun:
                 % {"name": payment.payee_company.name}
             )
     run.sepa_xml = sepa_xml(run, payments)
+    hooks = endpoints_for((p.payee_company_id, p.payee_profile) for p in payments)
     run.state = PaymentRunState.APPROVED
     run.approved_by, run.approved_at = actor, timezone.now()
     run.save(update_fields=["sepa_xml", "state", "approved_by", "approved_at"])
     for payment in payments:
-        invoices = list(Invoice.objects.filter(payment=payment))
+        invoices = list(Invoice.objects.filter(payment=payment).select_related("dossier"))
         Invoice.objects.filter(payment=payment).update(
             state=InvoiceState.PAID, paid_on=run.execution_date
         )
         record_paid(payment=payment, invoices=invoices, actor=actor)
         for invoice in invoices:
-            invoice_paid_event(invoice, payment)
+            invoice_paid_event(invoice, payment, endpoints=hooks)
         record_deducted(
             payment=payment,
             notes=list(payment.credit_notes.select_related("invoice")),

@@ -187,3 +187,41 @@ def test_a_cfa_software_deposits_an_invoice_with_the_web_form_s_rules(client):
     )
     assert response.status_code == 400 and "numeroDossier" in response.json()["errors"]
     assert Invoice.objects.count() == 1
+
+
+def test_odd_lines_and_a_key_in_progress(client):
+    from monespace.api.models import IdempotencyRecord
+    from monespace.organizations.models import ApiKey
+
+    case = build()
+    secret = key(case["of_admin"], case["provider"].company, "provider", can_deposit_invoices=True)
+    url = reverse("api:invoice_deposit")
+
+    def post(lignes, **extra):
+        data = {
+            "numeroDossier": case["dossier"].number,
+            "numeroFacture": "OF-API-9",
+            "dateFacture": timezone.localdate().isoformat(),
+            "lignes": lignes,
+            "attestationConservationPieces": "true",
+            "fichier": pdf(),
+        }
+        return client.post(url, data, HTTP_X_API_KEY=secret, **HEADERS, **extra)
+
+    response = post("[" * 5000 + "]" * 5000)
+    assert response.status_code == 400
+    response = post('[{"ligne": "cost_teaching", "montantHT": 1e400, "tauxTVA": "20"}]')
+    assert response.status_code == 400 and "lignes[0].montantHT" in response.json()["errors"]
+    response = post('[{"ligne": "cost_teaching", "montantHT": "1"}]')
+    assert "lignes[0].tauxTVA" in response.json()["errors"]
+    # The same key while the first request is still being processed: 409, nothing done.
+    IdempotencyRecord.objects.create(
+        api_key=ApiKey.objects.get(company=case["provider"].company),
+        key="k-1",
+        request=f"POST {url}",
+        fingerprint="x",
+        status=0,
+    )
+    lines = '[{"ligne": "cost_teaching", "montantHT": "10", "tauxTVA": "20"}]'
+    response = post(lines, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 409

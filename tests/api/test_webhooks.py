@@ -170,3 +170,86 @@ def test_who_manages_the_webhooks(client, company):
     assert client.get(url).status_code == 403
     client.force_login(MembershipFactory(is_admin=True).user)
     assert client.get(url).status_code == 404
+
+
+def test_a_broken_or_private_receiver_never_stops_the_others(company, settings):
+    """A malformed answer is a failed attempt (never an exception that stops the queue); an
+    address that resolves to a private network at the time of the call is not called; a
+    deleted address is not called again."""
+    import socket
+
+    from monespace.api.webhooks import deliver_due, emit
+
+    good = Receiver([])
+    bad_server = socket.socket()
+    bad_server.bind(("127.0.0.1", 0))
+    bad_server.listen(5)
+
+    def answer_garbage():
+        for _ in range(3):
+            try:
+                conn, _addr = bad_server.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            conn.sendall(b"NOT-HTTP garbage\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    try:
+        admin = company["admin"]
+        broken = WebhookEndpoint.objects.create(
+            company=company["company"],
+            profile="member",
+            url=f"http://127.0.0.1:{bad_server.getsockname()[1]}/hook",
+            events=["contrat.etat"],
+            secret="whsec_a",
+            created_by=admin,
+        )
+        fine = WebhookEndpoint.objects.create(
+            company=company["company"],
+            profile="member",
+            url=good.url,
+            events=["contrat.etat"],
+            secret="whsec_b",
+            created_by=admin,
+        )
+        emit("contrat.etat", {"numeroInterne": "X"}, [(company["company"].pk, "member")])
+        WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+        assert deliver_due() == 2
+        states = dict(WebhookDelivery.objects.values_list("endpoint_id", "state"))
+        assert states == {broken.pk: "pending", fine.pk: "succeeded"}
+        failed = WebhookDelivery.objects.get(endpoint=broken)
+        assert failed.attempts == 1 and failed.last_error
+        # Deleted: the pending delivery is not tried again.
+        from monespace.api.webhooks import endpoint_revoke
+
+        endpoint_revoke(actor=admin, endpoint=broken)
+        WebhookDelivery.objects.filter(pk=failed.pk).update(state="pending", next_attempt_at=None)
+        assert deliver(failed.pk).state == "failed"
+        # In production, a name that resolves to a private address is refused at call time.
+        settings.WEBHOOKS_ALLOW_INSECURE = False
+        WebhookEndpoint.objects.filter(pk=fine.pk).update(url="https://localhost:8443/hook")
+        emit("contrat.etat", {"numeroInterne": "Y"}, [(company["company"].pk, "member")])
+        pending = WebhookDelivery.objects.filter(endpoint=fine, state="pending").get()
+        attempt = deliver(pending.pk)
+        assert attempt.state == "pending" and "réseau privé" in attempt.last_error
+        assert len(good.received) == 1
+    finally:
+        good.close()
+        bad_server.close()
+
+
+def test_ipv6_forms_of_private_addresses_are_refused(settings):
+    from monespace.api.webhooks import WebhookError, check_url
+
+    settings.WEBHOOKS_ALLOW_INSECURE = False
+    for url in (
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://[2002:7f00:1::1]/hook",
+        "https://[::1]/hook",
+        "https://93.184.215.14:25/hook",
+    ):
+        with pytest.raises(WebhookError):
+            check_url(url)
