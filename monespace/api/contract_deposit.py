@@ -163,7 +163,7 @@ class ContractDepositInput(serializers.Serializer):
             "apprenti, maitre1, maitre2, contrat (remunerationsAnnuelles : [{ordre, taux}]), "
             "formation, organismeFormation, organismeFormationLieuFormationPrincipal, "
             "fraisAnnexes, attestationPieces."
-        )
+        ),
     )
     cerfaSigne = serializers.FileField(help_text="Le CERFA signé (PDF).")
     conventionFormation = serializers.FileField(help_text="La convention de formation signée.")

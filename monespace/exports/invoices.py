@@ -101,8 +101,95 @@ def write_workbook(
     queryset: QuerySet[Invoice],
     *,
     progress: Callable[[int], None] = lambda done: None,
-    every: int = CHUNK,
 ) -> int:
+    return _write(path, queryset, _("Factures"), columns(), rows_of, progress)
+
+
+# --- The back office's invoices (staff) ---------------------------------------------------------
+
+STAFF_INVOICE_PARAMS = ("etat",)
+
+
+def staff_invoices_for_export(user, params: dict[str, str]) -> QuerySet[Invoice]:
+    """« Factures à contrôler » as filtered: by state, else the invoices to control."""
+    from monespace.invoices.models import OPEN_STATES
+
+    if not user.is_staff:
+        return Invoice.objects.none()
+    state = params.get("etat")
+    if state in InvoiceState.values:
+        return Invoice.objects.filter(state=state)
+    return Invoice.objects.filter(state__in=OPEN_STATES)
+
+
+# --- « Règlements » -------------------------------------------------------------------------------
+
+PAYMENT_PARAMS: tuple[str, ...] = ()
+
+
+def payments_for_export(user, params: dict[str, str]):
+    from monespace.invoices.access import payments_visible
+
+    return payments_visible(user)
+
+
+def payment_columns() -> list[Column]:
+    return [
+        Column(_("Date d'exécution"), "run__execution_date", "date", 11),
+        Column(_("Référence du virement"), "end_to_end", "text", 26),
+        Column(_("Bénéficiaire"), "payee_company__name", "text", 30),
+        Column(_("SIRET"), "payee_establishment__siret", "text", 16),
+        Column(_("Compte (IBAN masqué)"), "iban", "text", 22),
+        Column(_("Montant"), "amount", "money", 14),
+        Column(_("Factures"), "invoice_numbers", "text", 40),
+        Column(_("Avoirs déduits"), "credit_numbers", "text", 30),
+        Column(_("Libellé"), "remittance", "text", 50),
+    ]
+
+
+def payment_rows(queryset, cols: list[Column]) -> Iterator[list[Any]]:
+    from monespace.core.identifiers import mask_iban
+    from monespace.invoices.models import CreditNote
+
+    computed = ("iban", "invoice_numbers", "credit_numbers")
+    keys = sorted({"pk", "bank_account__iban"} | {c.key for c in cols if c.key not in computed})
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk").values(*keys)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1]["pk"]
+        ids = [row["pk"] for row in chunk]
+        invoices: dict[int, list[str]] = defaultdict(list)
+        for payment_id, number in (
+            Invoice.objects.filter(payment_id__in=ids)
+            .order_by("number")
+            .values_list("payment_id", "number")
+        ):
+            invoices[payment_id].append(number)
+        credits: dict[int, list[str]] = defaultdict(list)
+        for payment_id, number in (
+            CreditNote.objects.filter(payment_id__in=ids)
+            .order_by("number")
+            .values_list("payment_id", "number")
+        ):
+            credits[payment_id].append(number)
+        for row in chunk:
+            row["iban"] = mask_iban(row["bank_account__iban"])
+            row["invoice_numbers"] = ", ".join(invoices.get(row["pk"], []))
+            row["credit_numbers"] = ", ".join(credits.get(row["pk"], []))
+            yield [row.get(c.key) for c in cols]
+        if len(chunk) < CHUNK:
+            return
+
+
+def write_payments_workbook(
+    path: str, queryset, *, progress: Callable[[int], None] = lambda done: None
+) -> int:
+    return _write(path, queryset, _("Règlements"), payment_columns(), payment_rows, progress)
+
+
+def _write(path, queryset, name, cols, rows, progress) -> int:
     from rustpy_xlsxwriter import FastExcel, Format
 
     formats = {
@@ -110,32 +197,30 @@ def write_workbook(
         "money": Format().set_num_format('#,##0.00\\ "€"'),
     }
     header = Format().set_bold().set_background_color("#E8EEF7").set_text_wrap()
-    cols = columns()
     headers = [c.header for c in cols]
     written = 0
 
     def records() -> Iterator[dict[str, Any]]:
         nonlocal written
-        for values in rows_of(queryset, cols):
+        for values in rows(queryset, cols):
             yield dict(
                 zip(headers, (_cell(c, v) for c, v in zip(cols, values, strict=True)), strict=True)
             )
             written += 1
-            if written % every == 0:
+            if written % CHUNK == 0:
                 progress(written)
 
     if not queryset.exists():
         import xlsxwriter
 
         book = xlsxwriter.Workbook(path)
-        sheet = book.add_worksheet(_("Factures"))
+        sheet = book.add_worksheet(name)
         for index, column in enumerate(cols):
             sheet.write_string(0, index, column.header)
             sheet.set_column(index, index, column.width)
         book.close()
         return 0
     book = FastExcel(path)
-    name = _("Factures")
     book.freeze(row=1, sheet=name)
     book.sheet(
         name,

@@ -67,9 +67,12 @@ class ExportJob(models.Model):
 
     @property
     def file_name(self) -> str:
-        name = {"queue": "dossiers-a-instruire", "invoices": "mes-factures"}.get(
-            self.source, "mes-dossiers"
-        )
+        name = {
+            "queue": "dossiers-a-instruire",
+            "invoices": "mes-factures",
+            "payments": "reglements",
+            "staff_invoices": "factures-a-controler",
+        }.get(self.source, "mes-dossiers")
         return f"{name}-{timezone.localtime(self.created_at):%Y-%m-%d-%H%M}.xlsx"
 
     @property
@@ -79,6 +82,8 @@ class ExportJob(models.Model):
             {
                 "queue": _("Export Excel des dossiers à instruire"),
                 "invoices": _("Export Excel de mes factures"),
+                "payments": _("Export Excel des règlements"),
+                "staff_invoices": _("Export Excel des factures à contrôler"),
             }.get(self.source, _("Export Excel de mes dossiers"))
         )
 

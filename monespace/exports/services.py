@@ -53,7 +53,15 @@ DOSSIER_PARAMS = (
 QUEUE_PARAMS = ("state", "assigned", "kind", "branch", "q", "sort")
 # « Mes factures » (exports/invoices.py).
 INVOICE_PARAMS = ("q", "etat", "dispositif")
-SOURCES = {"dossiers": DOSSIER_PARAMS, "queue": QUEUE_PARAMS, "invoices": INVOICE_PARAMS}
+SOURCES = {
+    "dossiers": DOSSIER_PARAMS,
+    "queue": QUEUE_PARAMS,
+    "invoices": INVOICE_PARAMS,
+    "payments": (),
+    # The back office's « Factures à contrôler ».
+    "staff_invoices": ("etat",),
+}
+STAFF_SOURCES = ("queue", "staff_invoices")
 
 
 def export_request(
@@ -61,7 +69,7 @@ def export_request(
 ) -> ExportJob:
     """A user asks for an export of what their list shows (« Mes dossiers », or the back
     office's queue for staff): queued, run after the commit."""
-    if source not in SOURCES or (source == "queue" and not user.is_staff):
+    if source not in SOURCES or (source in STAFF_SOURCES and not user.is_staff):
         raise ExportError(_("Cette liste ne s'exporte pas."))
     if not staff_cleared(user):
         raise ExportError(_("Protégez votre compte par une double authentification pour exporter."))
@@ -146,9 +154,17 @@ def _source(job: ExportJob) -> tuple[QuerySet[Any], Callable[..., int]]:
     """The rows an export holds, recomputed now from the user's rights, and its writer."""
     from .dossiers import visible_for_export, write_workbook
 
-    if job.source == "invoices":
+    if job.source in ("invoices", "payments", "staff_invoices"):
         from . import invoices
 
+        if job.source == "payments":
+            return invoices.payments_for_export(job.user, job.params), (
+                invoices.write_payments_workbook
+            )
+        if job.source == "staff_invoices":
+            return invoices.staff_invoices_for_export(job.user, job.params), (
+                invoices.write_workbook
+            )
         return invoices.visible_for_export(job.user, job.params), invoices.write_workbook
     if job.source == "queue":
         from monespace.backoffice.instruction import queue_for_export
@@ -187,9 +203,9 @@ def export_allowed(user: User, job: ExportJob) -> bool:
 
     if not user.is_active or not staff_cleared(user):
         return False
-    if job.source == "queue" or user.is_staff:
+    if job.source in STAFF_SOURCES or user.is_staff:
         return user.is_staff
-    if job.source == "invoices":
+    if job.source in ("invoices", "payments"):
         from monespace.invoices import perms as invoice_perms
 
         return bool(invoice_perms.invoice_memberships(user))

@@ -357,3 +357,48 @@ def test_odd_input_never_fails(client, case):
     client.force_login(case["approver"])
     payment = run.payments.get()
     assert client.get(reverse("backoffice:payment_notice", args=[payment.pk])).status_code == 404
+
+
+def test_payments_and_the_staff_invoice_queue_export_to_excel(client, case):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from monespace.exports.models import ExportJob
+    from tests.helpers import read_streaming
+
+    run, _left = run_prepare(
+        actor=case["preparer"],
+        invoice_ids=[case["invoice"].pk],
+        execution_date=timezone.localdate(),
+    )
+    run_approve(actor=case["approver"], run=run)
+
+    def book(job):
+        response = client.get(reverse("www:export_file", args=[job.pk]))
+        return load_workbook(BytesIO(read_streaming(response)))
+
+    client.force_login(case["of_admin"])
+    assert (
+        client.post(reverse("www:export_new"), {"source": "payments", "query": ""}).status_code
+        == 302
+    )
+    job = ExportJob.objects.get(user=case["of_admin"])
+    sheet = book(job)["Règlements"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["Montant"] == 1000 and row["Factures"] == "OF-77"
+    assert row["Compte (IBAN masqué)"] == "FR76 •••• … 0189"
+    # Another organisation's export of its payments is empty.
+    client.force_login(case["outsider"])
+    client.post(reverse("www:export_new"), {"source": "payments", "query": ""})
+    job = ExportJob.objects.get(user=case["outsider"])
+    assert book(job)["Règlements"].max_row == 1
+    # Staff export the invoices' queue; users cannot ask for it.
+    client.post(reverse("www:export_new"), {"source": "staff_invoices", "query": ""})
+    assert not ExportJob.objects.filter(user=case["outsider"], source="staff_invoices").exists()
+    client.force_login(case["advisor"])
+    client.post(reverse("www:export_new"), {"source": "staff_invoices", "query": "etat=paid"})
+    job = ExportJob.objects.get(user=case["advisor"])
+    rows = list(book(job)["Factures"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["OF-77"]
