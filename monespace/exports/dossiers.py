@@ -86,6 +86,14 @@ def columns_for(kind: str) -> list[Column]:
             columns.append(
                 Column(_("%(line)s — payé") % {"line": label}, f"paid:{code}", "money", 14)
             )
+            columns.append(
+                Column(
+                    _("%(line)s — reste à facturer") % {"line": label},
+                    f"remaining:{code}",
+                    "money",
+                    14,
+                )
+            )
     elif kind == DossierKind.APPRENTICESHIP:
         columns += [
             Column(_("Apprenti(e) — nom"), "apprenticeship__apprentice_last_name", "text", 20),
@@ -155,6 +163,7 @@ def rows_of(queryset: QuerySet[Dossier], kind: str, columns: list[Column]) -> It
                 )
                 for code, balance in lines.items():
                     row[f"invoiced:{code}"], row[f"paid:{code}"] = balance.invoiced, balance.paid
+                    row[f"remaining:{code}"] = balance.remaining
             if kind == DossierKind.TRAINING_ACTION:
                 row["requested"] = sum((row[c] or Decimal(0) for c in costs), Decimal(0))
                 for code, amount in granted.get(row["pk"], {}).items():

@@ -300,6 +300,8 @@ def test_the_dossier_export_carries_the_ledger(client, case):
     assert row["Reste à facturer"] == 1500
     assert row["Coûts pédagogiques (HT) — facturé"] == 1000
     assert row["Coûts pédagogiques (HT) — payé"] == 1000
+    assert row["Coûts pédagogiques (HT) — reste à facturer"] == 1000
+    assert row["Rémunération (HT) — reste à facturer"] == 500
     assert row["Rémunération (HT) — payé"] in (None, 0)
 
 
