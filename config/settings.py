@@ -37,8 +37,9 @@ OPCO_DPO_EMAIL = env("OPCO_DPO_EMAIL", "dpo@opco-demo.fr")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # The OPCO's account that payment runs debit (the SEPA file's « donneur d'ordre »).
 OPCO_SEPA_NAME = env("OPCO_SEPA_NAME", OPCO_NAME)
-OPCO_SEPA_IBAN = env("OPCO_SEPA_IBAN", "FR7630006000011234567890189")
-OPCO_SEPA_BIC = env("OPCO_SEPA_BIC", "AGRIFRPP")
+# Demo values outside production only: production must name the OPCO's own account (E006).
+OPCO_SEPA_IBAN = env("OPCO_SEPA_IBAN", "" if PRODUCTION else "FR7630006000019876543210076")
+OPCO_SEPA_BIC = env("OPCO_SEPA_BIC", "" if PRODUCTION else "AGRIFRPP")
 # Webhooks may call HTTP (not HTTPS) addresses on local hosts: development and tests only.
 WEBHOOKS_ALLOW_INSECURE = env_bool("WEBHOOKS_ALLOW_INSECURE", DEBUG or TESTING)
 # A RIB validated less than this many days before a payment run is flagged to its approver.

@@ -42,6 +42,14 @@ def production_settings(app_configs, **kwargs):
                 id="monespace.E005",
             )
         )
+    if not (settings.OPCO_SEPA_IBAN and settings.OPCO_SEPA_BIC):
+        errors.append(
+            Error(
+                "No OPCO account for the payment runs' SEPA files.",
+                hint="Set OPCO_SEPA_IBAN and OPCO_SEPA_BIC (and OPCO_SEPA_NAME).",
+                id="monespace.E006",
+            )
+        )
     if settings.BENCHMARK_REFERENCE_VIEW:
         errors.append(
             Error(

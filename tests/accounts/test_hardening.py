@@ -101,12 +101,14 @@ def test_production_needs_smtp_and_public_site_url(settings):
     settings.CLAMAV_SOCKET = settings.CLAMAV_HOST = ""
     settings.BENCHMARK_REFERENCE_VIEW = True
     settings.WEBHOOKS_ALLOW_INSECURE = True
+    settings.OPCO_SEPA_IBAN = ""
     assert {e.id for e in production_settings(None)} == {
         "monespace.E001",
         "monespace.E002",
         "monespace.E003",
         "monespace.E004",
         "monespace.E005",
+        "monespace.E006",
     }
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
     settings.SITE_URL = "https://monespace.example"
@@ -114,6 +116,7 @@ def test_production_needs_smtp_and_public_site_url(settings):
     settings.CLAMAV_REQUIRED = True
     settings.BENCHMARK_REFERENCE_VIEW = False
     settings.WEBHOOKS_ALLOW_INSECURE = False
+    settings.OPCO_SEPA_IBAN = "FR7630006000019876543210076"
     assert production_settings(None) == []
     settings.CLAMAV_REQUIRED = False  # scanning configured but not required: refused too
     assert [e.id for e in production_settings(None)] == ["monespace.E003"]

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         )
         self.stdout.write(f"Portail : http://{options['addrport']}/  (Ctrl+C pour arrêter)")
+        self.stdout.write(f"E-mails envoyés : http://{options['addrport']}/dev/outbox/")
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:

@@ -98,7 +98,7 @@ PERSONAS = [
         "admin@demo.monespace.fr",
         "Alex",
         "Admin",
-        "Personnel OPCO — administrateur technique",
+        "Personnel OPCO — administrateur technique et manager (approuve les campagnes de paiement)",
         True,
         True,
     ),
@@ -643,4 +643,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "  nouvel utilisateur : une autre adresse + le SIRET et le numéro adhérent du README des données"
         )
-        self.stdout.write("  les e-mails envoyés se lisent sur http://127.0.0.1:8000/dev/outbox/")
+        self.stdout.write(
+            "  les e-mails envoyés se lisent sur /dev/outbox/ (même adresse que le portail)"
+        )
