@@ -36,7 +36,9 @@ class IdentityForm(Form):
     support_consent = forms.BooleanField(
         label=_(
             "J'accepte que le support ou mon conseiller puisse se connecter « en tant que » moi pour m'aider. "
-            "Je pourrai retirer cet accord à tout moment dans mon profil."
+            "J'ai conscience qu'il verra alors toutes les données auxquelles j'ai moi-même accès et je "
+            "m'engage à en tenir informées les personnes concernées. Je pourrai retirer cet accord à "
+            "tout moment dans mon profil."
         ),
         required=False,
     )

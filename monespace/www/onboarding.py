@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monespace.accounts.enums import Civility
 from monespace.accounts.models import User
 from monespace.accounts.services import user_verify_email
 from monespace.accounts.tokens import welcome_link_token
@@ -46,7 +47,7 @@ NEW_USER_STEPS = [
     ("identity", gettext_lazy("Identifiez-vous")),
     ("themes", gettext_lazy("Thématiques")),
     ("attachment", gettext_lazy("Mon établissement")),
-    ("check", gettext_lazy("Vérification")),
+    ("check", gettext_lazy("Numéro adhérent / IDCC")),
     ("done", gettext_lazy("Confirmation")),
 ]
 
@@ -148,6 +149,14 @@ def attachment(request):
                         "Vérifiez-le ou contactez l'OPCO."
                     ),
                 )
+            elif not result.company.is_active:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Cette entreprise a cessé son activité au répertoire des entreprises (INSEE) : "
+                        "vous ne pouvez pas vous y rattacher. Contactez l'OPCO si c'est une erreur."
+                    ),
+                )
             elif not result.is_active:
                 form.add_error(
                     "identifier",
@@ -174,8 +183,16 @@ def attachment(request):
         request,
         "www/onboarding/attachment.html",
         "attachment",
-        {"form": form, "show_contact": bool(form.errors)},
+        {"form": form, "show_contact": bool(form.errors), "me": _me(data)},
     )
+
+
+def _me(data) -> dict:
+    """« Je suis »: the identity typed at step 1, recalled beside « Mon établissement »."""
+    me = dict(data.get("identity") or {})
+    if me.get("civility") in Civility.values:
+        me["civility"] = Civility(me["civility"]).label
+    return me
 
 
 def _require_lookup(view):

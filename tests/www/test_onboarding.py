@@ -1,5 +1,7 @@
+
 """The two first-login journeys of seeds 000/001, through the Django test client."""
 
+import html
 import re
 from datetime import timedelta
 from unittest import mock
@@ -250,7 +252,14 @@ class TestNewUser:
         response = client.post(
             reverse("www:signup_attachment"), {"profile": "member", "identifier": company.siren}
         )
-        assert "fermé" in response.content.decode()
+        page = html.unescape(response.content.decode())
+        assert "Cette entreprise a cessé son activité" in page and "fermé" not in page
+
+    def test_the_identity_is_recalled_beside_the_establishment(self, client):
+        go_to_step3(client)
+        page = html.unescape(client.get(reverse("www:signup_attachment")).content.decode())
+        assert "Je suis" in page and "claire.durand@masociete.fr" in page
+        assert "Numéro adhérent / IDCC" in page  # the step says what it asks
 
     def test_previous_keeps_what_was_typed(self, client):
         client.post(reverse("www:signup"), IDENTITY)
