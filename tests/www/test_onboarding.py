@@ -1,4 +1,3 @@
-
 """The two first-login journeys of seeds 000/001, through the Django test client."""
 
 import html
