@@ -260,7 +260,8 @@ EXPECTED = {
         staff_only(405),
         staff_only(403),
     ),
-    "backoffice:npec": ({}, staff_only(200), staff_only(405)),
+    # Managers (none here) upload an edition; the others read.
+    "backoffice:npec": ({}, staff_only(200), staff_only(403)),
     # Bank details: read with a financial right or as administrator; deposited by those who
     # manage them (every administrator of something here has a company to deposit for).
     "www:bank_details": ({}, answers(200), answers(405)),

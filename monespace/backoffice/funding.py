@@ -33,6 +33,38 @@ from monespace.referentials.services import RateError, rate_add, rate_delete
 
 from .views import _posted_int, staff_required
 
+# France compétences' full file is about 15 MB: beyond the users' upload limit.
+NPEC_MAX_BYTES = 60 * 1024 * 1024
+XLSX_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/zip",
+)
+
+
+class NpecUploadForm(PortalForm):
+    file = forms.FileField(
+        label=gettext_lazy("Référentiel des NPEC (fichier Excel de France compétences)"),
+        help_text=gettext_lazy("Classeur .xlsx tel que publié, 60 Mo au plus."),
+    )
+
+    def clean_file(self):
+        import magic
+
+        from monespace.core import antivirus
+
+        upload = self.cleaned_data["file"]
+        if upload.size > NPEC_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 60 Mo."))
+        head = upload.read(8192)
+        upload.seek(0)
+        if not head or magic.from_buffer(head, mime=True) not in XLSX_TYPES:
+            raise forms.ValidationError(_("Déposez le classeur Excel (.xlsx) tel que publié."))
+        verdict = antivirus.scan(upload)
+        if verdict.status in (antivirus.INFECTED, antivirus.REFUSED):
+            raise forms.ValidationError(_("Ce fichier est refusé par l'antivirus."))
+        return upload
+
+
 LEVELS = [("", gettext_lazy("—"))] + [(str(n), str(n)) for n in range(3, 9)]
 
 
@@ -194,10 +226,14 @@ def funding_rule_delete(request, pk):
 
 
 @staff_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def npec(request):
-    """The NPEC editions imported (``import_npec``) and a look-up: the NPEC a contract of that
-    certification, employer and date would get."""
+    """The NPEC editions imported and a look-up: the NPEC a contract of that certification,
+    employer and date would get. Managers upload a new edition of France compétences' file;
+    the task worker imports it (the same import as ``import_npec``) and the page shows how it
+    went, with the rows left out and why."""
+    from monespace.referentials.models import NpecImport
+
     lookup = NpecLookupForm(request.GET or None)
     found = None
     cpnes: list[str] = []
@@ -205,6 +241,42 @@ def npec(request):
         found, cpnes = find_npec(
             lookup.cleaned_data["rncp"], lookup.cleaned_data["idcc"], lookup.cleaned_data["day"]
         )
+    editable = can_edit_rules(request.user)
+    upload = NpecUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if upload.is_valid():
+            from django.db import transaction
+
+            from monespace.referentials.tasks import import_npec_upload
+
+            row = NpecImport(
+                original_name=(upload.cleaned_data["file"].name or "npec.xlsx")[:255],
+                uploaded_by=request.user,
+            )
+            row.file.save("npec", upload.cleaned_data["file"], save=False)
+            row.save()
+            transaction.on_commit(lambda: import_npec_upload.enqueue(upload_id=row.pk))
+            messages.success(
+                request, _("Le fichier est déposé : son import est en cours (voir ci-dessous).")
+            )
+            return redirect("backoffice:npec")
+    imports = list(NpecImport.objects.select_related("uploaded_by", "edition")[:10])
+    return render(
+        request,
+        "backoffice/npec.html",
+        {
+            "editions": NpecEdition.objects.all()[:50],
+            "lookup": lookup,
+            "found": found,
+            "cpnes": cpnes,
+            "editable": editable,
+            "upload": upload,
+            "imports": imports,
+        },
+        status=400 if upload.is_bound and upload.errors else 200,
+    )
     return render(
         request,
         "backoffice/npec.html",

@@ -1,5 +1,6 @@
 """Official referentials the portal checks what users type against."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -259,3 +260,49 @@ class FundingRate(models.Model):
 
     def __str__(self):
         return f"{self.parameter} {self.idcc or '*'} {self.level} {self.effective_from}"
+
+
+class NpecImportState(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Importé")
+    FAILED = "failed", _("Refusé")
+
+
+def npec_upload_key(instance, filename):
+    import uuid
+
+    return f"npec/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class NpecImport(models.Model):
+    """A file of the referential uploaded in the back office, imported by the task worker
+    (the same import as ``import_npec``), with its report."""
+
+    file = models.FileField(upload_to=npec_upload_key, max_length=200)
+    original_name = models.CharField(_("fichier"), max_length=255)
+    state = models.CharField(
+        _("état"), max_length=20, choices=NpecImportState.choices, default=NpecImportState.QUEUED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    edition = models.ForeignKey(
+        NpecEdition, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    already = models.BooleanField(default=False)
+    levels = models.PositiveIntegerField(default=0)
+    agreements = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    # The first rejected rows: [[sheet, row, why]].
+    rejected = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("import du référentiel des NPEC")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.state})"

@@ -29,7 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import CpneAgreement, NpecEdition, NpecLevel
+from .models import CpneAgreement, NpecEdition, NpecImport, NpecLevel
 
 LEVELS_SHEET = "Onglet 3 - référentiel NPEC"
 AGREEMENTS_SHEET = "Onglet 4 - CPNE-IDCC"
@@ -359,3 +359,42 @@ def import_file(path: str | Path, *, name: str = "") -> Report:
         workbook.close()
     report.edition = edition
     return report
+
+
+def upload_import(upload_id: int) -> NpecImport:
+    """Import a file uploaded in the back office (the task's work): the same import as the
+    command, its report kept on the upload. Idempotent: an upload already taken is left."""
+    import os
+    import tempfile
+
+    from django.utils import timezone
+
+    from .models import NpecImportState
+
+    claimed = NpecImport.objects.filter(pk=upload_id, state=NpecImportState.QUEUED).update(
+        state=NpecImportState.RUNNING
+    )
+    upload = NpecImport.objects.get(pk=upload_id)
+    if not claimed:
+        return upload
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    try:
+        with os.fdopen(handle, "wb") as target, upload.file.open("rb") as source:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                target.write(chunk)
+        report = import_file(path, name=upload.original_name)
+    except NpecFileError as error:
+        upload.state, upload.error = NpecImportState.FAILED, str(error)
+    except Exception as error:  # recorded for staff; the file stays for a look
+        upload.state, upload.error = NpecImportState.FAILED, repr(error)[:2000]
+    else:
+        upload.state = NpecImportState.DONE
+        upload.edition, upload.already = report.edition, report.already
+        upload.levels, upload.agreements = report.levels, report.agreements
+        upload.rejected_count = report.rejected_count
+        upload.rejected = [list(row) for row in report.rejected[:200]]
+    finally:
+        os.unlink(path)
+    upload.finished_at = timezone.now()
+    upload.save()
+    return upload
