@@ -159,6 +159,7 @@ def test_thirty_first_trainee_is_refused(live_server, page):
     page.get_by_label("Nom", exact=True).fill(add_trainee_name)
     page.get_by_label("Prénom", exact=True).fill("B")
     page.get_by_label("Date de naissance").fill("1990-01-01")
+    page.get_by_label("Heures sur le temps de travail").last.fill("7")
     page.get_by_role("button", name="Créer et inscrire").click()
     expect(page.get_by_text("Un dossier compte au plus 30 salariés")).to_be_visible()
     expect(page.get_by_text("dupliquez-le")).to_be_visible()

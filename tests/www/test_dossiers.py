@@ -677,3 +677,43 @@ def test_a_view_only_user_reads_drafts_without_entry_links(client, setup):
     assert f'href="{reverse("www:dossier", args=[draft.pk])}">FORMATION EN COURS</a>' in page
     assert reverse("www:dossier_step", args=[draft.pk, "formation"]) not in page
     assert reverse("www:dossier_delete", args=[draft.pk]) not in page
+
+
+def test_a_trainee_follows_at_least_one_hour_and_at_most_the_action(client, setup):
+    """Issue 15: 0 h, or more hours than the action and its modules last, are refused next to
+    the field; a trainee left above a duration shortened later blocks the transmission."""
+    from decimal import Decimal
+
+    from monespace.dossiers.models import Module, Trainee
+    from tests.factories import DossierFactory
+
+    client.force_login(setup["editor"])
+    dossier = DossierFactory(establishment=setup["establishment"])  # 14 h
+
+    def add(on, off="0", last_name="PETIT"):
+        return client.post(
+            step_url(dossier, "salaries"),
+            {
+                "add_new": "1",
+                "new-last_name": last_name,
+                "new-first_name": "Jean",
+                "new-birth_date": "1990-05-04",
+                "new-hours_on_work_time": on,
+                "new-hours_off_work_time": off,
+            },
+        )
+
+    page = add("0").content.decode()
+    assert "Indiquez les heures de formation du salarié." in page
+    page = add("10", "5").content.decode()
+    assert "15 h au total : au plus la durée de l&#x27;action" in page
+    assert 'value="10"' in page  # what was typed is kept
+    assert not dossier.trainees.exists()
+    Module.objects.create(dossier=dossier, title="Module", hours=Decimal("7"))
+    assert add("10", "5").status_code == 302  # 14 h + a 7 h module
+    assert dossier.trainees.count() == 1
+    # The duration shortened afterwards: the trainee's hours block the transmission.
+    Trainee.objects.filter(dossier=dossier).update(hours_on_work_time=Decimal("30"))
+    problems = dossier.spec.trainee_hour_problems(dossier)
+    assert problems and "PETIT Jean (35 h)" in problems[0]
+    assert any("PETIT Jean" in label for _s, _f, label in dossier.spec.missing_items(dossier))

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monespace.core.formats import format_euros
+from monespace.core.formats import format_euros, format_hours
 
 from ..enums import DossierKind
 from ..models import COST_FIELDS, Dossier, SmicRate, TrainingAction
@@ -111,10 +112,50 @@ class TrainingActionKind(Kind):
         trainee_count = dossier.trainees.count() if trainee_count is None else trainee_count
         if trainee_count == 0:
             missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))
+        else:
+            missing += [
+                (STEP_TRAINEES, "trainees", message)
+                for message in self.trainee_hour_problems(dossier)
+            ]
         missing += [
             (STEP_SEND, "documents", label) for label in self.missing_pieces(dossier, documents)
         ]
         return missing
+
+    @staticmethod
+    def hours_limit(dossier: Dossier) -> Decimal | None:
+        """The most hours a trainee may follow: the action's duration and its modules'."""
+        duration = dossier.detail.duration_hours
+        if duration is None:
+            return None
+        modules = dossier.modules.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+        return duration + modules
+
+    def trainee_hour_problems(self, dossier: Dossier) -> list[str]:
+        """Trainees without an hour, or with more than the action lasts (one query)."""
+        limit = self.hours_limit(dossier)
+        total = F("hours_on_work_time") + F("hours_off_work_time")
+        wrong = Q(total__lte=0)
+        if limit is not None:
+            wrong |= Q(total__gt=limit)
+        rows = (
+            dossier.trainees.annotate(total=total)
+            .filter(wrong)
+            .values_list("employee__last_name", "employee__first_name", "total")[:10]
+        )
+        problems = []
+        for last_name, first_name, hours in rows:
+            name = f"{last_name} {first_name}"
+            if hours <= 0:
+                problems.append(_("les heures de formation de %(name)s") % {"name": name})
+            else:
+                problems.append(
+                    _(
+                        "les heures de %(name)s (%(hours)s h) au plus la durée de l'action (%(limit)s h)"
+                    )
+                    % {"name": name, "hours": format_hours(hours), "limit": format_hours(limit)}
+                )
+        return problems
 
     def warnings(self, dossier: Dossier, **preloaded: Any) -> list[str]:
         """Late request, provider without NDA / Qualiopi, pay above the SMIC cap

@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from monespace.core import antivirus, identifiers
+from monespace.core.formats import format_hours
 from monespace.core.forms import DATE, Form, FrenchDecimalField, check_period, french_formfield
 from monespace.core.uploads import check_upload
 from monespace.dossiers.apprenticeship.pay import age_on
@@ -197,6 +198,9 @@ class ModuleForm(forms.ModelForm):
 
 
 class HoursMixin(forms.Form):
+    """The hours a trainee follows: at least one, at most what the action lasts."""
+
+    max_hours: Decimal | None = None
     hours_on_work_time = FrenchDecimalField(
         label=_("Heures sur le temps de travail"),
         min_value=0,
@@ -212,13 +216,33 @@ class HoursMixin(forms.Form):
         initial=0,
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        on, off = cleaned.get("hours_on_work_time"), cleaned.get("hours_off_work_time")
+        if on is None or off is None:
+            return cleaned
+        total = on + off
+        if total <= 0:
+            self.add_error("hours_on_work_time", _("Indiquez les heures de formation du salarié."))
+        elif self.max_hours is not None and total > self.max_hours:
+            self.add_error(
+                "hours_on_work_time",
+                _(
+                    "%(total)s h au total : au plus la durée de l'action, modules compris "
+                    "(%(max)s h)."
+                )
+                % {"total": format_hours(total), "max": format_hours(self.max_hours)},
+            )
+        return cleaned
+
 
 class ExistingTraineeForm(HoursMixin, Form):
     employee = forms.ModelChoiceField(label=_("Salarié du registre"), queryset=None)
 
-    def __init__(self, *args, company, **kwargs):
+    def __init__(self, *args, company, max_hours=None, **kwargs):
         kwargs.setdefault("prefix", "existing")
         super().__init__(*args, **kwargs)
+        self.max_hours = max_hours
         self.fields["employee"].queryset = Employee.objects.filter(company=company)
         self.fields["employee"].label_from_instance = lambda e: (
             f"{e.last_name} {e.first_name} ({e.birth_date:%d/%m/%Y})"
@@ -241,9 +265,10 @@ class NewTraineeForm(HoursMixin, Form):
         label=_("Contrat"), choices=[("", "—"), *ContractType.choices], required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, max_hours=None, **kwargs):
         kwargs.setdefault("prefix", "new")
         super().__init__(*args, **kwargs)
+        self.max_hours = max_hours
 
     def clean_last_name(self):
         return identifiers.clean_person_name(self.cleaned_data["last_name"])

@@ -156,10 +156,13 @@ def _providers():
 
 
 def step_trainees(request, dossier):
+    limit = dossier.spec.hours_limit(dossier)
     existing = ExistingTraineeForm(
-        request.POST if "add_existing" in request.POST else None, company=dossier.company
+        request.POST if "add_existing" in request.POST else None,
+        company=dossier.company,
+        max_hours=limit,
     )
-    new = NewTraineeForm(request.POST if "add_new" in request.POST else None)
+    new = NewTraineeForm(request.POST if "add_new" in request.POST else None, max_hours=limit)
     if request.method == "POST":
         try:
             if "add_existing" in request.POST and existing.is_valid():
