@@ -31,7 +31,7 @@ from .models import OPEN_STATES, InvoiceLine
 if TYPE_CHECKING:
     from monespace.dossiers.models import Dossier
 
-PEDAGOGIC_LINES = ("cost_teaching", "cost_engineering")
+PEDAGOGIC_LINES = ("cost_teaching", "cost_engineering", "cost_modules")
 # How the seed's invoice model asks each line to be stated.
 LINE_HELP = {
     "cost_pay": _("Pour chaque stagiaire : salaire horaire chargé × heures de présence effective."),

@@ -450,3 +450,37 @@ def test_a_user_of_both_organisations_chooses_the_issuer(client, case):
     )
     assert response.status_code == 302
     assert Invoice.objects.get().payee_profile == "member"
+
+
+def test_the_modules_costs_are_asked_granted_and_invoiced_like_a_line(client):
+    """Issue 15: the complementary modules' costs are one more cost line: in the total asked,
+    on the advisor's accord form, engaged, and invoiced by the OF under subrogation."""
+    from monespace.dossiers.instruction import dossier_approve
+    from monespace.dossiers.models import Module
+    from monespace.invoices.lines import billables, provider_party
+    from tests.factories import DossierFactory, EstablishmentFactory, StaffProfileFactory
+
+    provider = EstablishmentFactory(provider=True)
+    dossier = DossierFactory(
+        under_review=True,
+        provider_establishment=provider,
+        training__cost_teaching=Decimal("1000"),
+        training__direct_payment=True,
+    )
+    Module.objects.create(
+        dossier=dossier, title="Module HACCP", hours=Decimal("7"), cost=Decimal("300")
+    )
+    assert dossier.total_requested == Decimal("1300")
+    advisor = StaffProfileFactory().user
+    client.force_login(advisor)
+    page = text(client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+    assert "Modules complémentaires (HT)" in page
+    dossier_approve(
+        actor=advisor,
+        dossier=dossier,
+        granted={"cost_teaching": Decimal("1000"), "cost_modules": Decimal("250")},
+    )
+    dossier.refresh_from_db()
+    assert dossier.granted_total == Decimal("1250")
+    lines = {b.code: b for b in billables(dossier, payee=provider_party(dossier))}
+    assert lines["cost_modules"].remaining == Decimal("250")

@@ -20,6 +20,8 @@ from ..enums import DossierKind
 from ..models import COST_FIELDS, Dossier, SmicRate, TrainingAction
 from . import Kind, register
 
+MODULES_LINE = "cost_modules"
+
 STEP_TRAINING, STEP_MODULES, STEP_TRAINEES, STEP_SEND = "formation", "modules", "salaries", "envoi"
 
 REQUIRED_TRAINING_FIELDS = [
@@ -88,7 +90,18 @@ class TrainingActionKind(Kind):
         "comment",
         *[name for name, _label in COST_FIELDS],
     )
-    cost_lines = COST_FIELDS
+    # The nine cost lines of the form, and the complementary modules' costs as one more line
+    # (asked on « 2 - Modules », granted and invoiced like the others).
+    cost_lines = (*COST_FIELDS, (MODULES_LINE, gettext_lazy("Modules complémentaires (HT)")))
+
+    def requested_lines(self, dossier: Dossier) -> list[tuple[str, Any, Decimal]]:
+        detail = dossier.detail
+        lines: list[tuple[str, Any, Decimal]] = [
+            (code, label, getattr(detail, code)) for code, label in COST_FIELDS
+        ]
+        modules = sum((m.cost or Decimal(0) for m in dossier.modules.all()), Decimal(0))
+        lines.append((MODULES_LINE, self.cost_lines[-1][1], modules))
+        return lines
 
     def missing_items(self, dossier: Dossier, **preloaded: Any) -> list[tuple[str, str, str]]:
         """``trainee_count`` and ``documents`` may be given when already read."""

@@ -5,7 +5,7 @@ the change request of a transmitted dossier."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +40,8 @@ def dossier_detail(request, pk):
     tab = request.GET.get("onglet", "stagiaires")
     if tab not in dict(TABS):
         tab = "stagiaires"
+    # Read once: the modules' list and their costs' line (kinds/training_action.py).
+    prefetch_related_objects([dossier], "modules")
     counts = Dossier.objects.filter(pk=dossier.pk).aggregate(
         trainees=Count("trainees", distinct=True), documents=Count("documents", distinct=True)
     )
@@ -84,6 +86,7 @@ def dossier_print(request, pk):
     dossier = dossier_for(request, pk)
     if dossier.kind == DossierKind.APPRENTICESHIP:
         return apprenticeship.cerfa(request, pk)
+    prefetch_related_objects([dossier], "modules")
     pdf = render_pdf(
         "www/dossiers/print.html",
         {
