@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from monespace.core.formats import parse_decimal
 from monespace.core.identifiers import clean_siren
+from monespace.organizations.enums import Profile
 from monespace.organizations.importers import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
@@ -102,18 +103,74 @@ def _import_batch(batch, result: ImportResult) -> None:
         )
     )
     now = timezone.now()
+    called: dict[int, list[Contribution]] = {}
     for line_no, siren, values in parsed:
         company_id = companies.get(siren)
         if company_id is None:
             result.reject(line_no, _("SIREN inconnu de l'annuaire : %(siren)s.") % {"siren": siren})
             continue
-        Contribution.objects.update_or_create(
+        year, nature = values.pop("year"), values.pop("nature")
+        before = (
+            Contribution.objects.filter(company_id=company_id, year=year, nature=nature)
+            .values_list("called", flat=True)
+            .first()
+        )
+        row, _created = Contribution.objects.update_or_create(
             company_id=company_id,
-            year=values.pop("year"),
-            nature=values.pop("nature"),
+            year=year,
+            nature=nature,
             defaults={**values, "imported_at": now},
         )
         result.imported += 1
+        if before != row.called and row.called > row.paid:
+            called.setdefault(company_id, []).append(row)
+    for company_id, rows in called.items():
+        _tell(company_id, rows)
+
+
+def _tell(company_id: int, rows: list[Contribution]) -> None:
+    """The company's people who read its finances for the whole company are told of an amount
+    called (by e-mail under the « Contribution formation » theme)."""
+    from django.db.models import Q
+
+    from monespace.core.formats import format_euros
+    from monespace.notifications.services import notify
+    from monespace.organizations.enums import MembershipStatus
+    from monespace.organizations.models import Membership
+
+    readers = {
+        m.user.pk: m.user
+        for m in Membership.objects.filter(
+            company_id=company_id,
+            profile=Profile.MEMBER,
+            status=MembershipStatus.ACTIVE,
+            establishments__isnull=True,
+        )
+        .filter(Q(is_admin=True) | Q(can_view_invoices=True))
+        .select_related("user")
+    }
+    if not readers:
+        return
+    body = "\n".join(
+        _("%(nature)s %(year)s : %(called)s appelés, %(outstanding)s restant à verser.")
+        % {
+            "nature": row.get_nature_display(),
+            "year": row.year,
+            "called": format_euros(row.called),
+            "outstanding": format_euros(row.outstanding),
+        }
+        for row in rows
+    )
+    users = list(readers.values())
+    transaction.on_commit(
+        lambda: notify(
+            users,
+            title=_("Contribution à la formation appelée"),
+            body=body,
+            url="/collecte/",
+            theme="contribution",
+        )
+    )
 
 
 def import_contributions(

@@ -92,3 +92,26 @@ def test_the_company_reads_its_contributions(client, tmp_path):
     # Asking for a company one does not read shows one's own.
     page = text(client.get(reverse("www:contributions"), {"entreprise": company.pk}))
     assert "4 125,00" not in page
+
+
+def test_an_amount_called_is_told_by_the_theme_chosen(tmp_path, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from monespace.notifications.models import Notification
+
+    company = CompanyFactory()
+    wants = MembershipFactory(
+        company=company, can_view_invoices=True, user__notification_themes=["contribution"]
+    ).user
+    quiet = MembershipFactory(company=company, is_admin=True).user
+    row = f"{company.siren};2026;legale;;;4 125,00;0;"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_contributions(write(tmp_path, [row]))
+    assert {m.to[0] for m in mail.outbox} == {wants.email}
+    assert Notification.objects.filter(recipient=quiet).count() == 1  # in the portal, always
+    assert "4 125,00 €" in mail.outbox[0].body.replace("\u202f", " ").replace("\xa0", " ")
+    # The same file again: nothing new is told.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_contributions(write(tmp_path, [row]))
+    assert not mail.outbox
