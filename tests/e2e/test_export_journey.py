@@ -113,6 +113,9 @@ def test_two_thousand_dossiers_with_the_progress_bar(live_server, page, tmp_path
         page.get_by_role("link", name="Télécharger le fichier Excel").click()
     path = tmp_path / "export.xlsx"
     download.value.save_as(path)
-    sheet = load_workbook(path, read_only=True).active
-    titles = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    book = load_workbook(path, read_only=True)
+    try:
+        titles = [row[5] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    finally:
+        book.close()  # read-only workbooks keep their file open until closed
     assert len(titles) == 2000 and "AUTRE ENTREPRISE" not in titles
