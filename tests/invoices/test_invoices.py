@@ -4,6 +4,7 @@ invoice number once per issuer, bad input answered next to the field with nothin
 advisor's partial acceptance with a reason, the rejection, and who may."""
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -484,3 +485,20 @@ def test_the_modules_costs_are_asked_granted_and_invoiced_like_a_line(client):
     assert dossier.granted_total == Decimal("1250")
     lines = {b.code: b for b in billables(dossier, payee=provider_party(dossier))}
     assert lines["cost_modules"].remaining == Decimal("250")
+
+
+def test_the_pieces_after_the_training_are_listed_and_ticked(client, case):
+    """Issue 15 (seed 003): an accorded training action lists what is expected once it is over
+    — the company's salaries invoice, the OF's pedagogic invoice under subrogation, the
+    attendance sheets and the certificat de réalisation — and ticks what was deposited."""
+    url = reverse("www:dossier", args=[case["dossier"].pk]) + "?onglet=factures"
+    client.force_login(case["hr"])
+    page = text(client.get(url))
+    assert "Après la formation" in page and page.count("à déposer") == 4
+    client.force_login(case["of_admin"])
+    of_post(client, case)  # with its certificat de réalisation
+    client.force_login(case["hr"])
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(url))).split())
+    assert "Facture des coûts pédagogiques de l'organisme de formation — déposé" in page
+    assert "Certificat de réalisation — déposé" in page
+    assert page.count("à déposer") == 2
