@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from monespace.dossiers.enums import EDITABLE_STATES, DossierKind, PieceType
-from monespace.dossiers.models import COST_FIELDS, Document, Dossier
+from monespace.dossiers.models import Document, Dossier
 from monespace.organizations.enums import Profile
 from monespace.organizations.models import ApiKey
 
@@ -134,11 +134,10 @@ class TrainingActionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CostLineSerializer(many=True))
     def get_lignes(self, dossier) -> list:
-        detail = dossier.training
         rows = [
-            {"ligne": code, "libelle": str(label), "montantDemande": getattr(detail, code)}
-            for code, label in COST_FIELDS
-            if getattr(detail, code)
+            {"ligne": code, "libelle": str(label), "montantDemande": amount}
+            for code, label, amount in dossier.spec.requested_lines(dossier)
+            if amount
         ]
         return CostLineSerializer(rows, many=True).data
 
@@ -158,6 +157,7 @@ class TrainingActionList(_KeyView, generics.ListAPIView):
         return (
             dossiers_for(self.request.auth, DossierKind.TRAINING_ACTION)
             .select_related(*LIST_RELATED)
+            .prefetch_related("modules")
             .order_by("-submitted_at", "-pk")
         )
 
@@ -174,8 +174,10 @@ class TrainingActionDetail(_KeyView, generics.RetrieveAPIView):
     def get_queryset(self):
         if "\x00" in self.kwargs["numero"]:
             raise Http404
-        return dossiers_for(self.request.auth, DossierKind.TRAINING_ACTION).select_related(
-            *LIST_RELATED
+        return (
+            dossiers_for(self.request.auth, DossierKind.TRAINING_ACTION)
+            .select_related(*LIST_RELATED)
+            .prefetch_related("modules")
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -62,6 +63,10 @@ class NpecUploadForm(PortalForm):
         verdict = antivirus.scan(upload)
         if verdict.status in (antivirus.INFECTED, antivirus.REFUSED):
             raise forms.ValidationError(_("Ce fichier est refusé par l'antivirus."))
+        if verdict.status == antivirus.UNAVAILABLE and settings.CLAMAV_REQUIRED:
+            raise forms.ValidationError(
+                _("L'antivirus ne répond pas : réessayez dans quelques minutes.")
+            )
         return upload
 
 

@@ -180,7 +180,13 @@ def _contract_page(request, dossier, **forms):
 @staff_required
 @require_GET
 def dossier(request, pk):
-    return _page(request, _dossier(request, pk))
+    from django.db.models import prefetch_related_objects
+
+    found = _dossier(request, pk)
+    if found.kind == DossierKind.TRAINING_ACTION:
+        # The modules' list and their costs' line, read once (kinds/training_action.py).
+        prefetch_related_objects([found], "modules")
+    return _page(request, found)
 
 
 def _instructing(view):

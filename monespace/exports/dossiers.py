@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,8 @@ from monespace.dossiers import perms
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.filters import dossier_filter_q, perimeter_q
 from monespace.dossiers.kinds import all_kinds
-from monespace.dossiers.models import COST_FIELDS, DecisionKind, Dossier, GrantedAmount
+from monespace.dossiers.kinds.training_action import MODULES_LINE
+from monespace.dossiers.models import COST_FIELDS, DecisionKind, Dossier, GrantedAmount, Module
 from monespace.invoices import ledger
 
 CHUNK = 2000
@@ -94,6 +95,16 @@ def columns_for(kind: str) -> list[Column]:
                     14,
                 )
             )
+        # The complementary modules' costs, one more line (kinds/training_action.py).
+        label = _("Modules complémentaires (HT)")
+        for key, what in (
+            ("requested", _("demandé")),
+            ("granted", _("accordé")),
+            ("invoiced", _("facturé")),
+            ("paid", _("payé")),
+            ("remaining", _("reste à facturer")),
+        ):
+            columns.append(Column(f"{label} — {what}", f"{key}:{MODULES_LINE}", "money", 14))
     elif kind == DossierKind.APPRENTICESHIP:
         columns += [
             Column(_("Apprenti(e) — nom"), "apprenticeship__apprentice_last_name", "text", 20),
@@ -150,6 +161,16 @@ def rows_of(queryset: QuerySet[Dossier], kind: str, columns: list[Column]) -> It
         last = chunk[-1]["pk"]
         ids = [row["pk"] for row in chunk]
         granted = _granted(ids) if kind == DossierKind.TRAINING_ACTION else {}
+        modules = (
+            dict(
+                Module.objects.filter(dossier_id__in=ids)
+                .values_list("dossier_id")
+                .annotate(total=Sum("cost"))
+                .order_by()
+            )
+            if kind == DossierKind.TRAINING_ACTION
+            else {}
+        )
         money = ledger.balances(ids)
         for row in chunk:
             row["state_label"] = str(states.get(row["state"], row["state"]))
@@ -165,7 +186,11 @@ def rows_of(queryset: QuerySet[Dossier], kind: str, columns: list[Column]) -> It
                     row[f"invoiced:{code}"], row[f"paid:{code}"] = balance.invoiced, balance.paid
                     row[f"remaining:{code}"] = balance.remaining
             if kind == DossierKind.TRAINING_ACTION:
-                row["requested"] = sum((row[c] or Decimal(0) for c in costs), Decimal(0))
+                asked_modules = modules.get(row["pk"]) or Decimal(0)
+                row[f"requested:{MODULES_LINE}"] = asked_modules or None
+                row["requested"] = (
+                    sum((row[c] or Decimal(0) for c in costs), Decimal(0)) + asked_modules
+                )
                 for code, amount in granted.get(row["pk"], {}).items():
                     row[f"granted:{code}"] = amount
             else:

@@ -103,7 +103,8 @@ def _import_batch(batch, result: ImportResult) -> None:
         )
     )
     now = timezone.now()
-    called: dict[int, list[Contribution]] = {}
+    # What was newly called, kept across the batches: told once, at the end of the import.
+    called: dict[tuple[int, int, str], Contribution] = result.__dict__.setdefault("called", {})
     for line_no, siren, values in parsed:
         company_id = companies.get(siren)
         if company_id is None:
@@ -122,10 +123,10 @@ def _import_batch(batch, result: ImportResult) -> None:
             defaults={**values, "imported_at": now},
         )
         result.imported += 1
-        if before != row.called and row.called > row.paid:
-            called.setdefault(company_id, []).append(row)
-    for company_id, rows in called.items():
-        _tell(company_id, rows)
+        if (before is None or row.called > before) and row.called > row.paid:
+            called[(company_id, year, nature)] = row
+        else:
+            called.pop((company_id, year, nature), None)
 
 
 def _tell(company_id: int, rows: list[Contribution]) -> None:
@@ -176,4 +177,10 @@ def _tell(company_id: int, rows: list[Contribution]) -> None:
 def import_contributions(
     path, *, batch_size=DEFAULT_BATCH_SIZE, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
-    return _run(path, COLUMNS, _import_batch, batch_size=batch_size, progress=progress)
+    result = _run(path, COLUMNS, _import_batch, batch_size=batch_size, progress=progress)
+    by_company: dict[int, list[Contribution]] = {}
+    for (company_id, _year, _nature), row in result.__dict__.get("called", {}).items():
+        by_company.setdefault(company_id, []).append(row)
+    for company_id, rows in by_company.items():
+        _tell(company_id, rows)
+    return result

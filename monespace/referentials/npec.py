@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import CpneAgreement, NpecEdition, NpecImport, NpecLevel
@@ -344,21 +344,35 @@ def import_file(path: str | Path, *, name: str = "") -> Report:
                     _("Feuille « %(sheet)s » introuvable dans ce fichier.") % {"sheet": wanted}
                 )
             sheets[wanted] = actual
-        with transaction.atomic():
-            edition = NpecEdition.objects.create(name=name or path.name, sha256=sha256)
-            report.agreements = _save(
-                CpneAgreement,
-                _agreements(workbook[sheets[AGREEMENTS_SHEET]], edition, report),
-            )
-            report.levels = _levels(workbook[sheets[LEVELS_SHEET]], edition, report)
-            if not report.levels:
-                raise NpecFileError(_("Aucune ligne du référentiel n'a pu être lue."))
-            edition.rows, edition.rejected = report.levels, report.rejected_count
-            edition.save(update_fields=["rows", "rejected"])
+        try:
+            edition = _import_edition(workbook, sheets, name or path.name, sha256, report)
+        except IntegrityError:
+            # The same file imported by another worker at the same moment: it is there now.
+            existing = NpecEdition.objects.get(sha256=sha256)
+            report = Report(edition=existing, already=True, levels=existing.rows)
+            report.agreements = existing.agreements.count()
+            return report
     finally:
         workbook.close()
     report.edition = edition
     return report
+
+
+@transaction.atomic
+def _import_edition(
+    workbook: Any, sheets: dict[str, str], name: str, sha256: str, report: Report
+) -> NpecEdition:
+    edition = NpecEdition.objects.create(name=name, sha256=sha256)
+    report.agreements = _save(
+        CpneAgreement,
+        _agreements(workbook[sheets[AGREEMENTS_SHEET]], edition, report),
+    )
+    report.levels = _levels(workbook[sheets[LEVELS_SHEET]], edition, report)
+    if not report.levels:
+        raise NpecFileError(_("Aucune ligne du référentiel n'a pu être lue."))
+    edition.rows, edition.rejected = report.levels, report.rejected_count
+    edition.save(update_fields=["rows", "rejected"])
+    return edition
 
 
 def upload_import(upload_id: int) -> NpecImport:
@@ -366,13 +380,19 @@ def upload_import(upload_id: int) -> NpecImport:
     command, its report kept on the upload. Idempotent: an upload already taken is left."""
     import os
     import tempfile
+    from datetime import timedelta
 
+    from django.db.models import Q
     from django.utils import timezone
 
     from .models import NpecImportState
 
-    claimed = NpecImport.objects.filter(pk=upload_id, state=NpecImportState.QUEUED).update(
-        state=NpecImportState.RUNNING
+    # A queued upload, or one left running by a worker that died an hour ago.
+    stale = Q(state=NpecImportState.RUNNING, created_at__lt=timezone.now() - timedelta(hours=1))
+    claimed = (
+        NpecImport.objects.filter(pk=upload_id)
+        .filter(Q(state=NpecImportState.QUEUED) | stale)
+        .update(state=NpecImportState.RUNNING)
     )
     upload = NpecImport.objects.get(pk=upload_id)
     if not claimed:

@@ -115,3 +115,26 @@ def test_an_amount_called_is_told_by_the_theme_chosen(tmp_path, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         import_contributions(write(tmp_path, [row]))
     assert not mail.outbox
+
+
+def test_one_notice_per_import_and_none_for_a_lower_call(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, is_admin=True, user__notification_themes=["contribution"])
+    rows = [
+        f"{company.siren};2026;legale;;;100;0;",
+        f"{company.siren};2026;conventionnelle;;;200;0;",
+        f"{company.siren};2026;legale;;;150;0;",  # the same row again, later in the file
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_contributions(write(tmp_path, rows), batch_size=1)
+    assert len(mail.outbox) == 1  # one notice for the whole import
+    body = mail.outbox[0].body.replace("\u202f", " ").replace("\xa0", " ")
+    assert "150,00 €" in body and "100,00 €" not in body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_contributions(write(tmp_path, [f"{company.siren};2026;legale;;;120;0;"]))
+    assert not mail.outbox  # a lower amount called is not announced

@@ -502,3 +502,28 @@ def test_the_pieces_after_the_training_are_listed_and_ticked(client, case):
     assert "Facture des coûts pédagogiques de l'organisme de formation — déposé" in page
     assert "Certificat de réalisation — déposé" in page
     assert page.count("à déposer") == 2
+
+
+def test_the_modules_line_is_in_the_estimate_the_export_and_the_api(client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from monespace.dossiers.funding.training_action import Inputs
+    from monespace.dossiers.models import Module
+    from monespace.exports.models import ExportJob
+    from tests.factories import DossierFactory, MembershipFactory
+
+    dossier = DossierFactory(submitted=True, training__cost_teaching=Decimal("1000"))
+    Module.objects.create(dossier=dossier, title="Module", hours=Decimal("7"), cost=Decimal("300"))
+    assert Inputs.of(dossier).costs["cost_modules"] == Decimal("300")
+    reader = MembershipFactory(company=dossier.company, can_view_training=True).user
+    client.force_login(reader)
+    client.post(reverse("www:export_new"), {"query": ""})
+    job = ExportJob.objects.get()
+    response = client.get(reverse("www:export_file", args=[job.pk]))
+    sheet = load_workbook(BytesIO(read_streaming(response)))["Action de formation"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["Montant demandé"] == 1300
+    assert row["Modules complémentaires (HT) — demandé"] == 300

@@ -704,7 +704,8 @@ def test_a_trainee_follows_at_least_one_hour_and_at_most_the_action(client, setu
         )
 
     page = add("0").content.decode()
-    assert "Indiquez les heures de formation du salarié." in page
+    assert "Indiquez les heures de formation du salarié (au moins une heure)." in page
+    assert "au moins une heure" in add("0,01").content.decode()
     page = add("10", "5").content.decode()
     assert "15 h au total : au plus la durée de l&#x27;action" in page
     assert 'value="10"' in page  # what was typed is kept

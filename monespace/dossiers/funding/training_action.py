@@ -41,17 +41,17 @@ class Inputs:
 
     @classmethod
     def of(cls, dossier: Dossier, *, trainees: int | None = None) -> Inputs:
-        from monespace.dossiers.models import COST_FIELDS
-
         detail: Any = dossier.detail
         day = dossier.submitted_at.date() if dossier.submitted_at else timezone.localdate()
+        # Every line asked, the complementary modules' included: the cap covers them all.
+        lines = dossier.spec.requested_lines(dossier)
         return cls(
             idcc=dossier.establishment.idcc or "",
             day=day,
             hours=detail.duration_hours,
             trainees=dossier.trainees.count() if trainees is None else trainees,
-            costs={code: getattr(detail, code) for code, _label in COST_FIELDS},
-            labels={code: str(label) for code, label in COST_FIELDS},
+            costs={code: amount for code, _label, amount in lines},
+            labels={code: str(label) for code, label, _amount in lines},
         )
 
 

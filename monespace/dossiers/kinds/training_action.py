@@ -148,7 +148,7 @@ class TrainingActionKind(Kind):
         """Trainees without an hour, or with more than the action lasts (one query)."""
         limit = self.hours_limit(dossier)
         total = F("hours_on_work_time") + F("hours_off_work_time")
-        wrong = Q(total__lte=0)
+        wrong = Q(total__lt=1)
         if limit is not None:
             wrong |= Q(total__gt=limit)
         rows = (
@@ -159,7 +159,7 @@ class TrainingActionKind(Kind):
         problems = []
         for last_name, first_name, hours in rows:
             name = f"{last_name} {first_name}"
-            if hours <= 0:
+            if hours < 1:
                 problems.append(_("les heures de formation de %(name)s") % {"name": name})
             else:
                 problems.append(

@@ -222,8 +222,11 @@ class HoursMixin(forms.Form):
         if on is None or off is None:
             return cleaned
         total = on + off
-        if total <= 0:
-            self.add_error("hours_on_work_time", _("Indiquez les heures de formation du salarié."))
+        if total < 1:
+            self.add_error(
+                "hours_on_work_time",
+                _("Indiquez les heures de formation du salarié (au moins une heure)."),
+            )
         elif self.max_hours is not None and total > self.max_hours:
             self.add_error(
                 "hours_on_work_time",
