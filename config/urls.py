@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from monespace.core import health
 from monespace.core import views as core_views
 
 # The Django admin signs in through allauth: same rate limits, second factor and events.
@@ -16,6 +17,8 @@ urlpatterns = [
     path("api/", include("monespace.api.urls")),
     path("hijack/", include("hijack.urls")),
     path("django-admin/", admin.site.urls),
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
     path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
     path("dev/outbox/<int:pk>/", core_views.dev_outbox, name="dev_outbox_message"),
 ]
