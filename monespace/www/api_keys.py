@@ -4,13 +4,11 @@ SC-Form exchange contracts with the OPCO without double entry): an administrator
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +21,7 @@ from monespace.organizations.api_keys import ApiKeyError, api_key_create, api_ke
 from monespace.organizations.enums import MembershipStatus, Profile
 from monespace.organizations.models import ApiKey, Membership
 
+from . import shown_once
 from .administration import _company_for_admin, second_factor_redirect
 
 SHOWN_ONCE = "api_key_created"
@@ -104,18 +103,11 @@ def api_keys(request, company_id, profile):
         except ApiKeyError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            # Shown once, on the page the redirect leads to: a reload creates nothing more and
-            # no longer shows it.
-            # The secret waits 5 minutes in the cache (never in the sessions' table, which
-            # backups keep); the session holds only the random token that finds it.
-            token = secrets.token_urlsafe(16)
-            cache.set(f"{SHOWN_ONCE}:{token}", {"id": created.pk, "secret": secret}, 300)
-            request.session[SHOWN_ONCE] = token
+            shown_once.keep(request, SHOWN_ONCE, {"id": created.pk, "secret": secret})
             return redirect("www:api_keys", company_id=company.pk, profile=profile)
     shown = None
-    if request.method == "GET" and (token := request.session.pop(SHOWN_ONCE, None)):
-        shown = cache.get(f"{SHOWN_ONCE}:{token}")
-        cache.delete(f"{SHOWN_ONCE}:{token}")
+    if request.method == "GET":
+        shown = shown_once.take(request, SHOWN_ONCE)
     keys = list(
         ApiKey.objects.filter(company=company, profile=profile).select_related("created_by")
     )

@@ -5,12 +5,9 @@ the whole organisation, like the keys."""
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +18,7 @@ from monespace.api.webhooks import WebhookError, endpoint_create, endpoint_revok
 from monespace.core.forms import Form
 from monespace.organizations.enums import Profile
 
+from . import shown_once
 from .administration import second_factor_redirect
 from .api_keys import _whole_company_admin
 
@@ -60,15 +58,11 @@ def webhooks(request, company_id, profile):
         except WebhookError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            # Shown once (5 minutes in the cache, the session holds only a random token).
-            token = secrets.token_urlsafe(16)
-            cache.set(f"{SHOWN_ONCE}:{token}", {"id": endpoint.pk, "secret": secret}, 300)
-            request.session[SHOWN_ONCE] = token
+            shown_once.keep(request, SHOWN_ONCE, {"id": endpoint.pk, "secret": secret})
             return redirect("www:webhooks", company_id=company.pk, profile=profile)
     shown = None
-    if request.method == "GET" and (token := request.session.pop(SHOWN_ONCE, None)):
-        shown = cache.get(f"{SHOWN_ONCE}:{token}")
-        cache.delete(f"{SHOWN_ONCE}:{token}")
+    if request.method == "GET":
+        shown = shown_once.take(request, SHOWN_ONCE)
     endpoints = list(WebhookEndpoint.objects.filter(company=company, profile=profile))
     deliveries = list(
         WebhookDelivery.objects.filter(endpoint__in=endpoints)
