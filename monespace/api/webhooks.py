@@ -346,8 +346,9 @@ def replay(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery:
 
 def _parties(dossier: Dossier) -> list[tuple[int, str]]:
     targets = [(dossier.company_id, Profile.MEMBER)]
-    if dossier.provider_establishment_id:
-        targets.append((dossier.provider_establishment.company_id, Profile.PROVIDER))  # type: ignore[union-attr]
+    provider = dossier.provider_establishment
+    if provider is not None:
+        targets.append((provider.company_id, Profile.PROVIDER))
     return targets
 
 

@@ -5,6 +5,7 @@ les factures et règlements » also lets one read them. Staff read every RIB."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -137,7 +138,7 @@ def invoice_q(
     readable: list[tuple[Membership, set[int] | None]],
     *,
     payments: bool = False,
-    delegated: list[tuple[int, set[int] | None]] = (),  # type: ignore[assignment]
+    delegated: Sequence[tuple[int, set[int] | None]] = (),
 ) -> Q:
     """The invoices (or with ``payments``, the payments) ``readable`` memberships and the
     ``delegated`` companies show."""

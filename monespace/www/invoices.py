@@ -287,14 +287,18 @@ def credit_note_new(request, pk):
 @require_GET
 def credit_note_file(request, pk, note):
     invoice = invoice_for(request.user, pk)
-    row = invoice.credit_notes.filter(pk=note).first()
+    return _stored_file(invoice.credit_notes.filter(pk=note).first(), fallback="avoir")
+
+
+def _stored_file(row, *, fallback: str) -> HttpResponse:
+    """An invoice's piece or credit note: 404 if not there, 409 while being scanned."""
     if row is None:
         raise Http404
     if not row.is_usable:
         return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
     return file_download(
         row.file,
-        filename=download_name(row.original_name, row.content_type, fallback="avoir"),
+        filename=download_name(row.original_name, row.content_type, fallback=fallback),
         content_type=row.content_type,
         missing=_("Ce document n'est plus disponible."),
     )
@@ -329,17 +333,7 @@ def invoice_detail(request, pk):
 @require_GET
 def invoice_piece(request, pk, piece):
     invoice = invoice_for(request.user, pk)
-    row = invoice.pieces.filter(pk=piece).first()
-    if row is None:
-        raise Http404
-    if not row.is_usable:
-        return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
-    return file_download(
-        row.file,
-        filename=download_name(row.original_name, row.content_type, fallback="facture"),
-        content_type=row.content_type,
-        missing=_("Ce document n'est plus disponible."),
-    )
+    return _stored_file(invoice.pieces.filter(pk=piece).first(), fallback="facture")
 
 
 @login_required

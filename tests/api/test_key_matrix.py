@@ -136,6 +136,9 @@ def test_every_endpoint_for_every_kind_of_key(client, world):
         assert call(client, "get", url, None, keys["cfa"]).status_code == cfa_sees
     # Writes: A's key attaches a document to its dossier; the CFA's key cannot (not named).
     url = reverse("api:dossier_documents", args=[training])
-    data = lambda: {"type": "programme", "titre": "Programme", "fichier": pdf()}  # noqa: E731
+
+    def data():
+        return {"type": "programme", "titre": "Programme", "fichier": pdf()}
+
     assert call(client, "post", url, data, keys["cfa"]).status_code == 404
     assert call(client, "post", url, data, keys["a"]).status_code == 201
