@@ -107,6 +107,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Params:
         pending = factory.Trait(status=MembershipStatus.PENDING)
         apprenticeship = factory.Trait(can_view_apprenticeship=True, can_edit_apprenticeship=True)
+        professionalisation = factory.Trait(
+            can_view_professionalisation=True, can_edit_professionalisation=True
+        )
 
 
 class TrainingActionFactory(factory.django.DjangoModelFactory):
@@ -270,6 +273,102 @@ class ContractFactory(DossierFactory):
     )
 
 
+class ProfessionalisationContractFactory(factory.django.DjangoModelFactory):
+    """The contract row of a professionalisation dossier: every field a transmission requires,
+    valid by the law (an employee of 22 with a bac, an 11-month CDD, 400 h of training, a tutor
+    of 46)."""
+
+    class Meta:
+        model = "dossiers.ProfessionalisationContract"
+
+    dossier = None
+    employer_name = factory.LazyAttribute(lambda o: o.dossier.company.name)
+    employer_street = "12 RUE DES LILAS"
+    employer_postal_code = "75011"
+    employer_city = "PARIS"
+    employer_email = "rh@exemple.fr"
+    naf = "10.71C"
+    headcount = 12
+    idcc = "0843"
+    employee_last_name = "DURAND"
+    employee_first_name = "Hugo"
+    employee_birth_date = factory.LazyAttribute(
+        lambda o: _years_before(o.dossier.start_date, 22, 40)
+    )
+    employee_sex = "M"
+    employee_nir = factory.LazyAttribute(lambda o: nir_for(o.employee_birth_date, sex="M"))
+    employee_street = "3 RUE DU PONT"
+    employee_postal_code = "75012"
+    employee_city = "PARIS"
+    employee_situation = "student"
+    employee_highest_level = "4"
+    employment_contract = "cdi"
+    employment_start = factory.LazyAttribute(lambda o: o.dossier.start_date - timedelta(days=900))
+    tutor_last_name = "BERNARD"
+    tutor_first_name = "Paul"
+    tutor_birth_date = factory.LazyAttribute(lambda o: _years_before(o.dossier.start_date, 46))
+    tutor_job = "Chef d'équipe"
+    tutor_experience_years = 10
+    contract_type = "1"
+    nature = "cdd"
+    conclusion_date = factory.LazyAttribute(lambda o: o.dossier.start_date - timedelta(days=5))
+    job_title = "Vendeur conseil"
+    weekly_hours = Decimal("35")
+    pay_rate = Decimal("80")
+    hiring_salary = Decimal("1500.00")
+    qualification_type = "rncp"
+    qualification_title = "Titre professionnel Vendeur conseil en magasin"
+    rncp = "RNCP37098"
+    training_start = factory.LazyAttribute(lambda o: o.dossier.start_date + timedelta(days=7))
+    training_end = factory.LazyAttribute(lambda o: o.dossier.end_date - timedelta(days=14))
+    training_hours = 400
+    signature_place = "PARIS"
+    pieces_attested = True
+
+
+class ProContractFactory(DossierFactory):
+    """A professionalisation dossier: an 11-month CDD from in 20 days, its organisation
+    named; a draft by default (``kind="pro_a"`` for a Pro-A)."""
+
+    class Meta:
+        exclude = ("training",)
+
+    kind = "professionalisation"
+    title = "DURAND Hugo — Titre professionnel Vendeur conseil en magasin"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
+    end_date = factory.LazyAttribute(lambda o: _add_months(o.start_date, 11) - timedelta(days=1))
+    provider_name = "FORMAPRO"
+    provider_siret = factory.LazyFunction(lambda: siret_from(siren_from(99998), 1))
+    number = factory.LazyAttributeSequence(
+        lambda o, n: (
+            None if o.state in ("draft", "awaiting_employer") else f"2026-CP-{900000 + n:06d}"
+        )
+    )
+    training = None
+    professionalisation = factory.RelatedFactory(
+        ProfessionalisationContractFactory, factory_related_name="dossier"
+    )
+
+
+def _add_months(day, months):
+    from monespace.dossiers.apprenticeship.pay import add_months
+
+    return add_months(day, months)
+
+
+def pieces_attached(dossier, actor=None):
+    """Attach the pieces the dossier's kind requires (scanned clean)."""
+    for required in dossier.spec.required_pieces(dossier):
+        DocumentFactory(
+            dossier=dossier,
+            piece_type=required.piece_type,
+            title=str(required.get_piece_type_display()),
+            uploaded_by=actor,
+            scan_status="clean",
+        )
+    return dossier
+
+
 def ready_to_transmit(dossier, actor=None):
     """Compute the contract's pay lines and attach the pieces it requires (signed CERFA,
     convention de formation): the draft can then be transmitted."""
@@ -319,6 +418,9 @@ class DelegationFactory(factory.django.DjangoModelFactory):
         pending = factory.Trait(status="pending")
         entering = factory.Trait(can_edit_training=True)
         apprenticeship = factory.Trait(can_view_apprenticeship=True, can_edit_apprenticeship=True)
+        professionalisation = factory.Trait(
+            can_view_professionalisation=True, can_edit_professionalisation=True
+        )
         mandate = factory.Trait(
             can_view_apprenticeship=True,
             can_edit_apprenticeship=True,

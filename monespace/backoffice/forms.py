@@ -108,7 +108,11 @@ class ApproveForm(Form):
                     },
                 )
 
-        if dossier.kind == DossierKind.APPRENTICESHIP:
+        if dossier.kind in (
+            DossierKind.APPRENTICESHIP,
+            DossierKind.PROFESSIONALISATION,
+            DossierKind.PRO_A,
+        ):
             # The contract's number in the ministry's deposit, now or later.
             self.fields["deca_number"] = forms.CharField(
                 label=_("N° de dépôt (DECA)"),

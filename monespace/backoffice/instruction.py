@@ -14,6 +14,7 @@ from monespace.dossiers.apprenticeship import services as contract_services
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.errors import DossierError
 from monespace.dossiers.models import Dossier
+from monespace.dossiers.professionalisation import services as pro_services
 from monespace.organizations.models import Company, Establishment
 
 from .forms import (
@@ -26,6 +27,9 @@ from .forms import (
     StaffChangeForm,
 )
 from .views import staff_required
+
+# The work-study contracts, instructed on the contract page (checklist, deadlines, deposit).
+CONTRACT_KINDS = (DossierKind.APPRENTICESHIP, DossierKind.PROFESSIONALISATION, DossierKind.PRO_A)
 
 TO_INSTRUCT = [DossierState.SUBMITTED, DossierState.UNDER_REVIEW, DossierState.DOCUMENTS_REQUESTED]
 
@@ -116,7 +120,7 @@ def _dossier(request, pk):
 
 
 def _page(request, dossier, **forms):
-    if dossier.kind == DossierKind.APPRENTICESHIP:
+    if dossier.kind in CONTRACT_KINDS:
         return _contract_page(request, dossier, **forms)
     context = {
         "dossier": dossier,
@@ -145,13 +149,15 @@ def _page(request, dossier, **forms):
 
 
 def _contract_page(request, dossier, **forms):
-    """An apprenticeship contract: the controls computed as a checklist, the deadlines, the
+    """A work-study contract: the controls computed as a checklist, the deadlines, the
     contract as entered, its pay lines, rupture and deposit number."""
     from monespace.dossiers.apprenticeship.layout import contract_summary
     from monespace.dossiers.funding.services import funding_of
     from monespace.dossiers.models import ContractRupture
+    from monespace.dossiers.professionalisation import layout as pro_layout
 
     spec = dossier.spec
+    apprenticeship = dossier.kind == DossierKind.APPRENTICESHIP
     rupture = ContractRupture.objects.filter(dossier=dossier).select_related("entered_by").first()
     context = {
         "dossier": dossier,
@@ -164,8 +170,15 @@ def _contract_page(request, dossier, **forms):
         "actions": {a for a in spec.transitions if lifecycle.allowed(dossier, a)},
         "checklist": spec.checklist(dossier),
         "deadlines": spec.deadlines(dossier),
-        "summary": contract_summary(dossier),
-        "pay_lines": list(dossier.detail.pay_lines.all()),
+        "summary": (
+            contract_summary(dossier)
+            if apprenticeship
+            else pro_layout.contract_summary(dossier, full_nir=True)
+        ),
+        "pay_lines": list(dossier.detail.pay_lines.all()) if apprenticeship else [],
+        "person": (
+            dossier.detail.apprentice_name if apprenticeship else dossier.detail.employee_name
+        ),
         "funding": funding_of(dossier, rupture=rupture),
         "rupture": rupture,
         "documents": dossier.documents.all(),
@@ -238,6 +251,10 @@ def approve(request, dossier):
         contract_services.contract_approve(
             actor=request.user, dossier=dossier, deca_number=form.cleaned_data["deca_number"]
         )
+    elif dossier.kind in CONTRACT_KINDS:
+        pro_services.contract_approve(
+            actor=request.user, dossier=dossier, deca_number=form.cleaned_data["deca_number"]
+        )
     else:
         instruction.dossier_approve(actor=request.user, dossier=dossier, granted=form.granted())
     messages.success(
@@ -249,7 +266,7 @@ def approve(request, dossier):
 @_instructing
 def deposit(request, dossier):
     """The deposit number of an accepted contract, received after the decision."""
-    if dossier.kind != DossierKind.APPRENTICESHIP:
+    if dossier.kind not in CONTRACT_KINDS:
         raise Http404
     form = DepositForm(request.POST)
     if not form.is_valid():

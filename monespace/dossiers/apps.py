@@ -7,4 +7,4 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         # Each dispositif registers itself (dossiers/kinds/).
-        from .kinds import apprenticeship, training_action  # noqa: F401
+        from .kinds import apprenticeship, professionalisation, training_action  # noqa: F401

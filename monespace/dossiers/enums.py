@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DossierKind(models.TextChoices):
     TRAINING_ACTION = "training_action", _("Action de formation")
     APPRENTICESHIP = "apprenticeship", _("Contrat d'apprentissage")
+    PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
+    PRO_A = "pro_a", _("Pro-A (reconversion ou promotion par l'alternance)")
 
 
 class DossierState(models.TextChoices):
@@ -86,6 +88,7 @@ class PieceType(models.TextChoices):
     INVOICE = "invoice", _("Facture")
     LETTER = "letter", _("Courrier de l'OPCO")
     SIGNED_CERFA = "signed_cerfa", _("CERFA signé")
+    SIGNED_AMENDMENT = "signed_amendment", _("Avenant au contrat de travail signé (Pro-A)")
     TRAINING_AGREEMENT = "training_agreement", _("Convention de formation signée des trois parties")
     DURATION_AGREEMENT = "duration_agreement", _("Convention d'aménagement de durée")
     SWORN_STATEMENT = (

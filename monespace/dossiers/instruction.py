@@ -137,7 +137,14 @@ def granted_lines(decision: Decision) -> list[tuple[str | Promise, Decimal]]:
     return [(labels[code], amounts[code]) for code in labels if code in amounts]
 
 
-def _letter(dossier: Dossier, decision: Decision, *, actor: User, title: str) -> Document:
+def _letter(
+    dossier: Dossier,
+    decision: Decision,
+    *,
+    actor: User | None,
+    title: str,
+    extra_lines: list[dict] | None = None,
+) -> Document:
     pdf = render_pdf(
         "letters/decision.html",
         {
@@ -148,6 +155,7 @@ def _letter(dossier: Dossier, decision: Decision, *, actor: User, title: str) ->
             "PORTAL_NAME": settings.PORTAL_NAME,
             "OPCO_PHONE": settings.OPCO_PHONE,
             "trainee_count": dossier.trainees.count(),
+            "commitment_lines": extra_lines or [],
         },
     )
     document = Document(

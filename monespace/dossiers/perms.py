@@ -295,6 +295,8 @@ _FLAGS = (
     "can_edit_training",
     "can_view_apprenticeship",
     "can_edit_apprenticeship",
+    "can_view_professionalisation",
+    "can_edit_professionalisation",
 )
 _COLUMNS = (
     "origin",
@@ -305,6 +307,7 @@ _COLUMNS = (
     *_FLAGS,
     "admin",
     "apprenticeship_mandate",
+    "never",  # a right nobody holds (a dispositif whose delegates never transmit)
     "scope_id",
     "scope_company_id",
 )
@@ -321,9 +324,10 @@ def _reach_sql() -> str:
     m_flags = ", ".join(f"m.{flag}" for flag in _FLAGS)
     d_flags = ", ".join(f"d.{flag}" for flag in _FLAGS)
     rights = "(" + " OR ".join(f"m.{flag}" for flag in (*_FLAGS, "is_admin")) + ")"
+    no_flags = ", ".join("false" for _flag in _FLAGS)
     # Table names come from the models; the user id is a parameter.
     return f"""
-        SELECT 'm', m.id, m.company_id, m.profile, NULL, {m_flags}, m.is_admin, false,
+        SELECT 'm', m.id, m.company_id, m.profile, NULL, {m_flags}, m.is_admin, false, false,
                s.establishment_id, e.company_id
         FROM {membership} m
         LEFT JOIN {membership_scope} s ON s.membership_id = m.id
@@ -331,7 +335,7 @@ def _reach_sql() -> str:
         WHERE m.user_id = %(user)s AND m.status = 'active'
         UNION ALL
         SELECT 'd', d.id, d.company_id, '', d.delegate_id, {d_flags}, false,
-               d.apprenticeship_mandate, s.establishment_id, e.company_id
+               d.apprenticeship_mandate, false, s.establishment_id, e.company_id
         FROM {delegation} d
         LEFT JOIN {delegation_scope} s ON s.delegation_id = d.id
         LEFT JOIN {establishment} e ON e.id = s.establishment_id
@@ -339,7 +343,7 @@ def _reach_sql() -> str:
             SELECT m.company_id FROM {membership} m
             WHERE m.user_id = %(user)s AND m.status = 'active' AND {rights})
         UNION ALL
-        SELECT 'p', e.id, e.company_id, '', m.id, false, false, false, false, false, false,
+        SELECT 'p', e.id, e.company_id, '', m.id, {no_flags}, false, false, false,
                e.id, e.company_id
         FROM {establishment} e
         JOIN {membership} m ON m.company_id = e.company_id
@@ -347,7 +351,7 @@ def _reach_sql() -> str:
           AND {rights}
           AND NOT EXISTS (SELECT 1 FROM {membership_scope} s WHERE s.membership_id = m.id)
         UNION ALL
-        SELECT 'o', e.id, e.company_id, '', NULL, false, false, false, false, false, false,
+        SELECT 'o', e.id, e.company_id, '', NULL, {no_flags}, false, false, false,
                e.id, e.company_id
         FROM {establishment} e
         WHERE e.company_id IN (

@@ -45,6 +45,10 @@ REQUIRED_DOCUMENTS = [
     ("apprenticeship", "training_agreement", 2, ""),
     ("apprenticeship", "duration_agreement", 3, "duration_derogation"),
     ("apprenticeship", "sworn_statement", 4, "business_project_over_29"),
+    ("professionalisation", "signed_cerfa", 1, ""),
+    ("professionalisation", "programme", 2, ""),
+    ("pro_a", "signed_amendment", 1, ""),
+    ("pro_a", "programme", 2, ""),
 ]
 
 

@@ -36,3 +36,12 @@ def remind_decision_deadlines() -> int:
     from .apprenticeship.services import deadline_reminders
 
     return deadline_reminders()
+
+
+@task()
+def accept_silent_contracts() -> int:
+    """Daily: professionalisation contracts and Pro-A left without a decision 20 days after
+    their complete file are accepted by the OPCO's silence (D6325-2)."""
+    from .professionalisation.services import tacit_acceptances
+
+    return len(tacit_acceptances())

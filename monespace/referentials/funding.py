@@ -35,6 +35,19 @@ NATIONAL_RATES: list[tuple[str, date, str, str]] = [
     ("tutor_monthly", LAW_2019, "230", "D6332-92 : plafond mensuel"),
     ("tutor_months", LAW_2019, "6", "D6332-92"),
     ("tutor_uplift", LAW_2019, "50", "D6332-93 : tuteur de 45 ans ou plus, publics prioritaires"),
+    ("tutor_training_hourly", LAW_2019, "15", "D6332-91 : formation du tuteur, plafond horaire"),
+    ("tutor_training_hours", LAW_2019, "40", "D6332-91 : formation du tuteur, 40 heures"),
+]
+
+# The legal grid of the professionalisation contract (L6325-8, D6325-15; research §3.4):
+# (from, lowest age, qualification of level 4 or more, % of the SMIC, % of the SMC).
+PRO_PAY_GRID: list[tuple[date, int, bool, str, str]] = [
+    (LAW_2019, 0, False, "55", "0"),
+    (LAW_2019, 0, True, "65", "0"),
+    (LAW_2019, 21, False, "70", "0"),
+    (LAW_2019, 21, True, "80", "0"),
+    (LAW_2019, 26, False, "100", "85"),
+    (LAW_2019, 26, True, "100", "85"),
 ]
 
 
@@ -46,4 +59,14 @@ def load(FundingRate) -> None:
             level="",
             effective_from=effective_from,
             defaults={"value": Decimal(value), "note": note},
+        )
+
+
+def load_pro_pay_grid(ProPayRate) -> None:
+    for effective_from, min_age, qualified, rate, smc_rate in PRO_PAY_GRID:
+        ProPayRate.objects.get_or_create(
+            effective_from=effective_from,
+            min_age=min_age,
+            qualified=qualified,
+            defaults={"rate": Decimal(rate), "smc_rate": Decimal(smc_rate)},
         )

@@ -82,6 +82,59 @@ class ApprenticePayRate(models.Model):
         return f"{self.effective_from} an {self.contract_year} ≥{self.min_age} ans : {self.rate} %"
 
 
+class ProPayRate(models.Model):
+    """The minimum pay of an employee under a professionalisation contract or Pro-A, % of the
+    SMIC, for an age bracket (its lowest age) and whether the employee holds a qualification of
+    level 4 (bac professionnel, titre professionnel) or more, in force from a date (research
+    domain-alternance §3.4). From 26, the SMC's share (``smc_rate``) applies too."""
+
+    effective_from = models.DateField(_("en vigueur à partir du"))
+    min_age = models.PositiveSmallIntegerField(_("à partir de l'âge de"))
+    qualified = models.BooleanField(_("titulaire d'une qualification de niveau 4 ou plus"))
+    rate = models.DecimalField(_("taux (% du SMIC)"), max_digits=5, decimal_places=2)
+    smc_rate = models.DecimalField(
+        _("taux du salaire minimum conventionnel (%)"), max_digits=5, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("taux de rémunération minimale en contrat de professionnalisation")
+        verbose_name_plural = _("taux de rémunération minimale en contrat de professionnalisation")
+        ordering = ["-effective_from", "min_age", "qualified"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from", "min_age", "qualified"], name="pro_pay_rate_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.effective_from} ≥{self.min_age} ans : {self.rate} %"
+
+
+class ProACertification(models.Model):
+    """A certification a branch opens to Pro-A (its extended agreement's list), for an IDCC,
+    from a date and until one."""
+
+    idcc = models.CharField(_("IDCC"), max_length=4)
+    rncp = models.CharField(_("code RNCP"), max_length=12)
+    title = models.CharField(_("intitulé"), max_length=300, blank=True)
+    valid_from = models.DateField(_("éligible à partir du"))
+    valid_until = models.DateField(_("éligible jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certification éligible à Pro-A")
+        verbose_name_plural = _("certifications éligibles à Pro-A")
+        ordering = ["idcc", "rncp", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idcc", "rncp", "valid_from"], name="proa_certification_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["idcc", "rncp"], name="proa_certification_idx")]
+
+    def __str__(self):
+        return f"{self.idcc} {self.rncp}"
+
+
 # --- Funding referentials (issue 12) ---------------------------------------------------------
 
 
@@ -200,6 +253,11 @@ class FundingParameter(models.TextChoices):
     TUTOR_MONTHLY = "tutor_monthly", _("Aide à l'exercice du tutorat (€ par mois)")
     TUTOR_MONTHS = "tutor_months", _("Aide au tutorat : nombre de mois")
     TUTOR_UPLIFT = "tutor_uplift", _("Aide au tutorat : majoration tuteur de 45 ans ou plus (%)")
+    TUTOR_TRAINING_HOURLY = (
+        "tutor_training_hourly",
+        _("Formation du tuteur : plafond horaire (€)"),
+    )
+    TUTOR_TRAINING_HOURS = "tutor_training_hours", _("Formation du tuteur : heures au plus")
     # Training actions (plan de développement des compétences).
     TRAINING_HOURLY = "training_hourly", _("Action de formation : plafond horaire pédagogique (€)")
     TRAINING_TRAINEE_CAP = (

@@ -41,9 +41,22 @@ def home_context(request, memberships, perimeter):
     dossiers = visible_dossiers(request)
     reach = dossier_reach(request)
     views = list(user.saved_views.all())
-    # Contracts a CFA pre-entered, for those who validate them (transmit) to do.
-    validates = reach.of(DossierKind.APPRENTICESHIP).transmit_q()
-    pre_entered = Q(state=DossierState.AWAITING_EMPLOYER, kind=DossierKind.APPRENTICESHIP)
+    # Contracts a CFA or a training organisation entered, for those who validate them
+    # (transmit) to do: per dispositif, those the user may transmit.
+    parts = [
+        (kind, reach.of(kind).transmit_q())
+        for kind in (
+            DossierKind.APPRENTICESHIP,
+            DossierKind.PROFESSIONALISATION,
+            DossierKind.PRO_A,
+        )
+    ]
+    validates = NOTHING
+    for kind, q in parts:
+        if q is not NOTHING:
+            mine = Q(kind=kind) & q
+            validates = mine if validates is NOTHING else validates | mine
+    pre_entered = Q(state=DossierState.AWAITING_EMPLOYER)
     # The quick accesses' counts are loaded after the page (www:quick_access_count): a search
     # over many dossiers costs its own request, not the home page's.
     counts = dossiers.aggregate(

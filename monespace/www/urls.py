@@ -14,7 +14,15 @@ from . import (
     views,
     webhooks,
 )
-from .dossiers import apprenticeship, detail, documents, lists, steps, training_action
+from .dossiers import (
+    apprenticeship,
+    detail,
+    documents,
+    lists,
+    professionalisation,
+    steps,
+    training_action,
+)
 
 app_name = "www"
 
@@ -49,6 +57,12 @@ urlpatterns = [
         apprenticeship.funding_estimate,
         name="apprenticeship_estimate",
     ),
+    path(
+        "dossiers/<int:pk>/estimation-contrat-pro/",
+        professionalisation.estimate,
+        name="professionalisation_estimate",
+    ),
+    path("dossiers/<int:pk>/cerfa-ej20/", professionalisation.ej20, name="dossier_ej20"),
     path("dossiers/<int:pk>/rupture/", apprenticeship.rupture_declare, name="contract_rupture"),
     path("dossiers/<int:pk>/cerfa/", apprenticeship.cerfa, name="dossier_cerfa"),
     path("dossiers/<int:pk>/avenant/", apprenticeship.amendment_create, name="contract_amendment"),

@@ -497,7 +497,7 @@ def contract_approve(*, actor: User, dossier: Dossier, deca_number: str = "") ->
 def deposit_record(*, actor: User, dossier: Dossier, deca_number: str) -> Dossier:
     """The contract's number in the ministry's deposit (DECA), received after the decision."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    contract = ApprenticeshipContract.objects.select_for_update().get(dossier=dossier)
+    contract = dossier.spec.detail_model._default_manager.select_for_update().get(dossier=dossier)
     if dossier.state not in (DossierState.APPROVED, DossierState.BROKEN, DossierState.CLOSED):
         raise DossierError(_("Le numéro de dépôt s'enregistre sur un contrat accepté."))
     if contract.deca_number == deca_number:

@@ -21,7 +21,7 @@ from monespace.dossiers.models import (
     InstalmentState,
 )
 
-from . import apprenticeship, training_action
+from . import apprenticeship, professionalisation, training_action
 from .rates import RateBook
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 KINDS: dict[str, Any] = {
     DossierKind.APPRENTICESHIP: apprenticeship,
     DossierKind.TRAINING_ACTION: training_action,
+    DossierKind.PROFESSIONALISATION: professionalisation,
+    DossierKind.PRO_A: professionalisation,
 }
 
 
@@ -44,7 +46,7 @@ def estimate_for(
     module = KINDS.get(dossier.kind)
     if module is None:
         return None
-    if module is training_action:
+    if module is training_action or module is professionalisation:
         return module.estimate(module.Inputs.of(dossier))
     if rupture is UNREAD:
         rupture = ContractRupture.objects.filter(dossier=dossier).first()

@@ -29,6 +29,7 @@ from .funding import (
     Instalment,
     InstalmentState,
 )
+from .professionalisation import PRO_DECISION_DAYS, ProfessionalisationContract
 from .training_action import COST_FIELDS, MAX_TRAINEES, Module, Trainee, TrainingAction
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "DECISION_DAYS",
     "MAX_TRAINEES",
     "MONEY",
+    "PRO_DECISION_DAYS",
     "ApprenticeshipContract",
     "CommitmentReason",
     "ContractRupture",
@@ -53,6 +55,7 @@ __all__ = [
     "InstalmentState",
     "Module",
     "PayLine",
+    "ProfessionalisationContract",
     "RequiredDocument",
     "RuptureReason",
     "SavedView",

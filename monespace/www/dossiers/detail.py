@@ -18,7 +18,7 @@ from monespace.dossiers import access, instruction, perms, services
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.models import DecisionKind, Dossier
 
-from . import apprenticeship
+from . import apprenticeship, professionalisation
 from .common import dossier_for, scope
 from .forms import ChangeRequestForm, DocumentForm, DuplicateForm
 
@@ -37,6 +37,8 @@ def dossier_detail(request, pk):
     dossier = access.dossier_for(request.user, pk, **kwargs)
     if dossier.kind == DossierKind.APPRENTICESHIP:
         return apprenticeship.detail(request, dossier, kwargs)
+    if dossier.kind in professionalisation.KINDS:
+        return professionalisation.detail(request, dossier, kwargs)
     tab = request.GET.get("onglet", "stagiaires")
     if tab not in dict(TABS):
         tab = "stagiaires"
@@ -86,6 +88,8 @@ def dossier_print(request, pk):
     dossier = dossier_for(request, pk)
     if dossier.kind == DossierKind.APPRENTICESHIP:
         return apprenticeship.cerfa(request, pk)
+    if dossier.kind in professionalisation.KINDS:
+        return professionalisation.ej20(request, pk)
     prefetch_related_objects([dossier], "modules")
     pdf = render_pdf(
         "www/dossiers/print.html",
@@ -114,7 +118,7 @@ def dossier_duplicate(request, pk):
             trainee_ids=[t.pk for t in form.cleaned_data["trainees"]],
         )
         messages.success(request, _("Le dossier est dupliqué : complétez ce nouveau brouillon."))
-        return redirect("www:dossier_step", pk=copy.pk, step=copy.spec.steps[0][0])
+        return redirect("www:dossier_step", pk=copy.pk, step=copy.spec.steps_for(copy)[0][0])
     return render(request, "www/dossiers/duplicate.html", {"dossier": dossier, "form": form})
 
 

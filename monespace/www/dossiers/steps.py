@@ -16,7 +16,7 @@ from monespace.dossiers.errors import NotADraft
 from monespace.dossiers.kinds import get_kind, kind_for_slug
 
 from ..perimeter import dossier_reach
-from . import apprenticeship, training_action
+from . import apprenticeship, professionalisation, training_action
 from .common import scope
 from .forms import NewDossierForm
 
@@ -24,6 +24,8 @@ from .forms import NewDossierForm
 STEP_VIEWS = {
     DossierKind.TRAINING_ACTION: training_action.STEP_VIEWS,
     DossierKind.APPRENTICESHIP: apprenticeship.STEP_VIEWS,
+    DossierKind.PROFESSIONALISATION: professionalisation.STEP_VIEWS,
+    DossierKind.PRO_A: professionalisation.STEP_VIEWS,
 }
 
 
@@ -49,7 +51,7 @@ def dossier_new(request, dispositif=None):
         dossier = services.dossier_create(
             actor=request.user, establishment=form.cleaned_data["establishment"], kind=kind.value
         )
-        first_step = dossier.spec.steps[0][0]
+        first_step = dossier.spec.steps_for(dossier)[0][0]
         return redirect("www:dossier_step", pk=dossier.pk, step=first_step)
     return render(request, "www/dossiers/new.html", {"form": form, "kind": kind})
 

@@ -1,0 +1,188 @@
+"""« Prise en charge » of a professionalisation contract or a Pro-A (research domain-alternance
+§3.5): the training hours × the branch's hourly forfait, the tutor's training within its hourly
+ceiling and hours, and the aid to the exercise of tutoring — a monthly amount for a number of
+months, majorated for a tutor of 45 or more or a priority public.
+
+Every figure is a dated row read through ``RateBook`` (the employer's IDCC first, then every
+branch's) at the date of conclusion; the commitment keeps the rows that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from monespace.core.formats import format_euros, format_hours, format_percent
+from monespace.dossiers.apprenticeship.pay import add_months
+from monespace.referentials.models import FundingParameter
+
+from .apprenticeship import HUNDRED, Estimate, Line, PlannedInstalment, money
+from .rates import RateBook
+
+if TYPE_CHECKING:
+    from monespace.dossiers.models import Dossier
+
+P = FundingParameter
+
+
+@dataclass
+class Inputs:
+    idcc: str = ""
+    conclusion: date | None = None
+    start: date | None = None
+    end: date | None = None
+    training_end: date | None = None
+    training_hours: int | None = None
+    tutor_training_hours: int | None = None
+    senior_tutor: bool = False
+    priority_public: bool = False
+    has_tutor: bool = True
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> Inputs:
+        from monespace.dossiers.professionalisation import rules
+
+        contract: Any = dossier.detail
+        return cls(
+            idcc=contract.idcc,
+            conclusion=contract.conclusion_date,
+            start=dossier.start_date,
+            end=dossier.end_date,
+            training_end=contract.training_end,
+            training_hours=contract.training_hours,
+            tutor_training_hours=contract.tutor_training_hours,
+            senior_tutor=rules.tutor_is_senior(contract, dossier),
+            priority_public=rules.is_priority_public(contract, dossier),
+            has_tutor=bool(contract.tutor_last_name),
+        )
+
+
+def _months_started(start: date, end: date) -> int:
+    months = 0
+    while add_months(start, months) <= end:
+        months += 1
+    return months
+
+
+def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
+    result = Estimate()
+    day = inputs.conclusion or inputs.start
+    if day is None or inputs.start is None or inputs.end is None or inputs.end < inputs.start:
+        result.missing.append(
+            _("Les dates de conclusion, de début et de fin du contrat permettent l'estimation.")
+        )
+        return result
+    if not inputs.training_hours:
+        result.missing.append(_("La durée de la formation (heures) permet l'estimation."))
+        return result
+    book = result.book = book if book is not None else RateBook(day, inputs.idcc)
+    hourly_row = book.row(P.PRO_HOURLY)
+    if hourly_row is None:
+        result.missing.append(_("Aucun forfait horaire n'est en vigueur à cette date."))
+        return result
+    hourly = hourly_row.value
+    branch = (
+        _("forfait de la branche (IDCC %(idcc)s)") % {"idcc": hourly_row.idcc}
+        if hourly_row.idcc
+        else _("forfait de toutes les branches")
+    )
+    result.training_total = money(Decimal(inputs.training_hours) * hourly)
+    result.lines.append(
+        Line(
+            _("Formation"),
+            result.training_total,
+            _("%(hours)s h × %(rate)s de l'heure (%(source)s, en vigueur au %(day)s)")
+            % {
+                "hours": format_hours(inputs.training_hours),
+                "rate": format_euros(hourly),
+                "source": branch,
+                "day": day.strftime("%d/%m/%Y"),
+            },
+        )
+    )
+    tutor_training = Decimal(0)
+    if inputs.tutor_training_hours and inputs.has_tutor:
+        rate = book.value(P.TUTOR_TRAINING_HOURLY)
+        ceiling = book.value(P.TUTOR_TRAINING_HOURS)
+        if rate is not None:
+            hours = Decimal(inputs.tutor_training_hours)
+            if ceiling is not None:
+                hours = min(hours, ceiling)
+            tutor_training = money(hours * rate)
+            result.lines.append(
+                Line(
+                    _("Formation du tuteur"),
+                    tutor_training,
+                    _("%(hours)s h × %(rate)s (au plus %(max)s h)")
+                    % {
+                        "hours": format_hours(hours),
+                        "rate": format_euros(rate),
+                        "max": format_hours(ceiling) if ceiling is not None else "—",
+                    },
+                )
+            )
+    tutoring = Decimal(0)
+    monthly = book.value(P.TUTOR_MONTHLY)
+    max_months = book.value(P.TUTOR_MONTHS)
+    if inputs.has_tutor and monthly is not None and max_months is not None:
+        months = min(_months_started(inputs.start, inputs.end), int(max_months))
+        amount = monthly
+        why = _("%(amount)s par mois × %(months)d mois") % {
+            "amount": format_euros(monthly),
+            "months": months,
+        }
+        uplift = book.value(P.TUTOR_UPLIFT)
+        if uplift and (inputs.senior_tutor or inputs.priority_public):
+            amount = money(monthly * (HUNDRED + uplift) / HUNDRED)
+            reason = (
+                _("tuteur de 45 ans ou plus") if inputs.senior_tutor else _("public prioritaire")
+            )
+            why = _(
+                "%(amount)s par mois (%(base)s majorés de %(uplift)s : %(reason)s) × %(months)d mois"
+            ) % {
+                "amount": format_euros(amount),
+                "base": format_euros(monthly),
+                "uplift": format_percent(uplift),
+                "reason": reason,
+                "months": months,
+            }
+        tutoring = money(amount * months)
+        result.lines.append(Line(_("Aide à l'exercice du tutorat"), tutoring, why))
+    result.annexes_total = tutor_training + tutoring
+    _schedule(inputs, result, tutoring, tutor_training)
+    return result
+
+
+def _schedule(inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_training: Decimal) -> None:
+    """The training paid once the hours are done (end of the training), the tutor's aid after
+    its months (or at the end of a shorter contract)."""
+    assert inputs.start is not None and inputs.end is not None
+    training_due = inputs.training_end or inputs.end
+    result.instalments.append(
+        PlannedInstalment(
+            code="",
+            year=1,
+            label=_("Formation : heures réalisées"),
+            due_on=training_due,
+            share=None,
+            gross=result.training_total,
+        )
+    )
+    aid = tutoring + tutor_training
+    if aid:
+        months = max(_months_started(inputs.start, inputs.end), 1)
+        due = min(add_months(inputs.start, min(months, 6)) - timedelta(days=1), inputs.end)
+        result.instalments.append(
+            PlannedInstalment(
+                code="",
+                year=1,
+                label=_("Tutorat : aide et formation du tuteur"),
+                due_on=due,
+                share=None,
+                gross=aid,
+            )
+        )

@@ -1,0 +1,1 @@
+"""The professionalisation contract (EJ20) and Pro-A: rules, services, layout and PDF."""
