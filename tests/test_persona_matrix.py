@@ -22,7 +22,13 @@ from monespace.notifications.services import notification_create
 from monespace.organizations.models import ApiKey, Delegation
 from monespace.referentials.models import FundingRate
 from monespace.support.models import ContactRequest
-from tests.factories import ContractFactory, EstablishmentFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ContractFactory,
+    EstablishmentFactory,
+    MembershipFactory,
+    ProContractFactory,
+    UserFactory,
+)
 from tests.helpers import create_dossier, read_streaming
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +226,17 @@ EXPECTED = {
     "www:apprenticeship_estimate": (
         lambda s: {"pk": s["contract_draft"].pk},
         answers(200, **CONTRACT_ENTER),
+        answers(405),
+    ),
+    # Professionalisation contracts and Pro-A: seen and entered like apprenticeship contracts.
+    "www:professionalisation_estimate": (
+        lambda s: {"pk": s["pro_draft"].pk},
+        answers(200, **CONTRACT_ENTER),
+        answers(405),
+    ),
+    "www:dossier_ej20": (
+        lambda s: {"pk": s["pro_contract"].pk},
+        answers(200, **CONTRACT_SEEN),
         answers(405),
     ),
     # Everyone signed in has a list (empty outside their contracts).
@@ -651,7 +668,11 @@ def scene():
     from django.utils.http import urlsafe_base64_encode
 
     editor = MembershipFactory(
-        company=a, can_view_training=True, can_edit_training=True, apprenticeship=True
+        company=a,
+        can_view_training=True,
+        can_edit_training=True,
+        apprenticeship=True,
+        professionalisation=True,
     ).user
     contract = ContractFactory(
         company=a,
@@ -663,6 +684,14 @@ def scene():
     contract_draft = ContractFactory(
         company=a, establishment=a_establishment, created_by=editor, title="CONTRAT BROUILLON"
     )
+    pro_contract = ProContractFactory(
+        company=a,
+        establishment=a_establishment,
+        created_by=editor,
+        title="CONTRAT PRO MARQUEUR-A",
+        approved=True,
+    )
+    pro_draft = ProContractFactory(company=a, establishment=a_establishment, created_by=editor)
     dossier = create_dossier(
         company=a,
         establishment=a_establishment,
@@ -736,7 +765,10 @@ def scene():
         "outsider": outsider.user,
         "attached": attached.user,
         "viewer": MembershipFactory(
-            company=a, can_view_training=True, can_view_apprenticeship=True
+            company=a,
+            can_view_training=True,
+            can_view_apprenticeship=True,
+            can_view_professionalisation=True,
         ).user,
         "editor": editor,
         "admin": admin.user,
@@ -757,6 +789,8 @@ def scene():
         "draft": draft,
         "contract": contract,
         "contract_draft": contract_draft,
+        "pro_contract": pro_contract,
+        "pro_draft": pro_draft,
         "document": document,
         "bank_account": bank_account,
         "invoice": invoice,

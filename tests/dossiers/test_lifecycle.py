@@ -59,12 +59,30 @@ EXPECTED_APPRENTICESHIP = {
     "return_to_cfa": {"awaiting_employer": "draft"},
     "break": {"approved": "broken"},
 }
-TABLES = {"training_action": EXPECTED, "apprenticeship": EXPECTED_APPRENTICESHIP}
+# The professionalisation contract and Pro-A: the organisation's entry validated by the
+# company; no rupture here (the company ends the employment contract outside the portal).
+EXPECTED_PROFESSIONALISATION = {
+    **EXPECTED,
+    "submit": {"draft": "submitted", "awaiting_employer": "submitted"},
+    "send_to_employer": {"draft": "awaiting_employer"},
+    "return_to_cfa": {"awaiting_employer": "draft"},
+}
+TABLES = {
+    "training_action": EXPECTED,
+    "apprenticeship": EXPECTED_APPRENTICESHIP,
+    "professionalisation": EXPECTED_PROFESSIONALISATION,
+    "pro_a": EXPECTED_PROFESSIONALISATION,
+}
 
 
 def test_the_table_is_the_one_documented():
     assert {a: dict(t) for a, t in COMMON_TRANSITIONS.items()} == EXPECTED
-    assert [kind.value for kind in all_kinds()] == ["training_action", "apprenticeship"]
+    assert [kind.value for kind in all_kinds()] == [
+        "training_action",
+        "apprenticeship",
+        "professionalisation",
+        "pro_a",
+    ]
     for kind in all_kinds():
         assert {a: dict(t) for a, t in kind.transitions.items()} == TABLES[kind.value]
 

@@ -77,6 +77,7 @@ def _referentials(transactional_db):
 
     load_sample(CollectiveAgreement)
     from monespace.referentials import funding
-    from monespace.referentials.models import FundingRate
+    from monespace.referentials.models import FundingRate, ProPayRate
 
     funding.load(FundingRate)
+    funding.load_pro_pay_grid(ProPayRate)

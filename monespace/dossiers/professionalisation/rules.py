@@ -462,17 +462,17 @@ def _dates(contract: ProfessionalisationContract, dossier: Dossier) -> list[Find
                 % {"date": _date(start)},
             )
         )
-    if is_pro_a(dossier) and contract.employment_start and start:
-        if contract.employment_start > start:
-            found.append(
-                Finding(
-                    STEP_EMPLOYEE,
-                    "employment_start",
-                    _(
-                        "La Pro-A modifie un contrat de travail en cours : l'embauche précède son début."
-                    ),
-                )
+    hired = contract.employment_start
+    if is_pro_a(dossier) and hired and start and hired > start:
+        found.append(
+            Finding(
+                STEP_EMPLOYEE,
+                "employment_start",
+                _(
+                    "La Pro-A modifie un contrat de travail en cours : l'embauche précède son début."
+                ),
             )
+        )
     return found
 
 
