@@ -24,7 +24,17 @@ def test_demo_data_is_idempotent_and_every_persona_can_sign_in(client):
     ]:
         assert client.login(email=email, password="Demo-Mon-Espace-2026"), email
         client.logout()
-    assert Dossier.objects.filter(state="submitted", number__isnull=False).count() == 2
+    assert Dossier.objects.filter(state="submitted", number__isnull=False).count() == 3
+    # Professionalisation contracts: accepted with its commitment, to instruct, entered by the
+    # training organisation for the company to validate; a Pro-A draft.
+    pro = Dossier.objects.filter(kind="professionalisation")
+    assert sorted(pro.values_list("state", flat=True)) == [
+        "approved",
+        "awaiting_employer",
+        "submitted",
+    ]
+    assert pro.get(state="approved").commitments.get().total > 0
+    assert Dossier.objects.get(kind="pro_a").state == "draft"
     # Apprenticeship contracts for every side: accepted with its deposit number, to instruct,
     # pre-entered by the CFA for the company to validate.
     contracts = Dossier.objects.filter(kind="apprenticeship")

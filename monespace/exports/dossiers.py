@@ -114,6 +114,20 @@ def columns_for(kind: str) -> list[Column]:
             Column(_("Diplôme ou titre visé"), "apprenticeship__qualification_title", "text", 30),
             Column(_("Date de conclusion"), "apprenticeship__conclusion_date", "date", 11),
         ]
+    elif kind in (DossierKind.PROFESSIONALISATION, DossierKind.PRO_A):
+        columns += [
+            Column(_("Salarié(e) — nom"), "professionalisation__employee_last_name", "text", 20),
+            Column(
+                _("Salarié(e) — prénom"), "professionalisation__employee_first_name", "text", 16
+            ),
+            Column(_("Tuteur — nom"), "professionalisation__tutor_last_name", "text", 20),
+            Column(_("Code RNCP"), "professionalisation__rncp", "text", 11),
+            Column(
+                _("Qualification visée"), "professionalisation__qualification_title", "text", 30
+            ),
+            Column(_("Heures de formation"), "professionalisation__training_hours", "number", 10),
+            Column(_("Date de conclusion"), "professionalisation__conclusion_date", "date", 11),
+        ]
     return columns
 
 
@@ -251,7 +265,7 @@ def write_workbook(
     kinds = [k for k in all_kinds() if queryset.filter(kind=k.value).exists()]
     for kind in kinds:
         columns = columns_for(kind.value)
-        name = str(kind.label)[:31]
+        name = kind.sheet_name
         book.freeze(row=1, sheet=name)
         book.sheet(
             name,
@@ -274,7 +288,7 @@ def _empty(path: str) -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(path)
-    sheet = book.add_worksheet(str(all_kinds()[0].label)[:31])
+    sheet = book.add_worksheet(all_kinds()[0].sheet_name)
     for index, column in enumerate(columns_for(all_kinds()[0].value)):
         sheet.write_string(0, index, column.header)
         sheet.set_column(index, index, column.width)

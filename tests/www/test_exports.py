@@ -15,7 +15,13 @@ from openpyxl import load_workbook
 from monespace.dossiers.models import Decision, GrantedAmount
 from monespace.exports.models import ExportJob
 from monespace.exports.services import exports_purge
-from tests.factories import ContractFactory, DossierFactory, EstablishmentFactory, MembershipFactory
+from tests.factories import (
+    ContractFactory,
+    DossierFactory,
+    EstablishmentFactory,
+    MembershipFactory,
+    ProContractFactory,
+)
 from tests.helpers import read_streaming
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +93,30 @@ def test_the_export_holds_what_the_user_sees_typed_one_sheet_per_dispositif(clie
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
     contracts = book["Contrat d'apprentissage"]
     assert contracts.max_row == 2 and contracts["A2"].value == scene["contract"].number
+
+
+def test_professionalisation_contracts_and_pro_a_have_their_sheets(client, scene):
+    establishment = scene["accorded"].establishment
+    membership = scene["user"].memberships.get(company=establishment.company)
+    membership.can_view_professionalisation = True
+    membership.save()
+    pro = ProContractFactory(establishment=establishment, submitted=True)
+    pro_a = ProContractFactory(establishment=establishment, kind="pro_a", submitted=True)
+    client.force_login(scene["user"])
+    book = workbook(client, export(client))
+    assert book.sheetnames == [
+        "Action de formation",
+        "Contrat d'apprentissage",
+        "Contrat de professionnalisation",
+        "Pro-A",
+    ]
+    sheet = book["Contrat de professionnalisation"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["N° de dossier"] == pro.number
+    assert row["Salarié(e) — nom"] == "DURAND" and row["Heures de formation"] == 400
+    assert book["Pro-A"]["A2"].value == pro_a.number
+    book.close()
 
 
 def test_the_filters_of_the_list_apply(client, scene):

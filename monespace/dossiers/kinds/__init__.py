@@ -86,11 +86,18 @@ class Kind:
     # Whether the organisation named as provider is told of the OPCO's decisions.
     tells_provider: ClassVar[bool] = False
 
+    # A short name where room is counted (an Excel sheet's name: 31 characters).
+    short_label: ClassVar[str | Promise | None] = None
+
     @property
     def label(self) -> str:
         from ..enums import DossierKind
 
         return str(DossierKind(self.value).label)
+
+    @property
+    def sheet_name(self) -> str:
+        return str(self.short_label or self.label)[:31]
 
     # --- Data ------------------------------------------------------------------------------
 

@@ -246,6 +246,7 @@ class ProAKind(ProfessionalisationKind):
     code = "PA"
     order = 4
     slug = "pro-a"
+    short_label = "Pro-A"
     steps = _numbered(PRO_A_STEP_LABELS)
     step_labels = PRO_A_STEP_LABELS
 

@@ -185,6 +185,13 @@ class Command(BaseCommand):
                 bakery,
                 cfa,
             )
+            self._pro_contracts(
+                users["entreprise@demo.monespace.fr"],
+                users["of@demo.monespace.fr"],
+                users["conseiller@demo.monespace.fr"],
+                bakery,
+                formapro,
+            )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
 
@@ -563,6 +570,147 @@ class Command(BaseCommand):
             actor=advisor, dossier=accepted, deca_number="035" + f"{today:%Y%m}" + "NC0042"
         )
         contracts.contract_send_to_employer(actor=cfa_user, dossier=pre_entered)
+
+    def _pro_contracts(self, company_user, of_user, advisor, establishment, provider):
+        """Professionalisation contracts and Pro-A: the training organisation attached to the
+        bakery for them; one contract accepted (its commitment: the branch forfait and the
+        tutor aid), one transmitted for the advisor, one entered by the organisation for the
+        company to validate, one Pro-A draft towards a certification of the branch's list."""
+        from datetime import date, timedelta
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+
+        from monespace.dossiers import services
+        from monespace.dossiers.enums import DossierKind
+        from monespace.dossiers.models import Dossier
+        from monespace.dossiers.professionalisation import services as pro
+        from monespace.organizations.models import DelegateKind, Delegation, DelegationStatus
+        from monespace.referentials.models import ProACertification
+
+        ProACertification.objects.get_or_create(
+            idcc="0843",
+            rncp="RNCP37606",
+            valid_from=date(2024, 1, 1),
+            defaults={"title": "CAP Boulanger"},
+        )
+        delegation, _created = Delegation.objects.get_or_create(
+            company=establishment.company,
+            delegate=provider.company,
+            defaults={
+                "kind": DelegateKind.TRAINING_ORGANISATION,
+                "status": DelegationStatus.ACTIVE,
+            },
+        )
+        if not delegation.can_edit_professionalisation:
+            delegation.can_view_professionalisation = True
+            delegation.can_edit_professionalisation = True
+            delegation.save(
+                update_fields=["can_view_professionalisation", "can_edit_professionalisation"]
+            )
+        kinds = (DossierKind.PROFESSIONALISATION, DossierKind.PRO_A)
+        if Dossier.objects.filter(company=establishment.company, kind__in=kinds).exists():
+            return
+        today = timezone.localdate()
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        people = [
+            ("GARNIER", "Tom", date(2004, 2, 11), "M", today - timedelta(days=40)),
+            ("FAURE", "Jade", date(2003, 9, 30), "F", today + timedelta(days=25)),
+            ("BLANC", "Enzo", date(2005, 1, 17), "M", today + timedelta(days=40)),
+        ]
+        made = []
+        for index, (last, first, birth, sex, start) in enumerate(people):
+            actor = of_user if index == 2 else company_user
+            dossier = services.dossier_create(
+                actor=actor, establishment=establishment, kind=DossierKind.PROFESSIONALISATION
+            )
+            end = start.replace(year=start.year + 1) - timedelta(days=1)
+            from stdnum.fr import nir
+
+            from monespace.core.identifiers import clean_nir
+
+            body = f"{1 if sex == 'M' else 2}{birth:%y%m}35238{index + 101:03d}"
+            values = {
+                "employer_email": "rh@boulangerie-des-lilas.fr",
+                "headcount": 12,
+                "pension_fund": "AG2R LA MONDIALE",
+                "employee_last_name": last,
+                "employee_first_name": first,
+                "employee_nir": clean_nir(body + nir.calc_check_digits(body)),
+                "employee_birth_date": birth,
+                "employee_sex": sex,
+                "employee_street": "8 RUE DE BREST",
+                "employee_postal_code": "35000",
+                "employee_city": "RENNES",
+                "employee_situation": "job_seeker",
+                "employee_job_seeker_months": 4,
+                "employee_highest_level": "4",
+                "tutor_last_name": "LEFEBVRE",
+                "tutor_first_name": "Marie",
+                "tutor_birth_date": date(1979, 5, 4),
+                "tutor_job": "Cheffe boulangère",
+                "tutor_experience_years": 20,
+                "tutor_training_hours": 14,
+                "contract_type": "1",
+                "nature": "cdd",
+                "conclusion_date": start - timedelta(days=7),
+                "start_date": start,
+                "end_date": end,
+                "job_title": "Vendeur(se) en boulangerie",
+                "weekly_hours": Decimal("35"),
+                "pay_rate": Decimal("80"),
+                "hiring_salary": Decimal("1460.00"),
+                **pro.provider_values(provider),
+                "qualification_type": "rncp",
+                "qualification_title": "CAP Vendeur-conseil en alimentation",
+                "rncp": "RNCP37606",
+                "target_level": "3",
+                "training_start": start + timedelta(days=7),
+                "training_end": end - timedelta(days=21),
+                "training_hours": 450,
+                "signature_place": "RENNES",
+                "pieces_attested": True,
+            }
+            services.dossier_update(actor=actor, dossier=dossier, values=values)
+            for piece_type, title in [
+                ("signed_cerfa", "CERFA EJ20 signé"),
+                ("programme", "Programme de formation"),
+            ]:
+                services.document_add(
+                    actor=actor,
+                    dossier=dossier,
+                    upload=ContentFile(pdf, name=f"{piece_type}.pdf"),
+                    content_type="application/pdf",
+                    piece_type=piece_type,
+                    title=title,
+                )
+            made.append(Dossier.objects.get(pk=dossier.pk))
+        accepted, transmitted, entered = made
+        for dossier in (accepted, transmitted):
+            missing = dossier.spec.missing_items(dossier)
+            if missing:
+                raise CommandError(f"Contrat de professionnalisation de démonstration : {missing}")
+            services.dossier_submit(actor=company_user, dossier=dossier, certified=True)
+        pro.contract_approve(actor=advisor, dossier=accepted)
+        pro.send_to_employer(actor=of_user, dossier=entered)
+        draft = services.dossier_create(
+            actor=company_user, establishment=establishment, kind=DossierKind.PRO_A
+        )
+        services.dossier_update(
+            actor=company_user,
+            dossier=draft,
+            values={
+                "employee_last_name": "MOREL",
+                "employee_first_name": "Sarah",
+                "employment_contract": "cdi",
+                "employment_start": date(2019, 9, 2),
+                "employee_highest_level": "3",
+                "qualification_type": "rncp",
+                "qualification_title": "CAP Boulanger",
+                "rncp": "RNCP37606",
+                "training_hours": 400,
+            },
+        )
 
     def _staff(self, users):
         from monespace.accounts.models import StaffProfile
