@@ -6,6 +6,9 @@
   organisation's receipted invoice; salaries and annex costs always by the company.
 - An apprenticeship contract, once accorded: each échéance of its commitment that is due, by
   the CFA.
+- A professionalisation contract or a Pro-A, once accorded: its training échéance by the
+  training organisation (the company for an internal training), its tutoring échéance by the
+  employer, each once due.
 What remains on a line is what the ledger engaged, less what was accepted and what is being
 controlled."""
 
@@ -48,6 +51,8 @@ LINE_HELP = {
 INVOICEABLE_STATES = {
     DossierKind.TRAINING_ACTION: (DossierState.APPROVED,),
     DossierKind.APPRENTICESHIP: (DossierState.APPROVED, DossierState.BROKEN),
+    DossierKind.PROFESSIONALISATION: (DossierState.APPROVED, DossierState.BROKEN),
+    DossierKind.PRO_A: (DossierState.APPROVED, DossierState.BROKEN),
 }
 
 
@@ -124,9 +129,21 @@ def _contract_lines(dossier: Dossier) -> list[tuple[str, str, Party | None, date
     commitment = FundingCommitment.objects.filter(dossier=dossier).order_by("-version").first()
     if commitment is None:
         return []
-    payee = provider_party(dossier)
+    provider = provider_party(dossier)
+
+    def payee_of(code: str) -> Party | None:
+        if dossier.kind == DossierKind.APPRENTICESHIP:
+            return provider
+        # Professionalisation / Pro-A: the tutoring to the employer, the training to the
+        # organisation (to the company when it trains in-house or names none).
+        from monespace.dossiers.funding.professionalisation import TUTORING_CODE
+
+        if code == TUTORING_CODE or dossier.detail.internal_training or provider is None:
+            return company_party(dossier)
+        return provider
+
     return [
-        (i.code, f"{i.code} — {i.label}", payee, i.due_on)
+        (i.code, f"{i.code} — {i.label}", payee_of(i.code), i.due_on)
         for i in commitment.instalments.exclude(state=InstalmentState.CANCELLED).filter(
             amount__gt=0
         )
@@ -140,7 +157,7 @@ def billables(dossier: Dossier, *, payee: Party | None = None) -> list[Billable]
         return []
     if dossier.kind == DossierKind.TRAINING_ACTION:
         lines = _training_lines(dossier)
-    elif dossier.kind == DossierKind.APPRENTICESHIP:
+    elif dossier.kind in INVOICEABLE_STATES:
         lines = _contract_lines(dossier)
     else:
         return []

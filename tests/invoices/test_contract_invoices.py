@@ -154,3 +154,57 @@ def test_an_echeance_keeps_its_code_through_an_avenant_and_a_rupture(client):
     last = {i.code: i.amount for i in versions[-1].instalments.all()}
     engaged = {code: b.engaged for code, b in ledger.balance_of(dossier).items() if b.engaged}
     assert engaged == {code: amount for code, amount in last.items() if amount}
+
+
+def test_a_professionalisation_contract_is_invoiced_by_the_organisation_and_the_employer(
+    client,
+):
+    """The training échéance (F1) by the training organisation, the tutoring (T1) by the
+    employer, each once due and within its amount."""
+    from monespace.dossiers.professionalisation.services import contract_approve
+    from tests.factories import ProContractFactory, pieces_attached
+
+    establishment = EstablishmentFactory(member=True)
+    provider = EstablishmentFactory(provider=True)
+    dossier = ProContractFactory(
+        establishment=establishment, submitted=True, provider_establishment=provider
+    )
+    pieces_attached(dossier)
+    contract_approve(actor=StaffProfileFactory().user, dossier=dossier)
+    commitment = FundingCommitment.objects.get(dossier=dossier)
+    codes = {i.code: i for i in commitment.instalments.all()}
+    assert set(codes) == {"F1", "T1"}
+    assert ledger.balance_of(dossier)["F1"].engaged == codes["F1"].amount == Decimal("3660.00")
+    Instalment.objects.filter(commitment=commitment).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    of_user = MembershipFactory(
+        company=provider.company,
+        profile="provider",
+        can_view_invoices=True,
+        professionalisation=True,
+    ).user
+    company_user = MembershipFactory(
+        company=establishment.company, can_view_invoices=True, professionalisation=True
+    ).user
+    url = reverse("www:invoice_deposit", args=[dossier.pk])
+    client.force_login(of_user)
+    page = text(client.get(url))
+    assert "line_F1" in page and "line_T1" not in page
+    response = client.post(
+        url,
+        {
+            "number": "OF-2026-7",
+            "issued_on": timezone.localdate().isoformat(),
+            "line_F1": "3660,00",
+            "line_F1_vat": "0",
+            "invoice_file": pdf(),
+            "certify": "on",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    invoice = Invoice.objects.get()
+    assert (invoice.payee_profile, invoice.kind) == ("provider", "professionalisation")
+    client.force_login(company_user)
+    page = text(client.get(url))
+    assert "line_T1" in page and "line_F1" not in page

@@ -131,6 +131,8 @@ class PlannedInstalment:
     share: Decimal | None
     gross: Decimal
     deduction: Decimal = Decimal(0)
+    # Whether ``code`` is the échéance's own (kept when free), not a place to renumber.
+    keep_code: bool = False
 
     @property
     def amount(self) -> Decimal:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from monespace.dossiers.models import Dossier
 
 P = FundingParameter
+# The échéances' codes: the training (invoiced by the organisation, or the company for an
+# internal training), the tutoring (by the employer).
+TRAINING_CODE, TUTORING_CODE = "F1", "T1"
 
 
 @dataclass
@@ -164,12 +167,13 @@ def _schedule(inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_trainin
     training_due = inputs.training_end or inputs.end
     result.instalments.append(
         PlannedInstalment(
-            code="",
+            code=TRAINING_CODE,
             year=1,
             label=_("Formation : heures réalisées"),
             due_on=training_due,
             share=None,
             gross=result.training_total,
+            keep_code=True,
         )
     )
     aid = tutoring + tutor_training
@@ -178,11 +182,12 @@ def _schedule(inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_trainin
         due = min(add_months(inputs.start, min(months, 6)) - timedelta(days=1), inputs.end)
         result.instalments.append(
             PlannedInstalment(
-                code="",
+                code=TUTORING_CODE,
                 year=1,
                 label=_("Tutorat : aide et formation du tuteur"),
                 due_on=due,
                 share=None,
                 gross=aid,
+                keep_code=True,
             )
         )

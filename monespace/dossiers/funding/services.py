@@ -100,10 +100,12 @@ def _store(
             kept.pk, kept.commitment = None, commitment
             rows.append(kept)
         planned = [p for p in planned if p.due_on > cutoff]
+    kept_codes = {row.code for row in rows}
     for item in planned:
         rows.append(
             Instalment(
                 commitment=commitment,
+                code=item.code if item.keep_code and item.code not in kept_codes else "",
                 year=item.year,
                 label=item.label,
                 due_on=item.due_on,
