@@ -281,7 +281,7 @@ def deposit(request, dossier):
 @_instructing
 def rupture_record(request, dossier):
     """The OPCO records the rupture the company or its CFA declared."""
-    if dossier.kind != DossierKind.APPRENTICESHIP:
+    if dossier.kind not in CONTRACT_KINDS:
         raise Http404
     contract_services.rupture_record(actor=request.user, dossier=dossier)
     messages.success(request, _("La rupture est enregistrée : le contrat est rompu."))

@@ -60,12 +60,13 @@ EXPECTED_APPRENTICESHIP = {
     "break": {"approved": "broken"},
 }
 # The professionalisation contract and Pro-A: the organisation's entry validated by the
-# company; no rupture here (the company ends the employment contract outside the portal).
+# company, and the rupture.
 EXPECTED_PROFESSIONALISATION = {
     **EXPECTED,
     "submit": {"draft": "submitted", "awaiting_employer": "submitted"},
     "send_to_employer": {"draft": "awaiting_employer"},
     "return_to_cfa": {"awaiting_employer": "draft"},
+    "break": {"approved": "broken"},
 }
 TABLES = {
     "training_action": EXPECTED,

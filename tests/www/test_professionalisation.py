@@ -301,7 +301,7 @@ def test_query_counts_of_the_contract_pages(client, company, django_assert_num_q
     client.force_login(company["user"])
     dossier = ProContractFactory(establishment=company["establishment"], approved=True)
     client.get(reverse("www:dossier", args=[dossier.pk]))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("www:dossier", args=[dossier.pk]))
     draft = ProContractFactory(establishment=company["establishment"])
     client.get(step_url(draft, "contrat"))
@@ -337,3 +337,65 @@ def test_the_ej20_prints_for_the_company(client, company):
     response = client.get(reverse("www:dossier_print", args=[dossier.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "cerfa-12434" in response["Content-Disposition"]
+
+
+def test_a_rupture_is_declared_recorded_and_the_funding_recomputed(client, company):
+    """11 months from 1 September, training from 8 September to 17 July: a rupture on 30
+    November keeps the training hours of the period performed and 3 months of tutoring."""
+    from datetime import date
+
+    from monespace.dossiers.professionalisation.services import contract_approve
+
+    dossier = ProContractFactory(
+        establishment=company["establishment"],
+        submitted=True,
+        start_date=date(2026, 9, 1),
+        end_date=date(2027, 7, 31),
+        professionalisation__conclusion_date=date(2026, 8, 25),
+        professionalisation__training_start=date(2026, 9, 8),
+        professionalisation__training_end=date(2027, 7, 17),
+        professionalisation__tutor_birth_date=date(1990, 1, 1),
+    )
+    pieces_attached(dossier)
+    advisor = StaffProfileFactory().user
+    contract_approve(actor=advisor, dossier=dossier)
+    assert FundingCommitment.objects.get(dossier=dossier).total == Decimal("5040.00")
+    client.force_login(company["user"])
+    url = reverse("www:contract_rupture", args=[dossier.pk])
+    page = text(client.get(reverse("www:dossier", args=[dossier.pk])))
+    assert (
+        "Déclarer une rupture du contrat" in page and "Rupture pendant la période d'essai" in page
+    )
+    assert "Exclusion définitive" not in page
+    response = client.post(
+        url,
+        {
+            "rupture-rupture_date": "2026-08-01",
+            "rupture-reason": "resignation",
+            "rupture-initiated_by": "apprentice",
+        },
+    )
+    assert response.status_code == 400 and "précéder le début" in text(response)
+    assert 'value="2026-08-01"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "rupture-rupture_date": "2026-11-30",
+            "rupture-reason": "resignation",
+            "rupture-initiated_by": "apprentice",
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(advisor)
+    page = text(client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+    assert "Rupture déclarée" in page
+    client.post(reverse("backoffice:contract_rupture", args=[dossier.pk]))
+    dossier.refresh_from_db()
+    assert dossier.state == "broken"
+    latest = FundingCommitment.objects.filter(dossier=dossier).order_by("-version").first()
+    assert latest.version == 2 and latest.reason == "rupture"
+    # 400 h × 84/313 days ≈ 107 h × 9,15 = 979,05 €; tutoring 230 € × 3 months = 690 €.
+    lines = {line["label"]: Decimal(line["amount"]) for line in latest.lines}
+    assert lines["Formation"] == Decimal("979.05")
+    assert lines["Aide à l'exercice du tutorat"] == Decimal("690.00")
+    assert latest.total == Decimal("1669.05")

@@ -44,9 +44,11 @@ class Inputs:
     senior_tutor: bool = False
     priority_public: bool = False
     has_tutor: bool = True
+    training_start: date | None = None
+    rupture: date | None = None
 
     @classmethod
-    def of(cls, dossier: Dossier) -> Inputs:
+    def of(cls, dossier: Dossier, *, rupture: date | None = None) -> Inputs:
         from monespace.dossiers.professionalisation import rules
 
         contract: Any = dossier.detail
@@ -61,7 +63,24 @@ class Inputs:
             senior_tutor=rules.tutor_is_senior(contract, dossier),
             priority_public=rules.is_priority_public(contract, dossier),
             has_tutor=bool(contract.tutor_last_name),
+            training_start=contract.training_start,
+            rupture=rupture,
         )
+
+    def hours_done(self) -> int | None:
+        """After a rupture, the training hours of the part of the training period performed
+        (prorated by day, rounded to the hour); else the hours planned."""
+        hours = self.training_hours
+        if hours is None or self.rupture is None:
+            return hours
+        first = self.training_start or self.start
+        last = self.training_end or self.end
+        if first is None or last is None or self.rupture >= last:
+            return hours
+        if self.rupture < first:
+            return 0
+        share = Decimal((self.rupture - first).days + 1) / Decimal((last - first).days + 1)
+        return int((Decimal(hours) * share).quantize(Decimal(1)))
 
 
 def _months_started(start: date, end: date) -> int:
@@ -83,6 +102,8 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
         result.missing.append(_("La durée de la formation (heures) permet l'estimation."))
         return result
     book = result.book = book if book is not None else RateBook(day, inputs.idcc)
+    end = min(inputs.end, inputs.rupture) if inputs.rupture else inputs.end
+    hours = inputs.hours_done() or 0
     hourly_row = book.row(P.PRO_HOURLY)
     if hourly_row is None:
         result.missing.append(_("Aucun forfait horaire n'est en vigueur à cette date."))
@@ -93,14 +114,24 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
         if hourly_row.idcc
         else _("forfait de toutes les branches")
     )
-    result.training_total = money(Decimal(inputs.training_hours) * hourly)
+    result.training_total = money(Decimal(hours) * hourly)
+    why = _("%(hours)s h × %(rate)s de l'heure (%(source)s, en vigueur au %(day)s)")
+    if hours != inputs.training_hours:
+        why = (
+            _("%(planned)s h prévues ; rupture au %(rupture)s : ")
+            % {
+                "planned": format_hours(inputs.training_hours),
+                "rupture": inputs.rupture.strftime("%d/%m/%Y") if inputs.rupture else "",
+            }
+            + why
+        )
     result.lines.append(
         Line(
             _("Formation"),
             result.training_total,
-            _("%(hours)s h × %(rate)s de l'heure (%(source)s, en vigueur au %(day)s)")
+            why
             % {
-                "hours": format_hours(inputs.training_hours),
+                "hours": format_hours(hours),
                 "rate": format_euros(hourly),
                 "source": branch,
                 "day": day.strftime("%d/%m/%Y"),
@@ -132,7 +163,7 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
     monthly = book.value(P.TUTOR_MONTHLY)
     max_months = book.value(P.TUTOR_MONTHS)
     if inputs.has_tutor and monthly is not None and max_months is not None:
-        months = min(_months_started(inputs.start, inputs.end), int(max_months))
+        months = min(_months_started(inputs.start, end), int(max_months))
         amount = monthly
         why = _("%(amount)s par mois × %(months)d mois") % {
             "amount": format_euros(monthly),
@@ -156,15 +187,17 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
         tutoring = money(amount * months)
         result.lines.append(Line(_("Aide à l'exercice du tutorat"), tutoring, why))
     result.annexes_total = tutor_training + tutoring
-    _schedule(inputs, result, tutoring, tutor_training)
+    _schedule(inputs, result, tutoring, tutor_training, end)
     return result
 
 
-def _schedule(inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_training: Decimal) -> None:
+def _schedule(
+    inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_training: Decimal, end: date
+) -> None:
     """The training paid once the hours are done (end of the training), the tutor's aid after
     its months (or at the end of a shorter contract)."""
     assert inputs.start is not None and inputs.end is not None
-    training_due = inputs.training_end or inputs.end
+    training_due = min(inputs.training_end or end, end)
     result.instalments.append(
         PlannedInstalment(
             code=TRAINING_CODE,
@@ -178,8 +211,8 @@ def _schedule(inputs: Inputs, result: Estimate, tutoring: Decimal, tutor_trainin
     )
     aid = tutoring + tutor_training
     if aid:
-        months = max(_months_started(inputs.start, inputs.end), 1)
-        due = min(add_months(inputs.start, min(months, 6)) - timedelta(days=1), inputs.end)
+        months = max(_months_started(inputs.start, end), 1)
+        due = min(add_months(inputs.start, min(months, 6)) - timedelta(days=1), end)
         result.instalments.append(
             PlannedInstalment(
                 code=TUTORING_CODE,

@@ -46,7 +46,7 @@ def estimate_for(
     module = KINDS.get(dossier.kind)
     if module is None:
         return None
-    if module is training_action or module is professionalisation:
+    if module is training_action:
         return module.estimate(module.Inputs.of(dossier))
     if rupture is UNREAD:
         rupture = ContractRupture.objects.filter(dossier=dossier).first()
@@ -202,13 +202,18 @@ def commitment_on_rupture(*, actor: User | None, dossier: Dossier) -> FundingCom
     rupture = ContractRupture.objects.filter(dossier=dossier).first()
     if previous is None or rupture is None:
         return None
-    inputs = apprenticeship.Inputs.of(dossier, rupture=rupture.rupture_date)
-    day = inputs.conclusion or inputs.start or rupture.rupture_date
-    result = apprenticeship.estimate(
-        inputs,
-        book=RateBook.frozen(day, previous.rates.all()),
-        npec=previous.npec,
-    )
+    if KINDS.get(dossier.kind) is professionalisation:
+        pro = professionalisation.Inputs.of(dossier, rupture=rupture.rupture_date)
+        day = pro.conclusion or pro.start or rupture.rupture_date
+        result = professionalisation.estimate(pro, book=RateBook.frozen(day, previous.rates.all()))
+    else:
+        inputs = apprenticeship.Inputs.of(dossier, rupture=rupture.rupture_date)
+        day = inputs.conclusion or inputs.start or rupture.rupture_date
+        result = apprenticeship.estimate(
+            inputs,
+            book=RateBook.frozen(day, previous.rates.all()),
+            npec=previous.npec,
+        )
     if not result.complete:
         return None
     return _store(

@@ -35,6 +35,7 @@ TRANSITIONS: Mapping[str, Mapping[str, str]] = {
     },
     "send_to_employer": {DossierState.DRAFT: DossierState.AWAITING_EMPLOYER},
     "return_to_cfa": {DossierState.AWAITING_EMPLOYER: DossierState.DRAFT},
+    "break": {DossierState.APPROVED: DossierState.BROKEN},
 }
 
 STEP_LABELS: tuple[tuple[str, str | Promise], ...] = (

@@ -362,7 +362,28 @@ class RuptureReason(models.TextChoices):
     DIPLOMA = "diploma", _("Obtention du diplôme avant le terme du contrat")
     LIQUIDATION = "liquidation", _("Liquidation judiciaire de l'entreprise")
     CFA_EXCLUSION = "cfa_exclusion", _("Exclusion définitive de l'apprenti(e) du CFA")
+    # A professionalisation contract or a Pro-A.
+    TRIAL = "trial", _("Rupture pendant la période d'essai")
+    RESIGNATION = "resignation", _("Démission du salarié")
+    QUALIFICATION = "qualification", _("Obtention de la qualification avant le terme")
     OTHER = "other", _("Autre motif")
+
+
+# The reasons offered per dispositif (the others are the apprenticeship's).
+PRO_RUPTURE_REASONS = (
+    RuptureReason.TRIAL,
+    RuptureReason.AGREEMENT,
+    RuptureReason.RESIGNATION,
+    RuptureReason.EMPLOYER,
+    RuptureReason.QUALIFICATION,
+    RuptureReason.LIQUIDATION,
+    RuptureReason.OTHER,
+)
+APPRENTICESHIP_RUPTURE_REASONS = tuple(
+    r
+    for r in RuptureReason
+    if r not in (RuptureReason.TRIAL, RuptureReason.RESIGNATION, RuptureReason.QUALIFICATION)
+)
 
 
 class ContractRupture(models.Model):
@@ -377,7 +398,7 @@ class ContractRupture(models.Model):
         max_length=20,
         choices=[
             ("employer", _("l'employeur")),
-            ("apprentice", _("l'apprenti(e)")),
+            ("apprentice", _("l'apprenti(e) ou le salarié")),
             ("both", _("les deux parties")),
             ("other", _("autre (CFA, décision de justice…)")),
         ],

@@ -478,7 +478,15 @@ def _approved_contract(request, pk):
 @require_POST
 def rupture_declare(request, pk):
     """The company or its CFA declares the early end of an accepted contract."""
-    dossier, kwargs = _approved_contract(request, pk)
+    from . import professionalisation
+
+    kwargs = scope(request)
+    found = access.dossier_for_entrant(request.user, pk, **kwargs)
+    if found.kind in professionalisation.KINDS:
+        return professionalisation.rupture_declare(request, found, kwargs)
+    if found.kind != DossierKind.APPRENTICESHIP:
+        raise Forbidden
+    dossier = found
     form = RuptureForm(request.POST)
     if form.is_valid():
         try:

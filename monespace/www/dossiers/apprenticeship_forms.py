@@ -409,12 +409,14 @@ class RuptureForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from monespace.dossiers.models import ContractRupture, RuptureReason
+    def __init__(self, *args: Any, reasons: Any = None, **kwargs: Any) -> None:
+        from monespace.dossiers.models import ContractRupture
+        from monespace.dossiers.models.apprenticeship import APPRENTICESHIP_RUPTURE_REASONS
 
         kwargs.setdefault("prefix", "rupture")
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "—"), *RuptureReason.choices]
+        offered = reasons or APPRENTICESHIP_RUPTURE_REASONS
+        self.fields["reason"].choices = [("", "—"), *((r.value, r.label) for r in offered)]
         self.fields["initiated_by"].choices = [
             ("", "—"),
             *ContractRupture._meta.get_field("initiated_by").choices,  # type: ignore[misc]

@@ -23,15 +23,17 @@ from monespace.core.errors import Forbidden
 from monespace.core.identifiers import compact, parse_id
 from monespace.dossiers import access, perms
 from monespace.dossiers import services as dossier_services
+from monespace.dossiers.apprenticeship import services as contract_services
 from monespace.dossiers.enums import DossierState
 from monespace.dossiers.errors import DossierError, NotADraft
 from monespace.dossiers.funding import professionalisation as funding
 from monespace.dossiers.funding.services import Funding, funding_of
-from monespace.dossiers.models import DecisionKind, Dossier
+from monespace.dossiers.models import ContractRupture, DecisionKind, Dossier
+from monespace.dossiers.models.apprenticeship import PRO_RUPTURE_REASONS
 from monespace.dossiers.professionalisation import layout, rules, services
 from monespace.organizations.models import Establishment
 
-from .apprenticeship_forms import ReturnForm, TransmitForm
+from .apprenticeship_forms import ReturnForm, RuptureForm, TransmitForm
 from .common import after_save, scope, step_context
 from .forms import DocumentForm
 from .professionalisation_forms import STEP_FORMS, ProviderSearchForm
@@ -286,12 +288,18 @@ TABS = [
 ]
 
 
-def detail(request, dossier, kwargs: dict[str, Any]):
-    tab = request.GET.get("onglet", "contrat")
+def _rupture_form(data=None):
+    return RuptureForm(data, reasons=PRO_RUPTURE_REASONS)
+
+
+def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] | None = None):
+    """The contract's page; ``refused``: the rupture form sent back with its errors (400)."""
+    tab = "contrat" if refused else request.GET.get("onglet", "contrat")
     if tab not in dict(TABS):
         tab = "contrat"
     reach = kwargs["reach"]
     can_enter = perms.can_enter(request.user, dossier, reach=reach)
+    rupture = ContractRupture.objects.filter(dossier=dossier).first()
     context: dict[str, Any] = {
         "dossier": dossier,
         "contract": dossier.detail,
@@ -302,6 +310,9 @@ def detail(request, dossier, kwargs: dict[str, Any]):
         "can_attach": perms.can_attach_documents(request.user, dossier, reach=reach),
         "can_duplicate": can_enter,
         "first_step": dossier.spec.steps_for(dossier)[0][0],
+        "can_act": can_enter and dossier.state == DossierState.APPROVED,
+        "rupture": rupture,
+        "rupture_form": _rupture_form(),
         "refusal": (
             dossier.decisions.filter(kind=DecisionKind.REFUSAL).first()
             if dossier.state == DossierState.REFUSED
@@ -311,13 +322,36 @@ def detail(request, dossier, kwargs: dict[str, Any]):
     if tab == "contrat":
         context["summary"] = layout.contract_summary(dossier)
     elif tab == "financement":
-        context["funding"] = funding_of(dossier)
+        context["funding"] = funding_of(dossier, rupture=rupture)
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
         context["document_form"] = DocumentForm()
     else:
         context["events"] = dossier.events.select_related("actor")
-    return render(request, "www/dossiers/professionalisation/detail.html", context)
+    context.update(refused or {})
+    return render(
+        request,
+        "www/dossiers/professionalisation/detail.html",
+        context,
+        status=400 if refused else 200,
+    )
+
+
+def rupture_declare(request, dossier, kwargs):
+    """« Déclarer une rupture » of an accepted contract (the OPCO records it)."""
+    form = _rupture_form(request.POST)
+    if form.is_valid():
+        try:
+            contract_services.rupture_declare(
+                actor=request.user, dossier=dossier, **form.cleaned_data
+            )
+        except DossierError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error))
+        else:
+            messages.success(request, _("La rupture est déclarée à l'OPCO, qui l'enregistre."))
+            return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=historique")
+    return detail(request, dossier, kwargs, refused={"rupture_form": form})
 
 
 @login_required
