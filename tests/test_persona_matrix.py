@@ -279,6 +279,8 @@ EXPECTED = {
     ),
     # Managers (none here) upload an edition; the others read.
     "backoffice:npec": ({}, staff_only(200), staff_only(403)),
+    # Every staff member reads the Pro-A lists; managers only add (an advisor's POST: 403).
+    "backoffice:proa_certifications": ({}, staff_only(200), staff_only(403)),
     # Bank details: read with a financial right or as administrator; deposited by those who
     # manage them (every administrator of something here has a company to deposit for).
     "www:bank_details": ({}, answers(200), answers(405)),

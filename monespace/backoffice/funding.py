@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -78,6 +79,22 @@ def can_edit_rules(user) -> bool:
     return user.is_superuser or (profile is not None and profile.role == StaffRole.MANAGER)
 
 
+def known_idcc(value: str) -> str:
+    """An IDCC of the official list (4 digits), or "" when none is typed."""
+    idcc = value.strip()
+    if not idcc:
+        return ""
+    if not idcc.isdigit():
+        raise forms.ValidationError(_("L'IDCC s'écrit avec 4 chiffres, par exemple 1486."))
+    idcc = idcc.zfill(4)
+    if not CollectiveAgreement.objects.filter(idcc=idcc).exists():
+        raise forms.ValidationError(
+            _("L'IDCC %(idcc)s ne figure pas dans la liste des conventions collectives.")
+            % {"idcc": idcc}
+        )
+    return idcc
+
+
 class RateForm(PortalForm):
     parameter = forms.ChoiceField(label=gettext_lazy("Règle"), choices=FundingParameter.choices)
     idcc = forms.CharField(
@@ -101,18 +118,7 @@ class RateForm(PortalForm):
     )
 
     def clean_idcc(self) -> str:
-        idcc = self.cleaned_data["idcc"].strip()
-        if not idcc:
-            return ""
-        if not idcc.isdigit():
-            raise forms.ValidationError(_("L'IDCC s'écrit avec 4 chiffres, par exemple 1486."))
-        idcc = idcc.zfill(4)
-        if not CollectiveAgreement.objects.filter(idcc=idcc).exists():
-            raise forms.ValidationError(
-                _("L'IDCC %(idcc)s ne figure pas dans la liste des conventions collectives.")
-                % {"idcc": idcc}
-            )
-        return idcc
+        return known_idcc(self.cleaned_data["idcc"])
 
     def clean_effective_from(self) -> date:
         check_date(self.cleaned_data["effective_from"])
@@ -291,4 +297,123 @@ def npec(request):
             "found": found,
             "cpnes": cpnes,
         },
+    )
+
+
+# --- Pro-A: the certifications each branch opens to it -----------------------------------------
+
+
+class ProACertificationForm(PortalForm):
+    idcc = forms.CharField(
+        label=gettext_lazy("IDCC de la branche"),
+        max_length=4,
+        help_text=gettext_lazy("4 chiffres, par exemple 0843."),
+    )
+    rncp = forms.CharField(
+        label=gettext_lazy("Code RNCP de la certification"),
+        max_length=12,
+        help_text=gettext_lazy("RNCP suivi de 3 à 5 chiffres."),
+    )
+    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=300, required=False)
+    valid_from = forms.DateField(label=gettext_lazy("Éligible à partir du"), widget=DATE)
+    valid_until = forms.DateField(
+        label=gettext_lazy("Éligible jusqu'au"),
+        widget=DATE,
+        required=False,
+        help_text=gettext_lazy("Vide : sans date de fin."),
+    )
+
+    def clean_idcc(self) -> str:
+        return known_idcc(self.cleaned_data["idcc"])
+
+    def clean_rncp(self) -> str:
+        from monespace.core.identifiers import clean_rncp
+
+        return clean_rncp(self.cleaned_data["rncp"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        for name in ("valid_from", "valid_until"):
+            if cleaned.get(name):
+                try:
+                    check_date(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        if start and end and end < start:
+            self.add_error("valid_until", _("La fin d'éligibilité suit son début."))
+        return cleaned
+
+
+class ProAFilter(PortalForm):
+    idcc = forms.CharField(label=gettext_lazy("IDCC"), required=False, max_length=4)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def proa_certifications(request):
+    """« Certifications éligibles à Pro-A »: each branch's list (its extended agreement), by
+    IDCC, with dates; a Pro-A towards a certification off its branch's list on the day of its
+    conclusion is refused at entry. Managers add a row or end one; every staff member reads."""
+    from django.db import IntegrityError, transaction
+
+    from monespace.referentials.models import ProACertification
+
+    editable = can_edit_rules(request.user)
+    form = ProACertificationForm(request.POST if "add" in request.POST else None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if "end" in request.POST:
+            row = get_object_or_404(ProACertification, pk=_posted_int(request.POST.get("end")))
+            day = timezone.localdate()
+            if row.valid_until is None or row.valid_until > day:
+                row.valid_until = max(day, row.valid_from)
+                row.save(update_fields=["valid_until"])
+            messages.success(
+                request,
+                _("%(rncp)s n'est plus éligible à Pro-A pour l'IDCC %(idcc)s après le %(date)s.")
+                % {
+                    "rncp": row.rncp,
+                    "idcc": row.idcc,
+                    "date": row.valid_until.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("backoffice:proa_certifications")
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    ProACertification.objects.create(**form.cleaned_data)
+            except IntegrityError:
+                form.add_error(
+                    "rncp", _("Cette certification figure déjà dans la liste à cette date.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(rncp)s est éligible à Pro-A pour l'IDCC %(idcc)s.")
+                    % {"rncp": form.cleaned_data["rncp"], "idcc": form.cleaned_data["idcc"]},
+                )
+                return redirect("backoffice:proa_certifications")
+    filters = ProAFilter(request.GET or None)
+    rows = ProACertification.objects.all()
+    if filters.is_valid() and filters.cleaned_data["idcc"]:
+        rows = rows.filter(idcc=filters.cleaned_data["idcc"].strip().zfill(4))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(rows.order_by("idcc", "rncp", "-valid_from", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "backoffice/proa_certifications.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "editable": editable,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -19,6 +19,7 @@ urlpatterns = [
         name="funding_rule_delete",
     ),
     path("npec/", funding.npec, name="npec"),
+    path("pro-a/certifications/", funding.proa_certifications, name="proa_certifications"),
     path("rib/", bank_details.queue, name="bank_details"),
     path("factures/", invoices.invoice_queue, name="invoices"),
     path("factures/<int:pk>/", invoices.invoice, name="invoice"),

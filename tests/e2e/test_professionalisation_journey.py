@@ -209,6 +209,17 @@ def test_a_branch_forfait_added_later_leaves_the_commitment_as_it_was(live_serve
         "5\u202f730,00\xa0€"
     )
     assert FundingCommitment.objects.get(dossier=dossier).total == before
+    # The branch's Pro-A list, kept by the manager.
+    page.goto(f"{live_server.url}/backoffice/")
+    page.get_by_role("link", name="Certifications éligibles à Pro-A").click()
+    page.get_by_label("IDCC de la branche").fill("0843")
+    page.get_by_label("Code RNCP de la certification").fill("RNCP37098")
+    page.get_by_label("Intitulé").fill("Titre professionnel Vendeur conseil en magasin")
+    page.get_by_label("Éligible à partir du").fill("2026-01-01")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_text("RNCP37098 est éligible à Pro-A pour l'IDCC 0843.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="RNCP37098")).to_be_visible()
+    assert_accessible(page)
     # A new contract of the branch is estimated on the new forfait.
     draft = ProContractFactory(establishment=company["establishment"])
     sign_out(page)

@@ -399,3 +399,45 @@ def test_a_rupture_is_declared_recorded_and_the_funding_recomputed(client, compa
     assert lines["Formation"] == Decimal("979.05")
     assert lines["Aide à l'exercice du tutorat"] == Decimal("690.00")
     assert latest.total == Decimal("1669.05")
+
+
+def test_managers_keep_the_pro_a_lists_and_entry_follows_them(client, company):
+    from monespace.referentials.models import CollectiveAgreement, ProACertification
+
+    CollectiveAgreement.objects.get_or_create(idcc="0843", defaults={"title": "Boulangerie"})
+    url = reverse("backoffice:proa_certifications")
+    advisor = StaffProfileFactory().user
+    client.force_login(advisor)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"add": "1"}).status_code == 403
+    manager = StaffProfileFactory(manager=True).user
+    client.force_login(manager)
+    bad = {
+        "add": "1",
+        "idcc": "12a",
+        "rncp": "RNC12",
+        "title": "Titre à garder",
+        "valid_from": "2026-01-01",
+        "valid_until": "2025-01-01",
+    }
+    response = client.post(url, bad)
+    page = text(response)
+    assert response.status_code == 400
+    assert "4 chiffres" in page and "RNCP suivi de 3 à 5 chiffres" in page
+    assert "Titre à garder" in page and not ProACertification.objects.exists()
+    good = {**bad, "idcc": "843", "rncp": "37098", "valid_until": ""}
+    assert client.post(url, good).status_code == 302
+    row = ProACertification.objects.get()
+    assert (row.idcc, row.rncp) == ("0843", "RNCP37098")
+    response = client.post(url, good)
+    assert "figure déjà" in text(response)
+    # The entry of a Pro-A concluded after the row's start accepts that certification.
+    dossier = ProContractFactory(kind="pro_a", establishment=company["establishment"])
+    dossier.refresh_from_db()
+    from monespace.dossiers.professionalisation import rules
+
+    assert not [f for f in rules.check(dossier.detail, dossier) if f.field == "rncp"]
+    client.post(url, {"end": row.pk})
+    row.refresh_from_db()
+    assert row.valid_until == timezone.localdate()
+    assert [f for f in rules.check(dossier.detail, dossier) if f.field == "rncp"]
