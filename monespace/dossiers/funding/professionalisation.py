@@ -143,17 +143,17 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
         rate = book.value(P.TUTOR_TRAINING_HOURLY)
         ceiling = book.value(P.TUTOR_TRAINING_HOURS)
         if rate is not None:
-            hours = Decimal(inputs.tutor_training_hours)
+            tutor_hours = Decimal(inputs.tutor_training_hours)
             if ceiling is not None:
-                hours = min(hours, ceiling)
-            tutor_training = money(hours * rate)
+                tutor_hours = min(tutor_hours, ceiling)
+            tutor_training = money(tutor_hours * rate)
             result.lines.append(
                 Line(
                     _("Formation du tuteur"),
                     tutor_training,
                     _("%(hours)s h × %(rate)s (au plus %(max)s h)")
                     % {
-                        "hours": format_hours(hours),
+                        "hours": format_hours(tutor_hours),
                         "rate": format_euros(rate),
                         "max": format_hours(ceiling) if ceiling is not None else "—",
                     },
