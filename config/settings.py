@@ -278,6 +278,11 @@ SUPPORT_SESSION_MINUTES = env_int("SUPPORT_SESSION_MINUTES", 30)
 # --- Exports ------------------------------------------------------------------------------
 # An export's file is kept this long, then deleted (``purge_exports``, daily).
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# Outgoing e-mails (core/mail.py): attempts before « En échec », the longest wait between two
+# (seconds; 1, 2, 4… minutes up to it), and how long a delivered e-mail's text is kept.
+EMAIL_RETRY_MAX_ATTEMPTS = env_int("EMAIL_RETRY_MAX_ATTEMPTS", 10)
+EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 30 * 60)
+EMAIL_TEXT_RETENTION_DAYS = env_int("EMAIL_TEXT_RETENTION_DAYS", 7)
 # An export that took at least this long is announced by e-mail and in the portal.
 EXPORT_NOTIFY_AFTER_SECONDS = env_int("EXPORT_NOTIFY_AFTER_SECONDS", 30)
 

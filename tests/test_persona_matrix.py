@@ -397,6 +397,10 @@ EXPECTED = {
         staff_only(405),
     ),
     "backoffice:bank_details": ({}, staff_only(200), staff_only(405)),
+    # « Exploitation »: every staff member reads it and sends a failed e-mail again (an id
+    # that is not in failure: back to the page with a message).
+    "backoffice:operations": ({}, staff_only(200), staff_only(405)),
+    "backoffice:email_send_again": ({"pk": 999999}, staff_only(405), staff_only(302)),
     "backoffice:bank_account": (
         lambda s: {"pk": s["bank_account"].pk},
         staff_only(200),

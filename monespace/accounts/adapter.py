@@ -2,10 +2,9 @@ import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from monespace.core.mail import deliver_email
+from monespace.core.mail import queue_email
 
 from . import lockout
 from .enums import SecurityEventKind
@@ -29,10 +28,7 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             "",
         )
-        to, subject, body = list(message.to), message.subject, message.body
-        transaction.on_commit(
-            lambda: deliver_email.enqueue(to=to, subject=subject, body=body, html=html)
-        )
+        queue_email(to=list(message.to), subject=message.subject, body=message.body, html=html)
 
     def set_password(self, user, password):
         """A registered user may choose a first password through "Mot de passe oublié ?" instead of

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bank_details, funding, instruction, invoices, views
+from . import bank_details, funding, instruction, invoices, operations, views
 
 app_name = "backoffice"
 
@@ -19,6 +19,12 @@ urlpatterns = [
         name="funding_rule_delete",
     ),
     path("npec/", funding.npec, name="npec"),
+    path("exploitation/", operations.operations, name="operations"),
+    path(
+        "exploitation/emails/<int:pk>/renvoyer/",
+        operations.email_send_again,
+        name="email_send_again",
+    ),
     path("pro-a/certifications/", funding.proa_certifications, name="proa_certifications"),
     path("rib/", bank_details.queue, name="bank_details"),
     path("factures/", invoices.invoice_queue, name="invoices"),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
@@ -53,3 +54,57 @@ def activity_record(*, actor, obj, action, message=""):
         action=action,
         message=message,
     )
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", _("À envoyer")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("En échec")
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the portal owes someone, written in the transaction of the action that caused
+    it (never lost when that action is acknowledged), then delivered by a task that retries
+    with a growing delay; after the last attempt it is « En échec » for staff to send again.
+    Its text is erased some days after delivery (it may hold a sign-in link); what was sent,
+    to whom and when stays."""
+
+    to = models.TextField(_("destinataires"))
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    state = models.CharField(
+        _("état"), max_length=10, choices=EmailState.choices, default=EmailState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("texte effacé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail à envoyer")
+        verbose_name_plural = _("e-mails à envoyer")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due_idx"),
+            models.Index(fields=["state", "sent_at"], name="outgoing_email_sent_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class PeriodicRun(models.Model):
+    """The last run of a periodic job (core/schedule.py): claimed by a conditional update, so
+    that two schedulers started together run a job once."""
+
+    name = models.CharField(max_length=60, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.TextField(blank=True)
+    last_failed = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.name

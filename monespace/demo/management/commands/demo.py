@@ -1,4 +1,5 @@
-"""One command for a fresh machine: migrate, load the demo data, start a task worker and the server."""
+"""One command for a fresh machine: migrate, load the demo data, start a task worker, the
+periodic jobs and the server."""
 
 import os
 import subprocess
@@ -35,13 +36,19 @@ class Command(BaseCommand):
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         )
+        # The periodic work (e-mail retries, housekeeping, deadline reminders), every minute.
+        scheduler = subprocess.Popen(
+            [sys.executable, "manage.py", "run_periodic", "--loop", "60"],
+            stdout=subprocess.DEVNULL,
+        )
         self.stdout.write(f"Portail : http://{options['addrport']}/  (Ctrl+C pour arrêter)")
         self.stdout.write(f"E-mails envoyés : http://{options['addrport']}/dev/outbox/")
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for process in (worker, scheduler):
+                process.terminate()
+                process.wait(timeout=10)
 
     def _antivirus(self):
         """clamd when it is installed (scripts/clamd: the Debian daemon with a test signature);
