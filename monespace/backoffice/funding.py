@@ -367,6 +367,11 @@ def proa_certifications(request):
         if "end" in request.POST:
             row = get_object_or_404(ProACertification, pk=_posted_int(request.POST.get("end")))
             day = timezone.localdate()
+            if row.valid_from > day:
+                # Not in force yet: it has decided nothing, it goes.
+                row.delete()
+                messages.success(request, _("La ligne, pas encore en vigueur, est retirée."))
+                return redirect("backoffice:proa_certifications")
             if row.valid_until is None or row.valid_until > day:
                 row.valid_until = max(day, row.valid_from)
                 row.save(update_fields=["valid_until"])

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -90,7 +91,13 @@ def queue(request):
     total = counts.pop("total") if to_instruct else dossiers.filter(filters).count()
     # Oldest first; or the contracts whose 20 days end first (silence would refuse them).
     order = (
-        [F("apprenticeship__complete_on").asc(nulls_last=True), "submitted_at", "pk"]
+        [
+            Coalesce("apprenticeship__complete_on", "professionalisation__complete_on").asc(
+                nulls_last=True
+            ),
+            "submitted_at",
+            "pk",
+        ]
         if data.get("sort") == "echeance"
         else ["submitted_at", "pk"]
     )
@@ -98,7 +105,13 @@ def queue(request):
         dossiers.filter(filters).order_by(*order),
         25,
         count=total,
-        related=["company", "establishment", "assigned_to", "apprenticeship"],
+        related=[
+            "company",
+            "establishment",
+            "assigned_to",
+            "apprenticeship",
+            "professionalisation",
+        ],
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -33,6 +33,7 @@ DETAIL_RELATED = (
     "provider_establishment",
     "training",
     "apprenticeship",
+    "professionalisation",
 )
 
 

@@ -189,6 +189,7 @@ def dossier_request_documents(
     *, actor: User, dossier: Dossier, pieces: list[str], due_date: date, message: str = ""
 ) -> Decision:
     """« Courrier de relance »: the missing pieces and the date they are due."""
+    _decision_open(dossier)
     dossier = lifecycle.transition(
         actor=actor, dossier=dossier, action="request_documents", message=message
     )
@@ -296,8 +297,17 @@ def dossier_approve(*, actor: User, dossier: Dossier, granted: Mapping[str, Deci
     return decision
 
 
+def _decision_open(dossier: Dossier) -> None:
+    """A dispositif whose silence has decided (a professionalisation contract past its 20
+    days) is no longer refused nor asked for pieces."""
+    closed = dossier.spec.decision_closed(dossier)
+    if closed:
+        raise DossierError(closed)
+
+
 @transaction.atomic
 def dossier_refuse(*, actor: User, dossier: Dossier, reason: str) -> Decision:
+    _decision_open(dossier)
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="refuse", message=reason)
     decision = Decision.objects.create(
         dossier=dossier, kind=DecisionKind.REFUSAL, decided_by=actor, reason=reason

@@ -329,3 +329,87 @@ def test_the_ej20_pdf_renders():
 
     pdf = render_ej20(Dossier.objects.get(pk=ProContractFactory().pk))
     assert pdf.startswith(b"%PDF")
+
+
+# --- Review fixes ------------------------------------------------------------------------------
+
+
+def test_after_a_rupture_the_tutoring_stays_the_employers_and_the_training_the_organisations():
+    from monespace.dossiers.apprenticeship.services import rupture_declare, rupture_record
+    from monespace.invoices import ledger
+    from tests.factories import StaffProfileFactory, UserFactory
+
+    dossier = ProContractFactory(
+        state="submitted",
+        start_date=date(2026, 9, 1),
+        end_date=date(2027, 7, 31),
+        professionalisation__conclusion_date=date(2026, 8, 25),
+        professionalisation__training_start=date(2026, 9, 8),
+        professionalisation__training_end=date(2027, 7, 17),
+        professionalisation__tutor_birth_date=date(1990, 1, 1),
+    )
+    pieces_attached(dossier)
+    advisor = StaffProfileFactory().user
+    services.contract_approve(actor=advisor, dossier=dossier)
+    rupture_declare(
+        actor=UserFactory(),
+        dossier=dossier,
+        rupture_date=date(2026, 11, 30),
+        reason="resignation",
+        initiated_by="apprentice",
+    )
+    rupture_record(actor=advisor, dossier=dossier)
+    latest = FundingCommitment.objects.filter(dossier=dossier).order_by("-version").first()
+    amounts = {i.code: i.amount for i in latest.instalments.all()}
+    assert amounts == {"F1": Decimal("979.05"), "T1": Decimal("690.00")}  # no « R1 » lump
+    engaged = {code: b.engaged for code, b in ledger.balance_of(dossier).items()}
+    assert engaged["F1"] == Decimal("979.05") and engaged["T1"] == Decimal("690.00")
+
+
+def test_clea_and_vae_are_for_pro_a_and_branch_qualifications_not():
+    dossier = ProContractFactory(
+        professionalisation__qualification_type="clea", professionalisation__training_hours=10
+    )
+    assert "qualification_type" in fields(dossier)
+    branch = pro_a(qualification_type="branch", rncp="")
+    assert "qualification_type" in fields(branch)
+
+
+def test_the_deposit_is_due_5_calendar_days_after_the_start():
+    dossier = ProContractFactory(start_date=date(2026, 9, 4))  # a Friday
+    assert rules.deposit_due(dossier) == date(2026, 9, 9)
+
+
+def test_past_the_20_days_the_opco_no_longer_refuses_nor_asks_for_pieces():
+    from monespace.dossiers.errors import DossierError
+    from monespace.dossiers.instruction import dossier_refuse, dossier_request_documents
+    from tests.factories import StaffProfileFactory
+
+    advisor = StaffProfileFactory().user
+    late = submitted(21)
+    with pytest.raises(DossierError, match="silence de l'OPCO vaut acceptation"):
+        dossier_refuse(actor=advisor, dossier=late, reason="Non")
+    with pytest.raises(DossierError):
+        dossier_request_documents(
+            actor=advisor, dossier=late, pieces=["x"], due_date=timezone.localdate()
+        )
+    in_time = submitted(20)
+    dossier_refuse(actor=advisor, dossier=in_time, reason="Formation hors champ")
+    in_time.refresh_from_db()
+    assert in_time.state == "refused"
+
+
+def test_one_failing_contract_does_not_hold_back_the_silence_pass(monkeypatch):
+    first, second = submitted(25), submitted(25)
+    real = services.contract_approve
+
+    def flaky(*, actor, dossier, **kwargs):
+        if dossier.pk == first.pk:
+            raise OSError("disque plein")
+        return real(actor=actor, dossier=dossier, **kwargs)
+
+    monkeypatch.setattr(services, "contract_approve", flaky)
+    accepted = services.tacit_acceptances()
+    assert [d.pk for d in accepted] == [second.pk]
+    first.refresh_from_db()
+    assert first.state == "submitted"

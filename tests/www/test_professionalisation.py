@@ -301,12 +301,17 @@ def test_query_counts_of_the_contract_pages(client, company, django_assert_num_q
     client.force_login(company["user"])
     dossier = ProContractFactory(establishment=company["establishment"], approved=True)
     client.get(reverse("www:dossier", args=[dossier.pk]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("www:dossier", args=[dossier.pk]))
     draft = ProContractFactory(establishment=company["establishment"])
     client.get(step_url(draft, "contrat"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         client.get(step_url(draft, "contrat"))
+    # « Signatures »: the law's checks once, the pieces, the tutor's other contracts.
+    pieces_attached(draft)
+    client.get(step_url(draft, "signatures"))
+    with django_assert_num_queries(9):
+        client.get(step_url(draft, "signatures"))
 
 
 def test_the_advisor_approves_with_the_commitment_and_its_letter(client, company):
@@ -441,3 +446,28 @@ def test_managers_keep_the_pro_a_lists_and_entry_follows_them(client, company):
     row.refresh_from_db()
     assert row.valid_until == timezone.localdate()
     assert [f for f in rules.check(dossier.detail, dossier) if f.field == "rncp"]
+
+
+def test_the_queue_shows_and_sorts_by_the_pro_contracts_deadline(client, company):
+    late = ProContractFactory(establishment=company["establishment"], submitted=True)
+    late.detail.complete_on = timezone.localdate() - timedelta(days=15)
+    late.detail.save()
+    fresh = ProContractFactory(establishment=company["establishment"], submitted=True)
+    fresh.detail.complete_on = timezone.localdate()
+    fresh.detail.save()
+    client.force_login(StaffProfileFactory().user)
+    page = text(client.get(reverse("backoffice:queue"), {"sort": "echeance"}))
+    assert (timezone.localdate() + timedelta(days=5)).strftime("%d/%m/%Y") in page
+    assert page.index(late.number) < page.index(fresh.number)
+
+
+def test_a_pro_a_row_not_yet_in_force_is_withdrawn_when_ended(client):
+    from monespace.referentials.models import ProACertification
+
+    row = ProACertification.objects.create(
+        idcc="0843", rncp="RNCP37098", valid_from=timezone.localdate() + timedelta(days=30)
+    )
+    client.force_login(StaffProfileFactory(manager=True).user)
+    client.post(reverse("backoffice:proa_certifications"), {"end": row.pk})
+    assert not ProACertification.objects.exists()
+    assert client.post(reverse("backoffice:proa_certifications"), {"end": "x"}).status_code == 404

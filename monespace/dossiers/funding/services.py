@@ -99,7 +99,12 @@ def _store(
         ):
             kept.pk, kept.commitment = None, commitment
             rows.append(kept)
-        planned = [p for p in planned if p.due_on > cutoff]
+        kept_codes = {row.code for row in rows}
+        # An échéance known by its own code (a professionalisation contract's training and
+        # tutoring) takes its new amount even when the rupture dates it on the cutoff.
+        planned = [
+            p for p in planned if p.due_on > cutoff or (p.keep_code and p.code not in kept_codes)
+        ]
     kept_codes = {row.code for row in rows}
     for item in planned:
         rows.append(

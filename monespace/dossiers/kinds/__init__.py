@@ -140,6 +140,11 @@ class Kind:
     def after_transition(self, dossier: Dossier, action: str) -> None:
         """Called by ``lifecycle.transition`` in its transaction, once the state is written."""
 
+    def decision_closed(self, dossier: Dossier) -> str | None:
+        """Why the OPCO may no longer refuse or ask for pieces (its silence has decided), or
+        None."""
+        return None
+
     def steps_for(self, dossier: Dossier) -> tuple[tuple[str, str | Promise], ...]:
         """The steps shown for this dossier (a kind may leave out a step it does not need)."""
         return self.steps

@@ -139,7 +139,19 @@ class ProfessionalisationKind(Kind):
     # --- Rules -----------------------------------------------------------------------------
 
     def findings(self, dossier: Dossier) -> list[rules.Finding]:
-        return rules.check(dossier.detail, dossier)
+        """The law's checks on the saved contract, computed once per dossier read (a page
+        asks for them for its step, its « Il manque » and its warnings)."""
+        cached = dossier.__dict__.get("_pro_findings")
+        if cached is None:
+            cached = dossier.__dict__["_pro_findings"] = rules.check(dossier.detail, dossier)
+        return cached
+
+    def decision_closed(self, dossier: Dossier) -> str | None:
+        if rules.silence_accepted(dossier):
+            return _(
+                "Le délai de 20 jours est dépassé : le silence de l'OPCO vaut acceptation. Acceptez le contrat."
+            )
+        return None
 
     def missing_items(self, dossier: Dossier, **preloaded: Any) -> list[tuple[str, str, str]]:
         contract = dossier.detail
@@ -156,13 +168,11 @@ class ProfessionalisationKind(Kind):
     def warnings(self, dossier: Dossier, **preloaded: Any) -> list[str]:
         notes = [f.message for f in self.findings(dossier) if not f.blocking]
         notes += tutor_load_warnings(dossier)
-        from ..apprenticeship.rules import lateness
-
-        deadline = lateness(dossier)
+        deadline = rules.deposit_due(dossier)
         if deadline and dossier.is_editable and timezone.localdate() > deadline:
             notes.append(
                 _(
-                    "Le contrat doit parvenir à l'OPCO au plus tard 5 jours ouvrés après son début (le %(date)s) : il arrivera en retard."
+                    "Le contrat doit parvenir à l'OPCO au plus tard 5 jours après son début (le %(date)s) : il arrivera en retard."
                 )
                 % {"date": deadline.strftime("%d/%m/%Y")}
             )
@@ -224,10 +234,8 @@ class ProfessionalisationKind(Kind):
         return [(label, not reasons, reasons) for label, reasons in checks]
 
     def deadlines(self, dossier: Dossier) -> dict[str, Any]:
-        from ..apprenticeship.rules import lateness
-
         contract = dossier.detail
-        due = lateness(dossier)
+        due = rules.deposit_due(dossier)
         submitted = dossier.submitted_at.date() if dossier.submitted_at else None
         decide_by = contract.decide_by
         today = timezone.localdate()

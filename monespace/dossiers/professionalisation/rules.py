@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monespace.core.formats import format_euros, format_hours, format_percent
+from monespace.core.memo import process_cached
 from monespace.dossiers.apprenticeship.pay import (
     add_months,
     age_on,
@@ -365,6 +366,7 @@ def check(contract: ProfessionalisationContract, dossier: Dossier) -> list[Findi
     found += _training(contract, dossier)
     found += _pay(contract, dossier)
     found += _tutor(contract, dossier)
+    found += _qualification_type(contract, dossier)
     if is_pro_a(dossier):
         found += pro_a_eligibility(contract, dossier)
     return found
@@ -587,18 +589,23 @@ class ProPay:
     monthly: Decimal | None
 
 
-def _grid_on(day: date, qualified: bool) -> dict[int, tuple[Decimal, Decimal]]:
+@process_cached(300)
+def _grid_rows() -> list[tuple[date, int, bool, Decimal, Decimal]]:
     from monespace.referentials.models import ProPayRate
 
-    rows = list(
-        ProPayRate.objects.filter(effective_from__lte=day, qualified=qualified).order_by(
-            "-effective_from"
+    return list(
+        ProPayRate.objects.order_by("-effective_from").values_list(
+            "effective_from", "min_age", "qualified", "rate", "smc_rate"
         )
     )
+
+
+def _grid_on(day: date, qualified: bool) -> dict[int, tuple[Decimal, Decimal]]:
+    rows = [row for row in _grid_rows() if row[0] <= day and row[2] == qualified]
     if not rows:
         return {}
-    latest = rows[0].effective_from
-    return {r.min_age: (r.rate, r.smc_rate) for r in rows if r.effective_from == latest}
+    latest = rows[0][0]
+    return {age: (rate, smc) for when, age, _q, rate, smc in rows if when == latest}
 
 
 def minimum_pay(
@@ -730,6 +737,31 @@ def tutor_is_senior(contract: ProfessionalisationContract, dossier: Dossier) -> 
 # --- Pro-A -------------------------------------------------------------------------------------
 
 
+def _qualification_type(contract: ProfessionalisationContract, dossier: Dossier) -> list[Finding]:
+    kind = contract.qualification_type
+    if not is_pro_a(dossier) and kind in ("clea", "vae"):
+        return [
+            Finding(
+                STEP_TRAINING,
+                "qualification_type",
+                _(
+                    "CléA et la VAE se financent en Pro-A : un contrat de professionnalisation vise un diplôme ou titre RNCP, un CQP ou une qualification de la convention collective."
+                ),
+            )
+        ]
+    if is_pro_a(dossier) and kind == "branch":
+        return [
+            Finding(
+                STEP_TRAINING,
+                "qualification_type",
+                _(
+                    "Pro-A vise une certification de la liste de la branche (diplôme ou titre RNCP, CQP), CléA ou la VAE."
+                ),
+            )
+        ]
+    return []
+
+
 def pro_a_eligibility(contract: ProfessionalisationContract, dossier: Dossier) -> list[Finding]:
     """Pro-A: an employee in CDI, CUI-CDI, activité partielle (or a professional athlete's
     CDD), below the licence, towards a certification of the branch's list (or CléA, VAE)."""
@@ -786,6 +818,30 @@ def pro_a_eligibility(contract: ProfessionalisationContract, dossier: Dossier) -
             )
         )
     return found
+
+
+DEPOSIT_DAYS = 5
+
+
+def deposit_due(dossier: Dossier) -> date | None:
+    """The employer sends the contract to the OPCO within 5 days of its start (D6325-1:
+    calendar days, unlike the apprenticeship's working days)."""
+    return dossier.start_date + timedelta(days=DEPOSIT_DAYS) if dossier.start_date else None
+
+
+def silence_accepted(dossier: Dossier, today: date | None = None) -> bool:
+    """Whether the OPCO's 20 days have ended on a contract still under instruction (not
+    waiting for pieces): its silence has accepted it, whatever the daily pass has done."""
+    from django.utils import timezone
+
+    from monespace.dossiers.enums import DossierState
+
+    decide_by = dossier.detail.decide_by
+    return bool(
+        decide_by
+        and dossier.state in (DossierState.SUBMITTED, DossierState.UNDER_REVIEW)
+        and (today or timezone.localdate()) > decide_by
+    )
 
 
 def normalise_rncp(value: str) -> str:

@@ -6,6 +6,7 @@ after the commit."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from monespace.organizations.models import Establishment
 
 KINDS = (DossierKind.PROFESSIONALISATION, DossierKind.PRO_A)
+logger = logging.getLogger(__name__)
 
 
 def initial_values(establishment: Establishment, actor: User) -> tuple[dict, dict]:
@@ -242,4 +244,7 @@ def tacit_acceptances(*, today: date | None = None) -> list[Dossier]:
                 accepted.append(dossier)
         except DossierError:
             continue  # decided meanwhile by an advisor
+        except Exception:
+            logger.exception("tacit acceptance of dossier %s failed", pk)
+            continue
     return accepted
