@@ -153,6 +153,21 @@ if env("DB", "sqlite") in {"pg", "postgres", "postgresql"}:
             "PASSWORD": env("PGPASSWORD", ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # A database that does not answer fails fast (a 503 page, docs/operations.md) rather
+            # than piling requests up: connection in 5 s; a statement in 30 s in production
+            # (0: none; PgBouncer in transaction mode needs it set on the role instead).
+            "OPTIONS": {
+                "connect_timeout": env_int("PG_CONNECT_TIMEOUT", 5),
+                **(
+                    {"options": f"-c statement_timeout={statement_timeout}"}
+                    if (
+                        statement_timeout := env_int(
+                            "PG_STATEMENT_TIMEOUT_MS", 30000 if PRODUCTION else 0
+                        )
+                    )
+                    else {}
+                ),
+            },
         }
     }
 else:
@@ -283,6 +298,12 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 EMAIL_RETRY_MAX_ATTEMPTS = env_int("EMAIL_RETRY_MAX_ATTEMPTS", 10)
 EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 30 * 60)
 EMAIL_TEXT_RETENTION_DAYS = env_int("EMAIL_TEXT_RETENTION_DAYS", 7)
+# Retention of personal data (core/retention.py, docs/operations.md), in days.
+RETENTION_NEVER_ACTIVATED_DAYS = env_int("RETENTION_NEVER_ACTIVATED_DAYS", 90)
+RETENTION_REFUSED_MEMBERSHIP_DAYS = env_int("RETENTION_REFUSED_MEMBERSHIP_DAYS", 365)
+RETENTION_CONTACT_REQUEST_DAYS = env_int("RETENTION_CONTACT_REQUEST_DAYS", 365)
+RETENTION_SUPPORT_SESSION_DAYS = env_int("RETENTION_SUPPORT_SESSION_DAYS", 365)
+RETENTION_EMAIL_DAYS = env_int("RETENTION_EMAIL_DAYS", 365)
 # An export that took at least this long is announced by e-mail and in the portal.
 EXPORT_NOTIFY_AFTER_SECONDS = env_int("EXPORT_NOTIFY_AFTER_SECONDS", 30)
 

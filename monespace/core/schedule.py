@@ -64,6 +64,12 @@ JOBS: tuple[Job, ...] = (
     Job("scan_documents", HOUR, _command("scan_documents"), "Fichiers en attente d'analyse"),
     Job("clear_sessions", DAY, _command("clearsessions"), "Sessions expirées"),
     Job(
+        "apply_retention",
+        DAY,
+        _command("apply_retention"),
+        "Durées de conservation des données personnelles",
+    ),
+    Job(
         "prune_task_results",
         DAY,
         _command("prune_db_task_results", "--min-age-days", "7"),

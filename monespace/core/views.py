@@ -66,7 +66,50 @@ def error_400(request, exception):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """A database that does not answer (down, restarting, overloaded) is a 503 with
+    ``Retry-After`` and a page that needs nothing from it; anything else, the 500 page."""
+    import sys
+
+    from django.db import DatabaseError, InterfaceError, OperationalError
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return service_unavailable(request)
+    try:
+        return render(request, "errors/500.html", status=500)
+    except DatabaseError:  # the page's own reads failed too
+        return service_unavailable(request)
+
+
+UNAVAILABLE_RETRY_AFTER = 30
+
+
+def service_unavailable(request):
+    """« Service momentanément indisponible »: rendered without the database (no session, no
+    user, no context processor), in JSON for the API."""
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Service momentanément indisponible, réessayez dans quelques instants."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            render_to_string(
+                "errors/503.html",
+                {
+                    "PORTAL_NAME": settings.PORTAL_NAME,
+                    "OPCO_NAME": settings.OPCO_NAME,
+                    "OPCO_PHONE": settings.OPCO_PHONE,
+                },
+            ),
+            status=503,
+        )
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request, reason=""):
