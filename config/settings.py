@@ -352,6 +352,27 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Files (uploads, letters, exports) on an S3-compatible object store when a bucket is named
+# (django-storages); on the local disk (MEDIA_ROOT) otherwise. Objects are private: every
+# download goes through a permission-checked view that streams it, never a bucket URL.
+if env("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", "") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", ""),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": env("S3_REGION", "") or None,
+            "location": env("S3_PREFIX", ""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_expire": 60,
+        },
+    }
+# Files no row references (a transaction rolled back after the upload) are removed by the
+# periodic sweeper once older than this (hours).
+STORAGE_ORPHAN_GRACE_HOURS = env_int("STORAGE_ORPHAN_GRACE_HOURS", 24)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

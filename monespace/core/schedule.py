@@ -62,6 +62,7 @@ JOBS: tuple[Job, ...] = (
     Job("erase_emails", DAY, _erase_emails, "Texte des e-mails envoyés effacé après 7 jours"),
     Job("deliver_webhooks", FIVE_MINUTES, _command("deliver_webhooks"), "Webhooks à relancer"),
     Job("scan_documents", HOUR, _command("scan_documents"), "Fichiers en attente d'analyse"),
+    Job("sweep_storage", DAY, _command("sweep_storage"), "Fichiers qu'aucune ligne ne référence"),
     Job("clear_sessions", DAY, _command("clearsessions"), "Sessions expirées"),
     Job(
         "apply_retention",

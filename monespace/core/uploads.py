@@ -93,6 +93,8 @@ def file_download(file, *, filename: str, content_type: str, missing: str) -> Ht
     ``missing`` when storage no longer has it (logged: a row points to nothing)."""
     try:
         stream = file.open("rb")
+        if not file.storage.exists(file.name):  # an object store opens lazily
+            raise FileNotFoundError(file.name)
     except FileNotFoundError:
         logger.error("file missing from storage: %s", file.name)
         return HttpResponse(missing, status=410)

@@ -3,7 +3,6 @@ check (never a direct link to the file)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from monespace.accounts.enums import SecurityEventKind
 from monespace.accounts.services import security_event_record
 from monespace.core import antivirus
-from monespace.core.uploads import download_name
+from monespace.core.uploads import download_name, file_download
 from monespace.dossiers import access, services
 
 from .common import dossier_for, scope
@@ -70,12 +69,9 @@ def document_download(request, pk, document_pk):
         return render(
             request, "www/dossiers/document_not_ready.html", {"document": document}, status=409
         )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return file_download(
+        document.file,
         filename=download_name(document.original_name, document.content_type),
         content_type=document.content_type,
+        missing=_("Ce document n'est plus disponible."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
