@@ -228,6 +228,8 @@ EXPECTED = {
         answers(200, **CONTRACT_ENTER),
         answers(405),
     ),
+    # « Mon espace »: everyone signed in has a menu (its entries follow the rights).
+    "www:space_menu": ({}, answers(200), answers(405)),
     # Professionalisation contracts and Pro-A: seen and entered like apprenticeship contracts.
     "www:professionalisation_estimate": (
         lambda s: {"pk": s["pro_draft"].pk},

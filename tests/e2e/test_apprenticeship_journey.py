@@ -229,7 +229,9 @@ def test_a_cfa_pre_enters_and_the_company_validates_with_the_keyboard(live_serve
 
     # The company, with the keyboard only: the to-do list, the contract, its transmission.
     sign_in(page, live_server, company["user"].email)
-    todo = page.get_by_role("link", name="1 contrat d'apprentissage pré-saisi par le CFA à valider")
+    todo = page.get_by_role(
+        "link", name="1 contrat saisi par votre CFA ou organisme de formation à valider"
+    )
     tab_to(page, todo)
     page.keyboard.press("Enter")
     row_link = page.locator("tbody tr").first.get_by_role("link").first  # the draft's title

@@ -450,7 +450,7 @@ def test_pre_entered_contracts_are_in_the_company_to_do_list_and_lists_filter_by
     training = ContractFactory(establishment=company["establishment"], submitted=True)
     client.force_login(company["user"])
     home = text(client.get(reverse("www:home")))
-    assert "1 contrat d'apprentissage pré-saisi par le CFA à valider" in home
+    assert "1 contrat saisi par votre CFA ou organisme de formation à valider" in home
     page = text(client.get(reverse("www:dossiers"), {"dispositif": "apprenticeship"}))
     assert training.number in page and "Contrat d'apprentissage" in page
     page = text(client.get(reverse("www:dossiers"), {"dispositif": "training_action"}))
