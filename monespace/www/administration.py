@@ -112,6 +112,22 @@ def company(request, company_id, profile):
     pending = [m for m in memberships if m.status == MembershipStatus.PENDING]
     active = [m for m in memberships if m.status == MembershipStatus.ACTIVE]
     admin_count = sum(1 for m in active if m.is_admin)
+    # « Établissements » (seed 003): each SIRET with its OPCO data and who works on it (those
+    # scoped to it, and those who see the whole company).
+    whole = [m for m in active if not m.establishments.all()]
+    establishments = [
+        (
+            establishment,
+            establishment.number_for(profile),
+            whole
+            + [
+                m
+                for m in active
+                if m.establishments.all() and establishment in m.establishments.all()
+            ],
+        )
+        for establishment in company.establishments.order_by("-is_head_office", "siret")
+    ]
     return render(
         request,
         "www/administration/company.html",
@@ -122,6 +138,7 @@ def company(request, company_id, profile):
             "pending": pending,
             "active": active,
             "single_admin": admin_count < 2,
+            "establishments": establishments,
         },
     )
 

@@ -303,12 +303,40 @@ def test_company_page_query_count_is_flat(client, company_setup, django_assert_n
     login(client, company_setup["admin"])
     url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
     for _ in range(6):
         MembershipFactory(company=company_setup["company"], can_view_training=True)
-    with django_assert_num_queries(6):
+    EstablishmentFactory(company=company_setup["company"], is_head_office=False)
+    with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_the_company_page_lists_its_establishments_and_who_works_on_each(client, company_setup):
+    """Seed 003's « Établissements »: each SIRET with its address, member number, IDCC and
+    state, and the users attached to it (scoped to it, or to the whole company); the last
+    sign-in of each user."""
+    company = company_setup["company"]
+    head = company_setup["establishment"]
+    branch = EstablishmentFactory(
+        company=company, is_head_office=False, city="RENNES", member_number="12927.002"
+    )
+    scoped = MembershipFactory(company=company, user__last_name="SCOPEE", can_view_training=True)
+    scoped.establishments.add(branch)
+    login(client, company_setup["admin"])
+    page = client.get(
+        reverse("www:administration_company", args=[company.pk, "member"])
+    ).content.decode()
+    assert head.siret in page and branch.siret in page and "12927.002" in page
+    assert "RENNES" in page and "Dernière connexion" in page
+    table = page.split('id="establishments-title"')[1]
+    rows = {
+        siret: next(row for row in table.split("<tr>") if siret in row)
+        for siret in (head.siret, branch.siret)
+    }
+    admin_name = company_setup["admin"].user.get_full_name()
+    assert "SCOPEE" in rows[branch.siret] and admin_name in rows[branch.siret]
+    assert "SCOPEE" not in rows[head.siret] and admin_name in rows[head.siret]
 
 
 @pytest.mark.second_factor
