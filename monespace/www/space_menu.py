@@ -90,6 +90,6 @@ def space_menu(request):
     if any(m.is_admin for m in user.memberships.filter(status="active")):
         company.append((_("Utilisateurs et droits"), reverse("www:administration"), None))
         company.append((_("Organismes rattachés"), reverse("www:delegations"), None))
-    company.append((_("Mes rattachements"), reverse("www:attachments"), None))
-    groups.append((_("Mon entreprise"), company))
+    if company:
+        groups.append((_("Mon entreprise"), company))
     return render(request, "www/_space_menu.html", {"new": new, "groups": groups})
