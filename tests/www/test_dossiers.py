@@ -718,3 +718,51 @@ def test_a_trainee_follows_at_least_one_hour_and_at_most_the_action(client, setu
     problems = dossier.spec.trainee_hour_problems(dossier)
     assert problems and "PETIT Jean (35 h)" in problems[0]
     assert any("PETIT Jean" in label for _s, _f, label in dossier.spec.missing_items(dossier))
+
+
+def test_a_module_takes_place_during_the_action(client, setup):
+    dossier = new_draft(client, setup)
+    client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+    response = client.post(
+        step_url(dossier, "modules"),
+        {
+            "add_module": "1",
+            "module-title": "Module avant l'action",
+            "module-hours": "7",
+            "module-start_date": later(10),
+            "module-end_date": later(11),
+        },
+    )
+    page = response.content.decode()
+    assert "Le module se déroule pendant l" in page and "Module avant" in page
+    assert dossier.modules.count() == 0
+    client.post(
+        step_url(dossier, "modules"),
+        {
+            "add_module": "1",
+            "module-title": "Module pendant l'action",
+            "module-hours": "7",
+            "module-start_date": later(61),
+            "module-end_date": later(62),
+        },
+    )
+    assert dossier.modules.count() == 1
+
+
+def test_a_finished_training_is_not_transmitted(client, setup):
+    from datetime import timedelta
+
+    dossier = new_draft(client, setup)
+    client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+    add_trainee(client, dossier)
+    attach(client, dossier, "programme")
+    attach(client, dossier, "convention")
+    Dossier.objects.filter(pk=dossier.pk).update(
+        start_date=timezone.localdate() - timedelta(days=30),
+        end_date=timezone.localdate() - timedelta(days=1),
+    )
+    page = client.get(step_url(dossier, "envoi")).content.decode()
+    assert "une formation non terminée" in page and "contactez votre conseiller" in page
+    client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
+    dossier.refresh_from_db()
+    assert dossier.state == "draft"

@@ -122,6 +122,19 @@ class TrainingActionKind(Kind):
         ]
         if self.total_requested(dossier) <= 0:
             missing.append((STEP_TRAINING, "id_cost_teaching", _("au moins un coût demandé")))
+        # A request is made before the training ends: a finished one is refused at
+        # transmission (a regularisation goes through the advisor, docs/architecture.md).
+        if dossier.end_date and dossier.end_date < timezone.localdate():
+            missing.append(
+                (
+                    STEP_TRAINING,
+                    "id_end_date",
+                    _(
+                        "une formation non terminée : celle-ci s'est achevée le %(date)s ; pour une régularisation, contactez votre conseiller"
+                    )
+                    % {"date": dossier.end_date.strftime("%d/%m/%Y")},
+                )
+            )
         trainee_count = dossier.trainees.count() if trainee_count is None else trainee_count
         if trainee_count == 0:
             missing.append((STEP_TRAINEES, "trainees", _("au moins un salarié")))

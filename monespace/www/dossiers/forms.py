@@ -179,7 +179,8 @@ class ModuleForm(forms.ModelForm):
             "hours": MONEY,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier=None, **kwargs):
+        self.dossier = dossier
         kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("prefix", "module")
         super().__init__(*args, **kwargs)
@@ -194,6 +195,17 @@ class ModuleForm(forms.ModelForm):
         check_period(self)
         if cleaned.get("cost") is None:
             cleaned["cost"] = Decimal("0")
+        # A module takes place during the action (its dates when they are known).
+        start = self.dossier.start_date if self.dossier else None
+        end = self.dossier.end_date if self.dossier else None
+        for name in ("start_date", "end_date"):
+            day = cleaned.get(name)
+            if day and not self.has_error(name) and start and end and not start <= day <= end:
+                self.add_error(
+                    name,
+                    _("Le module se déroule pendant l'action, du %(start)s au %(end)s.")
+                    % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")},
+                )
         return cleaned
 
 

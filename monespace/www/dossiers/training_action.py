@@ -126,7 +126,11 @@ def funding_estimate(request, pk):
 
 
 def step_modules(request, dossier):
-    form = ModuleForm(request.POST or None) if "add_module" in request.POST else ModuleForm()
+    form = (
+        ModuleForm(request.POST or None, dossier=dossier)
+        if "add_module" in request.POST
+        else ModuleForm(dossier=dossier)
+    )
     if request.method == "POST":
         if "add_module" in request.POST and form.is_valid():
             services.module_add(actor=request.user, dossier=dossier, **form.cleaned_data)

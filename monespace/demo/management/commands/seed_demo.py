@@ -244,7 +244,9 @@ class Command(BaseCommand):
         if Invoice.objects.filter(company=establishment.company).exists():
             return
         pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-        start = timezone.localdate() - timedelta(days=30)
+        # Asked for before the training (a finished one is not transmitted), which then took
+        # place a month ago: its dates are moved back once accorded.
+        start = timezone.localdate()
         dossier = services.dossier_create(actor=company_user, establishment=establishment)
         services.dossier_update(
             actor=company_user,
@@ -301,6 +303,11 @@ class Command(BaseCommand):
             dossier=dossier,
             granted={"cost_teaching": Decimal("2100.00"), "cost_pay": Decimal("840.00")},
         )
+        past = timezone.localdate() - timedelta(days=30)
+        type(dossier).objects.filter(pk=dossier.pk).update(
+            start_date=past, end_date=past + timedelta(days=2)
+        )
+        dossier = type(dossier).objects.get(pk=dossier.pk)
         if not BankAccount.objects.filter(company=provider.company).exists():
             account = bank_account_deposit(
                 actor=of_user,
