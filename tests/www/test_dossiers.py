@@ -766,3 +766,24 @@ def test_a_finished_training_is_not_transmitted(client, setup):
     client.post(step_url(dossier, "envoi"), {"submit": "1", "certified": "on"})
     dossier.refresh_from_db()
     assert dossier.state == "draft"
+
+
+def test_a_refused_upload_shows_its_error_next_to_the_field_and_keeps_the_title(client, setup):
+    dossier = new_draft(client, setup)
+    upload = SimpleUploadedFile(
+        "programme.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    response = client.post(
+        reverse("www:dossier_document_upload", args=[dossier.pk]),
+        {"file": upload, "piece_type": "programme", "title": "Mon programme", "back": "envoi"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Le fichier n&#x27;est pas joint" in page
+    form = page.split('action="' + reverse("www:dossier_document_upload", args=[dossier.pk]))[1]
+    form = form.split("</form>")[0]
+    assert 'value="Mon programme"' in form and 'class="errorlist' in form
+    assert not dossier.documents.exists()
+    # Shown once: the next visit has an empty form.
+    page = client.get(step_url(dossier, "envoi")).content.decode()
+    assert 'value="Mon programme"' not in page

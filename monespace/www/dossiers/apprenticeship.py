@@ -46,7 +46,7 @@ from .apprenticeship_forms import (
     contract_summary,
 )
 from .common import after_save, scope, step_context
-from .forms import DocumentForm
+from .forms import document_form
 
 # --- Entry steps -------------------------------------------------------------------------------
 
@@ -361,7 +361,7 @@ def step_signatures(request, dossier):
             form,
             transmit_form=transmit_form,
             return_form=return_form,
-            document_form=DocumentForm(),
+            document_form=document_form(request, dossier),
             documents=documents,
             checklist=spec.piece_checklist(dossier, documents),
             missing=spec.missing_items(dossier, documents=documents),
@@ -438,7 +438,7 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         context["funding"] = funding_of(dossier, rupture=context["rupture"])
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
-        context["document_form"] = DocumentForm()
+        context["document_form"] = document_form(request, dossier)
     elif tab == "factures":
         from monespace.www.invoices import dossier_tab
 

@@ -20,7 +20,7 @@ from monespace.dossiers.models import DecisionKind, Dossier
 
 from . import apprenticeship, professionalisation
 from .common import dossier_for, scope
-from .forms import ChangeRequestForm, DocumentForm, DuplicateForm
+from .forms import ChangeRequestForm, DuplicateForm, document_form
 
 TABS = [
     ("stagiaires", gettext_lazy("Stagiaires")),
@@ -56,7 +56,7 @@ def dossier_detail(request, pk):
         "can_edit": perms.can_edit(request.user, dossier, reach=kwargs["reach"]),
         "can_attach": perms.can_attach_documents(request.user, dossier, reach=kwargs["reach"]),
         "can_duplicate": can_enter,
-        "document_form": DocumentForm(),
+        "document_form": document_form(request, dossier),
         "change_form": ChangeRequestForm(),
         "modules": dossier.modules.all(),
     }

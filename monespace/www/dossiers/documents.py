@@ -15,7 +15,7 @@ from monespace.core.uploads import download_name, file_download
 from monespace.dossiers import access, services
 
 from .common import dossier_for, scope
-from .forms import DocumentForm
+from .forms import DocumentForm, remember_refused_upload
 
 
 @login_required
@@ -53,9 +53,9 @@ def document_upload(request, pk):
     else:
         if form.refused is not None:
             security_event_record(kind=SecurityEventKind.UPLOAD_REFUSED, user=request.user)
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # Back to the page, the errors next to the fields and what was typed kept.
+        remember_refused_upload(request, form, dossier)
+        messages.error(request, _("Le fichier n'est pas joint : corrigez ce qui est indiqué."))
     if back:
         return redirect("www:dossier_step", pk=dossier.pk, step=back)
     return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=documents")

@@ -461,3 +461,40 @@ class ChangeRequestForm(Form):
     message = forms.CharField(
         label=_("Modification souhaitée"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+REFUSED_UPLOAD = "refused_document_upload"
+
+
+def remember_refused_upload(request, form: DocumentForm, dossier) -> None:
+    """A refused upload goes back to its page (post/redirect/get) with what was typed and the
+    errors, to be shown next to the fields there (``document_form``)."""
+    request.session[REFUSED_UPLOAD] = {
+        "dossier": dossier.pk,
+        "data": {
+            name: str(form.data.get(name, ""))[:2000] for name in ("piece_type", "title", "comment")
+        },
+        "errors": {
+            field: [error["message"] for error in errors]
+            for field, errors in form.errors.get_json_data().items()
+        },
+    }
+
+
+def document_form(request, dossier) -> DocumentForm:
+    """The « Joindre des fichiers » form of a page: empty, or the refused upload's typed values
+    with its errors next to the fields (once)."""
+    from django.forms.utils import ErrorDict, ErrorList
+
+    saved = request.session.pop(REFUSED_UPLOAD, None) if hasattr(request, "session") else None
+    if not saved or saved.get("dossier") != dossier.pk:
+        return DocumentForm()
+    form = DocumentForm(data=saved.get("data", {}))
+    form.full_clean()
+    form._errors = ErrorDict(
+        {
+            field if field in form.fields or field == "__all__" else "__all__": ErrorList(messages)
+            for field, messages in saved.get("errors", {}).items()
+        }
+    )
+    return form

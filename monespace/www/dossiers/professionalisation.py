@@ -35,7 +35,7 @@ from monespace.organizations.models import Establishment
 
 from .apprenticeship_forms import ReturnForm, RuptureForm, TransmitForm
 from .common import after_save, scope, step_context
-from .forms import DocumentForm
+from .forms import document_form
 from .professionalisation_forms import STEP_FORMS, ProviderSearchForm
 
 KINDS = services.KINDS
@@ -252,7 +252,7 @@ def step_signatures(request, dossier):
         form,
         transmit_form=transmit_form,
         return_form=return_form,
-        document_form=DocumentForm(),
+        document_form=document_form(request, dossier),
         documents=documents,
         checklist=spec.piece_checklist(dossier, documents),
         missing=spec.missing_items(dossier, documents=documents),
@@ -325,7 +325,7 @@ def detail(request, dossier, kwargs: dict[str, Any], *, refused: dict[str, Any] 
         context["funding"] = funding_of(dossier, rupture=rupture)
     elif tab == "documents":
         context["documents"] = dossier.documents.select_related("uploaded_by")
-        context["document_form"] = DocumentForm()
+        context["document_form"] = document_form(request, dossier)
     else:
         context["events"] = dossier.events.select_related("actor")
     context.update(refused or {})

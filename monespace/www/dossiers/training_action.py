@@ -24,13 +24,13 @@ from monespace.organizations.models import Establishment
 
 from .common import after_save, scope, step_context
 from .forms import (
-    DocumentForm,
     ExistingTraineeForm,
     ModuleForm,
     NewTraineeForm,
     ProviderSearchForm,
     SubmitForm,
     TrainingStepForm,
+    document_form,
 )
 
 
@@ -217,7 +217,7 @@ def step_send(request, dossier):
     trainees = list(dossier.trainees.select_related("employee"))
     documents = list(dossier.documents.all())
     form = SubmitForm(request.POST if "submit" in request.POST else None)
-    document_form = DocumentForm()
+    upload_form = document_form(request, dossier)
     if request.method == "POST":
         if "submit" in request.POST and form.is_valid():
             try:
@@ -245,7 +245,7 @@ def step_send(request, dossier):
         {
             **step_context(dossier, "envoi"),
             "form": form,
-            "document_form": document_form,
+            "document_form": upload_form,
             "trainees": trainees,
             "documents": documents,
             "missing": missing,
