@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 OPCO_NAME = env("OPCO_NAME", "OPCO Démo")
 PORTAL_NAME = env("PORTAL_NAME", "Mon Espace")
 OPCO_PHONE = env("OPCO_PHONE", "01 88 13 10 00")
+# « Espace Formation » (seed 004): the OPCO's catalogue of training offers; empty: no link.
+TRAINING_CATALOGUE_URL = env("TRAINING_CATALOGUE_URL", "")
 OPCO_HOURS = env(
     "OPCO_HOURS",
     "du lundi au jeudi de 9h à 12h30 et de 13h30 à 17h, le vendredi de 9h à 12h et de 13h30 à 16h30",

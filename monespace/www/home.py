@@ -4,6 +4,7 @@ the number of dossiers, notifications or attachments: the to-do counts and the q
 counts are one aggregate, and the OPCO's « Informations » and staff contacts are read from the
 process's short-lived copy (core/memo.py)."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -95,6 +96,7 @@ def home_context(request, memberships, perimeter):
         "focus": focus,
         "establishment": establishment,
         "contacts": contacts,
+        "training_catalogue_url": settings.TRAINING_CATALOGUE_URL,
         "announcements": announcements_for(profiles, branches, today=today),
         "todo": {
             "drafts": counts["drafts"],

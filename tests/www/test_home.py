@@ -56,6 +56,17 @@ def test_coordinates_contacts_and_information(client, scene):
     )
 
 
+def test_coordinates_show_the_phone_and_the_catalogue_link_when_configured(client, scene, settings):
+    from monespace.accounts.models import User
+
+    User.objects.filter(pk=scene["user"].pk).update(phone="06 01 02 03 04")
+    page = client.get(reverse("www:home")).content.decode()
+    assert "06 01 02 03 04" in page and "Espace Formation" not in page
+    settings.TRAINING_CATALOGUE_URL = "https://formation.opco-demo.fr/"
+    page = client.get(reverse("www:home")).content.decode()
+    assert 'href="https://formation.opco-demo.fr/"' in page and "Espace Formation" in page
+
+
 def test_todo_is_computed_from_the_data(client, scene):
     establishment = scene["establishment"]
     create_dossier(
