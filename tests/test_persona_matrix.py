@@ -133,6 +133,12 @@ EXPECTED = {
         answers(200, **A_ADMIN_REACH),
         answers(405),
     ),
+    # An empty invitation is answered with its errors (400).
+    "www:administration_invitation": (
+        lambda s: {"company_id": s["a"].pk, "profile": "member"},
+        answers(405),
+        answers(400, **A_ADMIN_REACH),
+    ),
     "www:administration_membership": (
         lambda s: {"pk": s["request"].pk},
         answers(200, **A_ADMIN_REACH),

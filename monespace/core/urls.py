@@ -19,6 +19,8 @@ PLACES = {
     "staff_invoice": "backoffice:invoice",
     "staff_payment_run": "backoffice:payment_run",
     "login": "account_login",
+    "home": "www:home",
+    "signup": "www:signup",
     "welcome": "www:signup_activate",
 }
 

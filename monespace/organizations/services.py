@@ -411,3 +411,79 @@ def membership_make_admin(
     membership.establishments.clear()
     _record(membership, actor=actor, kind=kind, before=before)
     return membership
+
+
+# --- Invitation by an administrator (issue 15) -------------------------------------------------
+
+
+class InvitationError(MembershipError):
+    pass
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    actor: User,
+    company: Any,
+    profile: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    rights: Mapping[str, bool],
+) -> str:
+    """An administrator invites someone with the rights given. The invitation is a known
+    contact of the company (the mechanism of seed 000's « Si vous aviez un compte »): a person
+    without an account creates it through the usual journey and lands attached with these
+    rights; one who has an account is attached at once. Returns "invited" or "attached"."""
+    from django.contrib.auth import get_user_model
+
+    from monespace.core.models import activity_record
+
+    email = email.strip().lower()
+    if Membership.objects.filter(
+        company=company,
+        profile=profile,
+        user__email__iexact=email,
+        status=MembershipStatus.ACTIVE,
+    ).exists():
+        raise InvitationError(_("Cette personne est déjà rattachée à l'entreprise."))
+    establishment = company.establishments.order_by("-is_head_office", "siret").first()
+    if establishment is None:
+        raise InvitationError(_("L'entreprise n'a aucun établissement connu de l'OPCO."))
+    contact, _created = KnownContact.objects.update_or_create(
+        email=email,
+        establishment=establishment,
+        profile=profile,
+        defaults={"first_name": first_name, "last_name": last_name, **dict(rights)},
+    )
+    activity_record(actor=actor, obj=contact, action="invited", message=email)
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is not None and user.has_usable_password():
+        known_contacts_apply(user=user)
+        send_email(
+            to=user.email,
+            template_prefix="emails/notice",
+            context={
+                "recipient": user,
+                "subject": _("Vous êtes rattaché(e) à %(company)s") % {"company": company.name},
+                "body": _("%(name)s vous a donné accès à l'espace de l'entreprise sur Mon Espace.")
+                % {"name": actor.get_full_name()},
+                "url": absolute_url(path_to("home")),
+            },
+        )
+        return "attached"
+    send_email(
+        to=email,
+        template_prefix="emails/notice",
+        context={
+            "recipient": None,
+            "subject": _("%(name)s vous invite sur Mon Espace (%(company)s)")
+            % {"name": actor.get_full_name(), "company": company.name},
+            "body": _(
+                "Créez votre compte avec cette adresse e-mail (%(email)s) : vous serez rattaché(e) à %(company)s avec les droits que votre administrateur vous a donnés, dès votre mot de passe choisi."
+            )
+            % {"email": email, "company": company.name},
+            "url": absolute_url(path_to("signup")),
+        },
+    )
+    return "invited"

@@ -23,7 +23,7 @@ from monespace.organizations import access, perms, services
 from monespace.organizations.activation import CodeError, activation_code_redeem
 from monespace.organizations.directory import get_directory
 from monespace.organizations.enums import MembershipStatus, Profile
-from monespace.organizations.models import Membership
+from monespace.organizations.models import KnownContact, Membership
 from monespace.organizations.numbers import NumberCheckError, establishment_number_check
 
 from .administration_forms import ActivationCodeForm, AttachmentRequestForm, RefuseForm, RightsForm
@@ -95,10 +95,55 @@ def _company_for_admin(request, company_id, profile):
 
 @login_required
 @second_factor_redirect
+@require_POST
+def invitation(request, company_id, profile):
+    """« Inviter une personne » with the rights given (the company's administrators)."""
+    from .administration_forms import InvitationForm
+
+    company = _company_for_admin(request, company_id, profile)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome = services.invitation_send(
+                actor=request.user,
+                company=company,
+                profile=profile,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                rights=form.rights(),
+            )
+        except services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            if outcome == "attached":
+                messages.success(
+                    request,
+                    _("Cette personne avait déjà un compte : elle est rattachée et prévenue."),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "L'invitation est envoyée : la personne sera rattachée avec ces droits dès son compte créé."
+                    ),
+                )
+            return redirect("www:administration_company", company_id=company.pk, profile=profile)
+    return company_page(request, company, profile, invitation_form=form, status=400)
+
+
+@login_required
+@second_factor_redirect
 @require_GET
 def company(request, company_id, profile):
     """Every user attached to the company under this profile, pending requests first."""
     company = _company_for_admin(request, company_id, profile)
+    return company_page(request, company, profile)
+
+
+def company_page(request, company, profile, *, invitation_form=None, status=200):
+    from .administration_forms import InvitationForm
+
     memberships = (
         Membership.objects.filter(
             company=company,
@@ -139,7 +184,12 @@ def company(request, company_id, profile):
             "active": active,
             "single_admin": admin_count < 2,
             "establishments": establishments,
+            "invitation_form": invitation_form or InvitationForm(),
+            "invited": KnownContact.objects.filter(
+                establishment__company=company, profile=profile
+            ).exclude(email__in=[m.user.email for m in active])[:50],
         },
+        status=status,
     )
 
 

@@ -124,3 +124,46 @@ class ActivationCodeForm(Form):
         help_text=_("Tel qu'il figure sur le courrier, par exemple ABCD-EFGH-JKMN."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+
+class InvitationForm(Form):
+    """« Inviter une personne »: who, and the rights they will have (on the whole company; the
+    scope can be narrowed once attached)."""
+
+    email = forms.EmailField(label=_("Adresse e-mail"), max_length=254)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "invitation")
+        super().__init__(*args, **kwargs)
+        for name in Membership.RIGHT_FIELDS:
+            self.fields[name] = forms.BooleanField(
+                label=Membership._meta.get_field(name).verbose_name.capitalize(), required=False
+            )
+
+    def clean_last_name(self):
+        from monespace.core.identifiers import clean_person_name
+
+        return clean_person_name(self.cleaned_data["last_name"])
+
+    def clean_first_name(self):
+        from monespace.core.identifiers import clean_person_name
+
+        return clean_person_name(self.cleaned_data["first_name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for view, edit in [
+            ("can_view_training", "can_edit_training"),
+            ("can_view_apprenticeship", "can_edit_apprenticeship"),
+            ("can_view_professionalisation", "can_edit_professionalisation"),
+        ]:
+            if cleaned.get(edit):
+                cleaned[view] = True
+        if not any(cleaned.get(name) for name in Membership.RIGHT_FIELDS):
+            self.add_error(None, _("Donnez au moins un droit à la personne invitée."))
+        return cleaned
+
+    def rights(self):
+        return {name: self.cleaned_data.get(name, False) for name in Membership.RIGHT_FIELDS}

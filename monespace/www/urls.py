@@ -162,6 +162,11 @@ urlpatterns = [
         name="administration_company",
     ),
     path(
+        "administration/entreprises/<int:company_id>/<str:profile>/inviter/",
+        administration.invitation,
+        name="administration_invitation",
+    ),
+    path(
         "administration/entreprises/<int:company_id>/<str:profile>/cles-api/",
         api_keys.api_keys,
         name="api_keys",

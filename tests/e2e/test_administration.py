@@ -82,3 +82,43 @@ def test_request_accepted_with_rights_and_another_refused(live_server, page):
     expect(page.get_by_text("consulter les factures et règlements")).to_be_visible()
     expect(page.get_by_text(establishment.siret)).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_invited_person_creates_an_account_and_lands_with_the_rights(live_server, page):
+    from tests.e2e.test_signup_journeys import choose_password, fill_identity
+
+    establishment = EstablishmentFactory(member=True, company__name="BOULANGERIE INVITANTE")
+    admin = MembershipFactory(
+        company=establishment.company, is_admin=True, user__first_name="Marie"
+    ).user
+    sign_in(page, live_server, admin.email)
+    page.goto(live_server.url + "/administration/")
+    page.get_by_role("link", name=re.compile("BOULANGERIE INVITANTE")).click()
+    invite = page.get_by_role("region", name="Inviter une personne")
+    invite.get_by_label("Adresse e-mail").fill("claire.dupont@boulangerie.fr")
+    invite.get_by_label("Nom", exact=True).fill("Dupont")
+    invite.get_by_label("Prénom").fill("Claire")
+    invite.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("Donnez au moins un droit")).to_be_visible()
+    expect(invite.get_by_label("Nom", exact=True)).to_have_value("Dupont")
+    assert_accessible(page)
+    invite.get_by_label("Saisir les actions de formation").check()
+    invite.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("L'invitation est envoyée")).to_be_visible()
+    expect(page.get_by_text("claire.dupont@boulangerie.fr")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # Claire follows the e-mail's link and creates her account through the usual journey.
+    assert mail.outbox[-1].to == ["claire.dupont@boulangerie.fr"]
+    page.goto(live_server.url + last_mail_path("/inscription/"))
+    fill_identity(page, "claire.dupont@boulangerie.fr")
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_text("Vous êtes reconnu(e) en tant que contact")).to_be_visible()
+    page.get_by_role("button", name="Terminer").click()
+    choose_password(page, live_server)
+    expect(page.get_by_role("heading", name="Bonjour Claire")).to_be_visible()
+    expect(page.get_by_text("BOULANGERIE INVITANTE", exact=True)).to_be_visible()
+    page.locator(".profile-menu summary").click()
+    page.get_by_role("link", name="Mes rattachements", exact=True).click()
+    expect(page.get_by_text("saisir les actions de formation")).to_be_visible()

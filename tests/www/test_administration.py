@@ -303,12 +303,12 @@ def test_company_page_query_count_is_flat(client, company_setup, django_assert_n
     login(client, company_setup["admin"])
     url = reverse("www:administration_company", args=[company_setup["company"].pk, "member"])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
     for _ in range(6):
         MembershipFactory(company=company_setup["company"], can_view_training=True)
     EstablishmentFactory(company=company_setup["company"], is_head_office=False)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -376,3 +376,97 @@ def test_plural_messages_are_translated_for_several(client, company_setup):
     MembershipFactory(company=company_setup["company"], pending=True)
     login(client, company_setup["admin"])
     assert "2 demandes en attente" in client.get(reverse("www:administration")).content.decode()
+
+
+def test_an_administrator_invites_someone_who_lands_with_the_rights_given(client, company_setup):
+    from django.core import mail
+
+    from monespace.organizations.models import KnownContact
+    from monespace.organizations.services import memberships_activate_for_new_user
+
+    company = company_setup["company"]
+    url = reverse("www:administration_invitation", args=[company.pk, "member"])
+    login(client, company_setup["admin"])
+    # Bad input: answered next to the fields, what was typed kept, nothing sent.
+    response = client.post(
+        url,
+        {
+            "invitation-email": "pas-une-adresse",
+            "invitation-last_name": "Roux",
+            "invitation-first_name": "Chloé",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Saisissez une adresse e-mail valide" in page and 'value="Roux"' in page
+    assert "Donnez au moins un droit" in page
+    assert not KnownContact.objects.exists() and not mail.outbox
+    response = client.post(
+        url,
+        {
+            "invitation-email": "Chloe.Roux@Exemple.fr",
+            "invitation-last_name": "Roux",
+            "invitation-first_name": "Chloé",
+            "invitation-can_edit_training": "on",
+        },
+    )
+    assert response.status_code == 302
+    contact = KnownContact.objects.get()
+    assert contact.email == "chloe.roux@exemple.fr" and contact.can_view_training
+    assert mail.outbox[-1].to == ["chloe.roux@exemple.fr"]
+    assert "/inscription/" in mail.outbox[-1].body
+    page = client.get(reverse("www:administration_company", args=[company.pk, "member"]))
+    assert "chloe.roux@exemple.fr" in page.content.decode()
+    # She creates her account through the usual journey: attached with the rights given.
+    user = UserFactory(email="chloe.roux@exemple.fr")
+    memberships_activate_for_new_user(user=user)
+    membership = Membership.objects.get(user=user, company=company)
+    assert membership.status == "active" and membership.can_edit_training
+    # Invited again: she is attached already.
+    response = client.post(
+        url,
+        {
+            "invitation-email": "chloe.roux@exemple.fr",
+            "invitation-last_name": "Roux",
+            "invitation-first_name": "Chloé",
+            "invitation-can_view_training": "on",
+        },
+    )
+    assert "déjà rattachée" in response.content.decode()
+
+
+def test_someone_with_an_account_is_attached_at_once(client, company_setup):
+    from django.core import mail
+
+    existing = UserFactory(email="paul@ailleurs.fr")
+    login(client, company_setup["admin"])
+    company = company_setup["company"]
+    client.post(
+        reverse("www:administration_invitation", args=[company.pk, "member"]),
+        {
+            "invitation-email": "paul@ailleurs.fr",
+            "invitation-last_name": "Girard",
+            "invitation-first_name": "Paul",
+            "invitation-can_view_invoices": "on",
+        },
+    )
+    membership = Membership.objects.get(user=existing, company=company)
+    assert membership.status == "active" and membership.can_view_invoices
+    assert "rattaché" in mail.outbox[-1].subject
+
+
+def test_only_the_company_administrators_invite(client, company_setup):
+    company = company_setup["company"]
+    url = reverse("www:administration_invitation", args=[company.pk, "member"])
+    data = {
+        "invitation-email": "x@exemple.fr",
+        "invitation-last_name": "X",
+        "invitation-first_name": "Y",
+        "invitation-can_view_training": "on",
+    }
+    login(client, company_setup["other_admin"])
+    assert client.post(url, data).status_code == 404
+    member = MembershipFactory(company=company, can_view_training=True)
+    login(client, member)
+    assert client.post(url, data).status_code == 403
+    assert client.get(url).status_code in (403, 405)
