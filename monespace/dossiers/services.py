@@ -192,6 +192,33 @@ def employee_register(
 
 
 @transaction.atomic
+def trainees_add(
+    *,
+    actor: User,
+    dossier: Dossier,
+    employees: list[Employee],
+    hours_on_work_time: Decimal = Decimal("0"),
+    hours_off_work_time: Decimal = Decimal("0"),
+) -> list[Trainee]:
+    """Several employees with the same hours, all or none: beyond 30 trainees nothing is
+    added (the dossier is duplicated instead, seed 002)."""
+    locked = _locked_draft(dossier)
+    new = [e for e in employees if not locked.trainees.filter(employee=e).exists()]
+    if locked.trainees.count() + len(new) > MAX_TRAINEES:
+        raise TooManyTrainees
+    return [
+        trainee_add(
+            actor=actor,
+            dossier=locked,
+            employee=employee,
+            hours_on_work_time=hours_on_work_time,
+            hours_off_work_time=hours_off_work_time,
+        )
+        for employee in employees
+    ]
+
+
+@transaction.atomic
 def trainee_add(
     *,
     actor: User,

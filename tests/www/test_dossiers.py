@@ -787,3 +787,84 @@ def test_a_refused_upload_shows_its_error_next_to_the_field_and_keeps_the_title(
     # Shown once: the next visit has an empty form.
     page = client.get(step_url(dossier, "envoi")).content.decode()
     assert 'value="Mon programme"' not in page
+
+
+def test_several_employees_of_the_register_are_added_at_once(client, setup):
+    from datetime import date
+
+    from monespace.dossiers.models import Employee
+
+    dossier = new_draft(client, setup)
+    client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+    employees = [
+        Employee.objects.create(
+            company=setup["company"], last_name=name, first_name="A", birth_date=date(1990, 1, 1)
+        )
+        for name in ("AUBERT", "BLANC", "COLIN")
+    ]
+    page = client.get(step_url(dossier, "salaries")).content.decode()
+    assert "Tout sélectionner" in page and "AUBERT A" in page
+    # None checked: said next to the list; hours above the action's: refused, nothing added.
+    response = client.post(
+        step_url(dossier, "salaries"),
+        {"add_existing": "1", "existing-hours_on_work_time": "7"},
+    )
+    assert "Cochez au moins un salarié" in response.content.decode()
+    response = client.post(
+        step_url(dossier, "salaries"),
+        {
+            "add_existing": "1",
+            "existing-employees": [e.pk for e in employees[:2]],
+            "existing-hours_on_work_time": "99",
+            "existing-hours_off_work_time": "0",
+        },
+    )
+    assert dossier.trainees.count() == 0
+    client.post(
+        step_url(dossier, "salaries"),
+        {
+            "add_existing": "1",
+            "existing-employees": [e.pk for e in employees[:2]],
+            "existing-hours_on_work_time": "7,5",
+            "existing-hours_off_work_time": "0",
+        },
+    )
+    assert sorted(dossier.trainees.values_list("employee__last_name", flat=True)) == [
+        "AUBERT",
+        "BLANC",
+    ]
+    assert {t.hours_on_work_time for t in dossier.trainees.all()} == {Decimal("7.5")}
+    page = client.get(step_url(dossier, "salaries")).content.decode()
+    options = page.split("Salariés du registre")[1].split("</form>")[0]
+    assert "COLIN" in options and "AUBERT" not in options  # already on the dossier
+
+
+def test_adding_several_beyond_30_adds_none(client, setup):
+    from datetime import date
+
+    from monespace.dossiers.models import Employee, Trainee
+
+    dossier = new_draft(client, setup)
+    client.post(step_url(dossier, "formation"), {**TRAINING, "validate": "1"})
+    employees = [
+        Employee.objects.create(
+            company=setup["company"],
+            last_name=f"N{n:02d}",
+            first_name="A",
+            birth_date=date(1990, 1, 1),
+        )
+        for n in range(31)
+    ]
+    for employee in employees[:29]:
+        Trainee.objects.create(dossier=dossier, employee=employee, hours_on_work_time=7)
+    response = client.post(
+        step_url(dossier, "salaries"),
+        {
+            "add_existing": "1",
+            "existing-employees": [e.pk for e in employees[29:]],
+            "existing-hours_on_work_time": "7",
+            "existing-hours_off_work_time": "0",
+        },
+    )
+    assert dossier.trainees.count() == 29
+    assert "30" in response.content.decode()

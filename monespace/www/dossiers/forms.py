@@ -252,14 +252,25 @@ class HoursMixin(forms.Form):
 
 
 class ExistingTraineeForm(HoursMixin, Form):
-    employee = forms.ModelChoiceField(label=_("Salarié du registre"), queryset=None)
+    """Several employees of the register at once, the hours typed once for all of them (those
+    already on the dossier are not offered)."""
 
-    def __init__(self, *args, company, max_hours=None, **kwargs):
+    employees = forms.ModelMultipleChoiceField(
+        label=_("Salariés du registre"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un salarié.")},
+    )
+
+    def __init__(self, *args, company, dossier=None, max_hours=None, **kwargs):
         kwargs.setdefault("prefix", "existing")
         super().__init__(*args, **kwargs)
         self.max_hours = max_hours
-        self.fields["employee"].queryset = Employee.objects.filter(company=company)
-        self.fields["employee"].label_from_instance = lambda e: (
+        queryset = Employee.objects.filter(company=company).order_by("last_name", "first_name")
+        if dossier is not None:
+            queryset = queryset.exclude(trainings__dossier=dossier)
+        self.fields["employees"].queryset = queryset
+        self.fields["employees"].label_from_instance = lambda e: (
             f"{e.last_name} {e.first_name} ({e.birth_date:%d/%m/%Y})"
         )
 

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from monespace.core.errors import Forbidden
@@ -164,6 +165,7 @@ def step_trainees(request, dossier):
     existing = ExistingTraineeForm(
         request.POST if "add_existing" in request.POST else None,
         company=dossier.company,
+        dossier=dossier,
         max_hours=limit,
     )
     new = NewTraineeForm(request.POST if "add_new" in request.POST else None, max_hours=limit)
@@ -171,14 +173,20 @@ def step_trainees(request, dossier):
         try:
             if "add_existing" in request.POST and existing.is_valid():
                 data = existing.cleaned_data
-                services.trainee_add(
+                added = services.trainees_add(
                     actor=request.user,
                     dossier=dossier,
-                    employee=data["employee"],
+                    employees=list(data["employees"]),
                     hours_on_work_time=data["hours_on_work_time"],
                     hours_off_work_time=data["hours_off_work_time"],
                 )
-                messages.success(request, _("Le salarié est inscrit."))
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d salarié est inscrit.", "%(n)d salariés sont inscrits.", len(added)
+                    )
+                    % {"n": len(added)},
+                )
                 return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
             if "add_new" in request.POST and new.is_valid():
                 services.trainee_register_and_add(

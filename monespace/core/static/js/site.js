@@ -49,8 +49,21 @@
     });
   }
 
+  // « Tout sélectionner »: checks (or unchecks) every box of its form.
+  function setupSelectAll(form) {
+    var button = form.querySelector("[data-select-all]");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var boxes = form.querySelectorAll("input[type=checkbox]");
+      var all = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+      boxes.forEach(function (b) { b.checked = !all; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupPasswordRules(document);
+    document.querySelectorAll("[data-select-all-scope]").forEach(setupSelectAll);
     document.querySelectorAll("form[data-once]").forEach(guardDoubleSubmit);
   });
 })();
