@@ -212,6 +212,13 @@ def clean_deca_number(value):
     return number
 
 
+def rncp_code(value):
+    """A typed RNCP code as the referentials write it (« 37098 » → « RNCP37098 »), without
+    refusing anything (``clean_rncp`` checks the format)."""
+    code = (value or "").upper().replace(" ", "")
+    return code if code.startswith("RNCP") else (f"RNCP{code}" if code.isdigit() else code)
+
+
 def clean_rncp(value):
     code = compact(value)
     if re.fullmatch(r"\d{3,5}", code, re.ASCII):

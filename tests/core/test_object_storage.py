@@ -112,8 +112,6 @@ def test_an_upload_is_stored_privately_and_downloaded_through_the_portal(client,
 
 
 def test_a_missing_object_is_a_clear_410_not_a_500(client, s3):
-    from monespace.invoices.models import InvoicePiece  # noqa: F401  (any file row would do)
-
     establishment = EstablishmentFactory(member=True)
     user = MembershipFactory(
         company=establishment.company, can_view_training=True, can_edit_training=True

@@ -321,7 +321,7 @@ def test_a_commitment_keeps_its_rates_when_a_later_forfait_is_added():
 def test_months_between():
     assert rules.months_between(date(2026, 9, 1), date(2027, 7, 31)) == Decimal(11)
     assert rules.months_between(date(2026, 9, 1), date(2026, 9, 15)) == Decimal("0.50")
-    assert funding._months_started(date(2026, 9, 1), date(2027, 7, 31)) == 11
+    assert funding.started_months(date(2026, 9, 1), date(2027, 7, 31)) == 11
 
 
 def test_the_ej20_pdf_renders():

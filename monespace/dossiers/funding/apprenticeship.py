@@ -97,8 +97,9 @@ class Inputs:
 
     @property
     def rncp_code(self) -> str:
-        code = (self.rncp or "").upper().replace(" ", "")
-        return code if code.startswith("RNCP") else (f"RNCP{code}" if code.isdigit() else code)
+        from monespace.core.identifiers import rncp_code
+
+        return rncp_code(self.rncp)
 
 
 @dataclass

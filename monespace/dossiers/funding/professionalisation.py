@@ -20,7 +20,7 @@ from monespace.core.formats import format_euros, format_hours, format_percent
 from monespace.dossiers.apprenticeship.pay import add_months
 from monespace.referentials.models import FundingParameter
 
-from .apprenticeship import HUNDRED, Estimate, Line, PlannedInstalment, money
+from .apprenticeship import HUNDRED, Estimate, Line, PlannedInstalment, money, started_months
 from .rates import RateBook
 
 if TYPE_CHECKING:
@@ -81,13 +81,6 @@ class Inputs:
             return 0
         share = Decimal((self.rupture - first).days + 1) / Decimal((last - first).days + 1)
         return int((Decimal(hours) * share).quantize(Decimal(1)))
-
-
-def _months_started(start: date, end: date) -> int:
-    months = 0
-    while add_months(start, months) <= end:
-        months += 1
-    return months
 
 
 def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
@@ -163,7 +156,7 @@ def estimate(inputs: Inputs, *, book: RateBook | None = None) -> Estimate:
     monthly = book.value(P.TUTOR_MONTHLY)
     max_months = book.value(P.TUTOR_MONTHS)
     if inputs.has_tutor and monthly is not None and max_months is not None:
-        months = min(_months_started(inputs.start, end), int(max_months))
+        months = min(started_months(inputs.start, end), int(max_months))
         amount = monthly
         why = _("%(amount)s par mois × %(months)d mois") % {
             "amount": format_euros(monthly),
@@ -211,7 +204,7 @@ def _schedule(
     )
     aid = tutoring + tutor_training
     if aid:
-        months = max(_months_started(inputs.start, end), 1)
+        months = max(started_months(inputs.start, end), 1)
         due = min(add_months(inputs.start, min(months, 6)) - timedelta(days=1), end)
         result.instalments.append(
             PlannedInstalment(

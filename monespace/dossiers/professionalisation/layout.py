@@ -3,16 +3,15 @@ and its PDF: the fieldsets of each step and the contract as (section, label, val
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monespace.core.formats import format_euros, format_hours, format_number, format_percent
+from monespace.core.formats import format_euros, format_percent
 from monespace.core.identifiers import mask_nir
 from monespace.core.pdf import render_pdf
+from monespace.dossiers.apprenticeship.cerfa import _format
 
 from . import rules
 
@@ -226,20 +225,6 @@ def contract_summary(
                     )
         result.append((step, str(title), rows))
     return result
-
-
-def _format(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return _("Oui") if value else _("Non")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):
-        return format_hours(value)
-    if isinstance(value, int):
-        return format_number(value, 0)
-    return str(value)
 
 
 def render_ej20(dossier: Dossier, *, full_nir: bool = True) -> bytes:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monespace.core.formats import format_euros, format_hours, format_percent
+from monespace.core.identifiers import rncp_code
 from monespace.core.memo import process_cached
 from monespace.dossiers.apprenticeship.pay import (
     add_months,
@@ -797,7 +798,7 @@ def pro_a_eligibility(contract: ProfessionalisationContract, dossier: Dossier) -
         return found
     listed = (
         ProACertification.objects.filter(
-            idcc=contract.idcc, rncp=normalise_rncp(contract.rncp), valid_from__lte=day
+            idcc=contract.idcc, rncp=rncp_code(contract.rncp), valid_from__lte=day
         )
         .exclude(valid_until__lt=day)
         .exists()
@@ -811,7 +812,7 @@ def pro_a_eligibility(contract: ProfessionalisationContract, dossier: Dossier) -
                     "%(rncp)s ne figure pas, au %(date)s, dans la liste des certifications éligibles à Pro-A de la branche (IDCC %(idcc)s)."
                 )
                 % {
-                    "rncp": normalise_rncp(contract.rncp),
+                    "rncp": rncp_code(contract.rncp),
                     "date": _date(day),
                     "idcc": contract.idcc,
                 },
@@ -842,11 +843,6 @@ def silence_accepted(dossier: Dossier, today: date | None = None) -> bool:
         and dossier.state in (DossierState.SUBMITTED, DossierState.UNDER_REVIEW)
         and (today or timezone.localdate()) > decide_by
     )
-
-
-def normalise_rncp(value: str) -> str:
-    code = (value or "").upper().replace(" ", "")
-    return f"RNCP{code}" if code.isdigit() else code
 
 
 def hours_in_work(contract: ProfessionalisationContract) -> int | None:
