@@ -212,8 +212,9 @@ def contract_update(
 # --- Pre-entry by a CFA, validation by the company ----------------------------------------------
 
 
-def _company_entrants(dossier: Dossier) -> list[User]:
-    """The company's users who may enter (and transmit) this contract."""
+def company_entrants(dossier: Dossier) -> list[User]:
+    """The company's users who may enter (and transmit) this contract: the dispositif's right
+    to enter, on its establishment or the whole company."""
     from django.db.models import Q
 
     memberships = (
@@ -221,7 +222,7 @@ def _company_entrants(dossier: Dossier) -> list[User]:
             company_id=dossier.company_id,
             profile=Profile.MEMBER,
             status=MembershipStatus.ACTIVE,
-            can_edit_apprenticeship=True,
+            **{dossier.spec.enter_right: True},
         )
         .filter(Q(establishments__isnull=True) | Q(establishments=dossier.establishment_id))
         .select_related("user")
@@ -230,7 +231,8 @@ def _company_entrants(dossier: Dossier) -> list[User]:
     return [m.user for m in memberships]
 
 
-def _tell(users: list[User], *, title: str, body: str, url: str) -> None:
+def tell(users: list[User], *, title: str, body: str, url: str) -> None:
+    """Notify ``users`` once the transaction commits."""
     transaction.on_commit(lambda: notify(users, title=title, body=body, url=url))
 
 
@@ -241,8 +243,8 @@ def contract_send_to_employer(*, actor: User, dossier: Dossier, message: str = "
     dossier = lifecycle.transition(
         actor=actor, dossier=dossier, action="send_to_employer", message=message
     )
-    _tell(
-        _company_entrants(dossier),
+    tell(
+        company_entrants(dossier),
         title=_("Contrat d'apprentissage à valider : %(title)s")
         % {"title": dossier.title or dossier.pk},
         body=_("%(cfa)s a pré-saisi ce contrat : vérifiez-le, puis transmettez-le à l'OPCO.")
@@ -259,7 +261,7 @@ def contract_return_to_cfa(*, actor: User, dossier: Dossier, comment: str) -> Do
         actor=actor, dossier=dossier, action="return_to_cfa", message=comment
     )
     if dossier.created_by_id:
-        _tell(
+        tell(
             [dossier.created_by],  # type: ignore[list-item]  # created_by_id is set
             title=_("Contrat d'apprentissage renvoyé par l'employeur : %(title)s")
             % {"title": dossier.title or dossier.pk},

@@ -260,26 +260,31 @@ class ApprenticeshipKind(Kind):
     def deadlines(self, dossier: Dossier) -> dict[str, Any]:
         """The deposit's lateness (5 working days after the start) and the OPCO's 20 days from
         the complete file (silence is a refusal for an apprenticeship contract)."""
-        contract = dossier.detail
-        due = rules.lateness(dossier)
-        submitted = dossier.submitted_at.date() if dossier.submitted_at else None
-        decide_by = contract.decide_by
-        today = timezone.localdate()
-        return {
-            "deposit_due": due,
-            "deposited_late": bool(due and submitted and submitted > due),
-            "complete_on": contract.complete_on,
-            "decide_by": decide_by,
-            "days_left": (decide_by - today).days if decide_by else None,
-            # Waiting for pieces: the file is incomplete, the 20 days start again once given.
-            "suspended": dossier.state == DossierState.DOCUMENTS_REQUESTED,
-        }
+        return contract_deadlines(dossier, rules.lateness(dossier))
 
     def title_for(self, dossier: Dossier) -> str:
         """The lists' title: the apprentice and the qualification."""
         contract = dossier.detail
         parts = [contract.apprentice_name, contract.qualification_title]
         return " — ".join(p for p in parts if p)[:255]
+
+
+def contract_deadlines(dossier: Dossier, due: Any, **extra: Any) -> dict[str, Any]:
+    """A work-study contract's deadlines for the back office: the deposit due by ``due``, the
+    complete file and the OPCO's 20 days (its detail's ``complete_on`` and ``decide_by``)."""
+    contract = dossier.detail
+    submitted = dossier.submitted_at.date() if dossier.submitted_at else None
+    decide_by = contract.decide_by
+    return {
+        "deposit_due": due,
+        "deposited_late": bool(due and submitted and submitted > due),
+        "complete_on": contract.complete_on,
+        "decide_by": decide_by,
+        "days_left": (decide_by - timezone.localdate()).days if decide_by else None,
+        # Waiting for pieces: the file is incomplete, the 20 days start again once given.
+        "suspended": dossier.state == DossierState.DOCUMENTS_REQUESTED,
+        **extra,
+    }
 
 
 def extension_rate(contract: ApprenticeshipContract, lines: list[tuple[Any, Any]]) -> Any:

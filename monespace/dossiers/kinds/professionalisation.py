@@ -234,20 +234,11 @@ class ProfessionalisationKind(Kind):
         return [(label, not reasons, reasons) for label, reasons in checks]
 
     def deadlines(self, dossier: Dossier) -> dict[str, Any]:
-        contract = dossier.detail
-        due = rules.deposit_due(dossier)
-        submitted = dossier.submitted_at.date() if dossier.submitted_at else None
-        decide_by = contract.decide_by
-        today = timezone.localdate()
-        return {
-            "deposit_due": due,
-            "deposited_late": bool(due and submitted and submitted > due),
-            "complete_on": contract.complete_on,
-            "decide_by": decide_by,
-            "days_left": (decide_by - today).days if decide_by else None,
-            "suspended": dossier.state == DossierState.DOCUMENTS_REQUESTED,
-            "silence_accepts": True,
-        }
+        """The deposit 5 calendar days after the start; the OPCO's 20 days, after which its
+        silence accepts the contract."""
+        from .apprenticeship import contract_deadlines
+
+        return contract_deadlines(dossier, rules.deposit_due(dossier), silence_accepts=True)
 
 
 class ProAKind(ProfessionalisationKind):

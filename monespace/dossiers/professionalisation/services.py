@@ -11,17 +11,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.formats import format_euros
 from monespace.core.urls import path_to
-from monespace.notifications.services import notify
-from monespace.organizations.enums import MembershipStatus, Profile
+from monespace.organizations.enums import MembershipStatus
 from monespace.organizations.models import Membership
 
 from .. import lifecycle
+from ..apprenticeship.services import company_entrants, tell
 from ..enums import DossierKind, DossierState, EventKind
 from ..errors import DossierError
 from ..funding.services import commitment_freeze
@@ -94,32 +93,13 @@ def provider_values(provider: Establishment) -> dict[str, Any]:
 # --- The organisation's entry, validated by the company ----------------------------------------
 
 
-def _company_entrants(dossier: Dossier) -> list[User]:
-    memberships = (
-        Membership.objects.filter(
-            company_id=dossier.company_id,
-            profile=Profile.MEMBER,
-            status=MembershipStatus.ACTIVE,
-            can_edit_professionalisation=True,
-        )
-        .filter(Q(establishments__isnull=True) | Q(establishments=dossier.establishment_id))
-        .select_related("user")
-        .distinct()
-    )
-    return [m.user for m in memberships]
-
-
-def _tell(users: list[User], *, title: str, body: str, url: str) -> None:
-    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url))
-
-
 @transaction.atomic
 def send_to_employer(*, actor: User, dossier: Dossier) -> Dossier:
     """The training organisation sends its entry to the company, which checks it, then
     transmits it to the OPCO or sends it back (seed 004)."""
     dossier = lifecycle.transition(actor=actor, dossier=dossier, action="send_to_employer")
-    _tell(
-        _company_entrants(dossier),
+    tell(
+        company_entrants(dossier),
         title=_("%(kind)s à valider : %(title)s")
         % {"kind": dossier.get_kind_display(), "title": dossier.title or dossier.pk},
         body=_("%(provider)s a saisi ce contrat : vérifiez-le, puis transmettez-le à l'OPCO.")
@@ -135,7 +115,7 @@ def return_to_provider(*, actor: User, dossier: Dossier, comment: str) -> Dossie
         actor=actor, dossier=dossier, action="return_to_cfa", message=comment
     )
     if dossier.created_by_id:
-        _tell(
+        tell(
             [dossier.created_by],  # type: ignore[list-item]  # created_by_id is set
             title=_("Contrat renvoyé par l'employeur : %(title)s")
             % {"title": dossier.title or dossier.pk},
