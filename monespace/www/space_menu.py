@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from monespace.dossiers import perms as dossier_perms
@@ -22,10 +23,10 @@ from .perimeter import dossier_reach, visible_dossiers
 
 # The seed's names of the lists per dispositif.
 LIST_NAMES = {
-    DossierKind.TRAINING_ACTION: _("Dossiers AF"),
-    DossierKind.PROFESSIONALISATION: _("Contrats pro"),
-    DossierKind.PRO_A: _("Pro-A"),
-    DossierKind.APPRENTICESHIP: _("Apprentissage"),
+    DossierKind.TRAINING_ACTION: gettext_lazy("Dossiers AF"),
+    DossierKind.PROFESSIONALISATION: gettext_lazy("Contrats pro"),
+    DossierKind.PRO_A: gettext_lazy("Pro-A"),
+    DossierKind.APPRENTICESHIP: gettext_lazy("Apprentissage"),
 }
 LIST_ORDER = (
     DossierKind.TRAINING_ACTION,
