@@ -664,6 +664,7 @@ def build_manifest(args):
     def company_pages(dossier, deep_page):
         return {
             "home": "/",
+            "menu": "/mon-espace/menu/",
             "list": "/dossiers/",
             "list_tab": "/dossiers/?group=en-cours",
             "search_name": "/dossiers/?q=MARTIN",
@@ -732,6 +733,7 @@ def build_manifest(args):
                     "queue": "/backoffice/dossiers/",
                     "queue_mine": "/backoffice/dossiers/?assigned=none",
                     "queue_search": "/backoffice/dossiers/?q=ENTREPRISE+12",
+                    "queue_deadline": "/backoffice/dossiers/?sort=echeance",
                     "bo_dossier": f"/backoffice/dossiers/{queued}/",
                 },
             },

@@ -259,7 +259,7 @@ def label_of(dossier: Dossier, name: str) -> str:
     if name in DOSSIER_LABELS:
         return str(DOSSIER_LABELS[name])
     model = DossierModel if name in DOSSIER_FIELDS else Model
-    return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _value(contract: ProfessionalisationContract, dossier: Dossier, name: str) -> object:
