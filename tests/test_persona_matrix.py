@@ -236,6 +236,7 @@ EXPECTED = {
     ),
     # « Mon espace »: everyone signed in has a menu (its entries follow the rights).
     "www:space_menu": ({}, answers(200), answers(405)),
+    "www:space": ({}, answers(200), answers(405)),
     # Professionalisation contracts and Pro-A: seen and entered like apprenticeship contracts.
     "www:professionalisation_estimate": (
         lambda s: {"pk": s["pro_draft"].pk},

@@ -56,7 +56,7 @@ def bank_account_for(user: User | AnonymousUser, pk: int | str) -> BankAccount:
 
 
 def invoices_visible(
-    user: User | AnonymousUser, *, readable: list | None = None
+    user: User | AnonymousUser, *, readable: list | None = None, delegated: list | None = None
 ) -> QuerySet[Invoice]:
     """The invoices ``user`` may read (``readable``: ``perms.invoice_memberships(user)``)."""
     if not user.is_authenticated:
@@ -65,7 +65,8 @@ def invoices_visible(
         return Invoice.objects.all()
     if readable is None:
         readable = perms.invoice_memberships(user)
-    delegated = perms.invoice_delegations(readable)
+    if delegated is None:
+        delegated = perms.invoice_delegations(readable)
     return Invoice.objects.filter(perms.invoice_q(readable, delegated=delegated))
 
 
@@ -85,7 +86,7 @@ def invoice_for(user: User | AnonymousUser, pk: int | str) -> Invoice:
 
 
 def payments_visible(
-    user: User | AnonymousUser, *, readable: list | None = None
+    user: User | AnonymousUser, *, readable: list | None = None, delegated: list | None = None
 ) -> QuerySet[Payment]:
     """The transfers ``user`` may read: those of approved runs, to their organisations."""
     if not user.is_authenticated:
@@ -94,7 +95,8 @@ def payments_visible(
         return Payment.objects.filter(run__state=PaymentRunState.APPROVED)
     if readable is None:
         readable = perms.invoice_memberships(user)
-    delegated = perms.invoice_delegations(readable)
+    if delegated is None:
+        delegated = perms.invoice_delegations(readable)
     return Payment.objects.filter(
         perms.invoice_q(readable, payments=True, delegated=delegated),
         run__state=PaymentRunState.APPROVED,

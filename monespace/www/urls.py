@@ -31,7 +31,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("perimetre/", perimeter.set_perimeter, name="set_perimeter"),
     path("acces-rapides/", quick_access.quick_access_list, name="quick_access"),
+    path("mon-espace/", space_menu.space, name="space"),
     path("mon-espace/menu/", space_menu.space_menu, name="space_menu"),
+
     path("acces-rapides/ajouter/", quick_access.quick_access_add, name="quick_access_add"),
     path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
     path(
