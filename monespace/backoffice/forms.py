@@ -151,6 +151,15 @@ class ReasonForm(Form):
     )
 
 
+class CloseForm(Form):
+    reason = forms.CharField(
+        label=_("Motif de la clôture (obligatoire si des pièces attendues manquent)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CancelForm(Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation"),

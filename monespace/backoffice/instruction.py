@@ -13,14 +13,16 @@ from monespace.core.pagination import CountedPaginator
 from monespace.dossiers import access, instruction, lifecycle
 from monespace.dossiers.apprenticeship import services as contract_services
 from monespace.dossiers.enums import DossierKind, DossierState
-from monespace.dossiers.errors import DossierError
+from monespace.dossiers.errors import DossierError, PiecesMissing
 from monespace.dossiers.models import Dossier
 from monespace.dossiers.professionalisation import services as pro_services
+from monespace.invoices import after_training
 from monespace.organizations.models import Company, Establishment
 
 from .forms import (
     ApproveForm,
     CancelForm,
+    CloseForm,
     DepositForm,
     QueueFilterForm,
     ReasonForm,
@@ -141,6 +143,8 @@ def _page(request, dossier, **forms):
         "approve_form": forms.get("approve_form") or ApproveForm(dossier=dossier),
         "refuse_form": forms.get("refuse_form") or ReasonForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "after_training": after_training.checklist(dossier),
         "actions": {a for a in dossier.spec.transitions if lifecycle.allowed(dossier, a)},
         "change_form": forms.get("change_form")
         or StaffChangeForm(
@@ -317,7 +321,16 @@ def refuse(request, dossier):
 
 @_instructing
 def close(request, dossier):
-    instruction.dossier_close(actor=request.user, dossier=dossier)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, close_form=form)
+    try:
+        instruction.dossier_close(
+            actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"]
+        )
+    except PiecesMissing as error:
+        form.add_error("reason", str(error))
+        return _page(request, dossier, close_form=form)
     messages.success(request, _("Le dossier est clôturé."))
     return redirect("backoffice:dossier", pk=dossier.pk)
 

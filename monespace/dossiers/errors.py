@@ -28,6 +28,23 @@ class AwaitingEmployer(NotADraft):
     )
 
 
+class PiecesMissing(DossierError):
+    """An accorded training closed while pieces expected after it are missing: the OPCO says
+    why (abandoned, regularised otherwise…) or waits for them."""
+
+    code = "pieces_missing"
+
+    def __init__(self, missing):
+        super().__init__(
+            _(
+                "Des pièces attendues après la formation manquent : %(pieces)s. Attendez-les, "
+                "ou indiquez le motif de la clôture sans elles."
+            )
+            % {"pieces": ", ".join(str(label) for label in missing)}
+        )
+        self.missing = list(missing)
+
+
 class InvalidTransition(DossierError):
     code = "invalid_transition"
 

@@ -32,7 +32,7 @@ from monespace.organizations.models import Membership
 
 from . import lifecycle
 from .enums import DossierState, EventKind, PieceType, ScanStatus
-from .errors import DossierError, InvalidTransition
+from .errors import DossierError, InvalidTransition, PiecesMissing
 from .models import (
     Decision,
     DecisionKind,
@@ -320,9 +320,20 @@ def dossier_refuse(*, actor: User, dossier: Dossier, reason: str) -> Decision:
 
 
 @transaction.atomic
-def dossier_close(*, actor: User, dossier: Dossier) -> Decision:
-    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="close")
-    return Decision.objects.create(dossier=dossier, kind=DecisionKind.CLOSURE, decided_by=actor)
+def dossier_close(*, actor: User, dossier: Dossier, reason: str = "") -> Decision:
+    """Closes a dossier. An accorded training whose expected pieces (seed 003: invoices,
+    attendance sheets, certificat de réalisation) are not all deposited closes only with the
+    reason, recorded in the decision and the history."""
+    from monespace.invoices import after_training  # invoices build on dossiers
+
+    reason = reason.strip()
+    missing = after_training.missing(dossier)
+    if missing and not reason:
+        raise PiecesMissing(missing)
+    dossier = lifecycle.transition(actor=actor, dossier=dossier, action="close", message=reason)
+    return Decision.objects.create(
+        dossier=dossier, kind=DecisionKind.CLOSURE, decided_by=actor, reason=reason
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from monespace.accounts.selectors import contacts_by_branch
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.models import Decision, DecisionKind
 from monespace.dossiers.perms import NOTHING
+from monespace.invoices import after_training
 from monespace.notifications.selectors import announcements_for
 
 from .perimeter import dossier_reach, visible_dossiers
@@ -67,14 +68,6 @@ def home_context(request, memberships, perimeter):
             if validates is not NOTHING
             else {}
         ),
-        awaiting_invoices=Count(
-            "state",
-            filter=Q(
-                state=DossierState.APPROVED,
-                end_date__lt=today,
-                kind=DossierKind.TRAINING_ACTION,
-            ),
-        ),
     )
     requests_waiting = sum({m.company_id: m.waiting for m in active if m.is_admin}.values())
     # One line per dossier: its latest request (an earlier one is superseded).
@@ -101,7 +94,8 @@ def home_context(request, memberships, perimeter):
         "todo": {
             "drafts": counts["drafts"],
             "to_validate": counts.get("to_validate", 0),
-            "awaiting_invoices": counts["awaiting_invoices"],
+            # Seed 003: once a training is over, the pieces it still lacks, per dossier.
+            "awaiting_pieces": after_training.awaiting(dossiers, today=today),
             "requests_waiting": requests_waiting,
             "documents_requests": documents_requests,
         },

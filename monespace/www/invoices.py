@@ -25,7 +25,7 @@ from monespace.core.uploads import download_name, file_download
 from monespace.dossiers import access as dossier_access
 from monespace.dossiers.enums import DossierKind
 from monespace.dossiers.models import Dossier
-from monespace.invoices import ledger, lines, perms
+from monespace.invoices import after_training, ledger, lines, perms
 from monespace.invoices.access import (
     invoice_for,
     invoices_visible,
@@ -397,7 +397,7 @@ def dossier_tab(user, dossier: Dossier) -> dict:
     balance = ledger.balance_of(dossier) if company_reader else {}
     labels = dict(dossier.spec.cost_lines)
     return {
-        "after_training": after_training(dossier) if (readable or user.is_staff) else [],
+        "after_training": after_training.checklist(dossier) if (readable or user.is_staff) else [],
         "invoice_rows": rows,
         "may_read_invoices": bool(readable) or user.is_staff,
         "balance_lines": [
@@ -530,48 +530,3 @@ def contributions(request):
             ],
         },
     )
-
-
-def after_training(dossier: Dossier) -> list[tuple[str, bool]]:
-    """What seed 003 expects once an accorded training is over, and whether it is here: the
-    company's invoice of salaries and annex costs, the pedagogic costs' invoice (the
-    organisation's under subrogation; else the company's with the organisation's receipted
-    invoice), the attendance sheets and the certificat de réalisation."""
-    from monespace.invoices.lines import PEDAGOGIC_LINES
-    from monespace.invoices.models import InvoiceLine, InvoicePiece, InvoicePieceType
-
-    if dossier.kind != DossierKind.TRAINING_ACTION or dossier.state != "approved":
-        return []
-    lines = set(
-        InvoiceLine.objects.filter(invoice__dossier=dossier)
-        .exclude(invoice__state=InvoiceState.REJECTED)
-        .values_list("invoice__payee_profile", "code")
-    )
-    pieces = set(
-        InvoicePiece.objects.filter(invoice__dossier=dossier)
-        .exclude(invoice__state=InvoiceState.REJECTED)
-        .values_list("piece_type", flat=True)
-    )
-    company_other = any(p == Profile.MEMBER and c not in PEDAGOGIC_LINES for p, c in lines)
-    pedagogic_by = Profile.PROVIDER if dossier.training.direct_payment else Profile.MEMBER
-    pedagogic = any(p == pedagogic_by and c in PEDAGOGIC_LINES for p, c in lines)
-    items = [(str(_("Facture des salaires et des frais annexes (entreprise)")), company_other)]
-    if dossier.training.direct_payment:
-        items.append(
-            (str(_("Facture des coûts pédagogiques de l'organisme de formation")), pedagogic)
-        )
-    else:
-        items.append(
-            (
-                str(
-                    _(
-                        "Facture acquittée de l'organisme de formation et votre facture des "
-                        "coûts pédagogiques"
-                    )
-                ),
-                pedagogic and InvoicePieceType.RECEIPTED in pieces,
-            )
-        )
-    items.append((str(_("Feuilles d'émargement")), InvoicePieceType.ATTENDANCE in pieces))
-    items.append((str(_("Certificat de réalisation")), InvoicePieceType.COMPLETION in pieces))
-    return items

@@ -109,7 +109,7 @@ def menu_context(request) -> dict:
         company.append((_("Établissements"), reverse("www:attachments"), None))
     groups.append((_("Mon entreprise"), company))
     groups.append((_("Aide"), [(_("Aide & contact"), reverse("www:help"), None)]))
-    return {"new": new, "groups": groups}
+    return {"new": new, "groups": groups, "in_nav": "", "level": 3}
 
 
 @login_required

@@ -527,3 +527,72 @@ def test_the_modules_line_is_in_the_estimate_the_export_and_the_api(client):
     row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert row["Montant demandé"] == 1300
     assert row["Modules complémentaires (HT) — demandé"] == 300
+
+
+def test_closure_checks_the_pieces_expected_after_the_training(client, case):
+    """Issue 15 (seed 003): the back office shows the pieces expected once the training is
+    over; closing while some are missing needs a reason, recorded; with all of them it does
+    not."""
+    from datetime import date
+
+    from monespace.dossiers.models import Decision, Dossier, DossierEvent
+    from monespace.invoices.after_training import awaiting
+
+    dossier = case["dossier"]
+    later = date(2100, 1, 1)
+    [(listed, missing)] = awaiting(Dossier.objects.filter(pk=dossier.pk), today=later)
+    assert listed == dossier and len(missing) == 4
+    url = reverse("backoffice:dossier", args=[dossier.pk])
+    close = reverse("backoffice:dossier_close", args=[dossier.pk])
+    client.force_login(case["advisor"])
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(url))).split())
+    assert "Pièces attendues après la formation" in page
+    assert page.count("manquante") == 4
+    response = client.post(close, {"reason": "  "})
+    assert response.status_code == 200
+    answer = text(response)
+    assert "Des pièces attendues après la formation manquent" in answer
+    assert "Certificat de réalisation" in answer
+    dossier.refresh_from_db()
+    assert dossier.state == "approved"
+    response = client.post(close, {"reason": "x" * 2001})
+    assert response.status_code == 200 and "2000" in text(response)
+    dossier.refresh_from_db()
+    assert dossier.state == "approved"
+    # Every piece deposited: the OF's invoice with its certificate, the company's with the
+    # attendance sheets.
+    client.force_login(case["of_admin"])
+    assert of_post(client, case).status_code == 302
+    [(_d, missing)] = awaiting(Dossier.objects.filter(pk=dossier.pk), today=later)
+    assert missing == [
+        "Facture des salaires et des frais annexes (entreprise)",
+        "Feuilles d'émargement",
+    ]
+    client.force_login(case["hr"])
+    assert company_post(client, case, attendance_file=pdf("emargement.pdf")).status_code == 302
+    client.force_login(case["advisor"])
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(url))).split())
+    assert page.count("manquante") == 0 and page.count(" : déposée") == 4
+    # The home page's to-do no longer lists it.
+    assert awaiting(Dossier.objects.filter(pk=dossier.pk), today=later) == []
+    assert client.post(close, {"reason": ""}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == "closed"
+    assert Decision.objects.get(dossier=dossier, kind="closure").reason == ""
+    assert DossierEvent.objects.filter(dossier=dossier, to_state="closed").exists()
+
+
+def test_a_closure_without_the_pieces_records_its_reason(client, case):
+    from monespace.dossiers.models import Decision
+
+    dossier = case["dossier"]
+    client.force_login(case["advisor"])
+    response = client.post(
+        reverse("backoffice:dossier_close", args=[dossier.pk]),
+        {"reason": "Formation abandonnée par le salarié"},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == "closed"
+    decision = Decision.objects.get(dossier=dossier, kind="closure")
+    assert decision.reason == "Formation abandonnée par le salarié"

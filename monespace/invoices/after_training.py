@@ -1,0 +1,157 @@
+"""The pieces seed 003 expects once an accorded training is over, and which are here.
+
+The company's invoice of salaries and annex costs; the pedagogic costs' invoice (the
+organisation's under subrogation, else the company's with the organisation's receipted
+invoice); the attendance sheets; the certificat de réalisation. Shown on the dossier's
+« Factures » tab and the back office's page, listed in the home page's to-do, and checked when
+the OPCO closes the dossier. Computed for many dossiers at once: two queries whatever their
+number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from monespace.dossiers.enums import DossierKind, DossierState
+from monespace.dossiers.models import Dossier
+from monespace.invoices.lines import PEDAGOGIC_LINES
+from monespace.invoices.models import InvoiceLine, InvoicePiece, InvoicePieceType, InvoiceState
+from monespace.organizations.enums import Profile
+
+
+def concerned(dossier: Dossier) -> bool:
+    return dossier.kind == DossierKind.TRAINING_ACTION and dossier.state == DossierState.APPROVED
+
+
+def checklists(dossiers: Iterable[Dossier]) -> dict[int, list[tuple[str, bool]]]:
+    """Per accorded training action (its ``training`` loaded): each expected piece and whether
+    it was deposited (in an invoice that was not rejected)."""
+    wanted = [d for d in dossiers if concerned(d)]
+    if not wanted:
+        return {}
+    ids = [d.pk for d in wanted]
+    lines: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for dossier_id, profile, code in (
+        InvoiceLine.objects.filter(invoice__dossier_id__in=ids)
+        .exclude(invoice__state=InvoiceState.REJECTED)
+        .values_list("invoice__dossier_id", "invoice__payee_profile", "code")
+    ):
+        lines[dossier_id].add((profile, code))
+    pieces: dict[int, set[str]] = defaultdict(set)
+    for dossier_id, piece_type in (
+        InvoicePiece.objects.filter(invoice__dossier_id__in=ids)
+        .exclude(invoice__state=InvoiceState.REJECTED)
+        .values_list("invoice__dossier_id", "piece_type")
+    ):
+        pieces[dossier_id].add(piece_type)
+    return {d.pk: _checklist(d, lines[d.pk], pieces[d.pk]) for d in wanted}
+
+
+def _checklist(
+    dossier: Dossier, lines: set[tuple[str, str]], pieces: set[str]
+) -> list[tuple[str, bool]]:
+    pedagogic_by = Profile.PROVIDER if dossier.training.direct_payment else Profile.MEMBER
+    return _items(
+        direct=dossier.training.direct_payment,
+        company_other=any(p == Profile.MEMBER and c not in PEDAGOGIC_LINES for p, c in lines),
+        pedagogic=any(p == pedagogic_by and c in PEDAGOGIC_LINES for p, c in lines),
+        receipted=InvoicePieceType.RECEIPTED in pieces,
+        attendance=InvoicePieceType.ATTENDANCE in pieces,
+        completion=InvoicePieceType.COMPLETION in pieces,
+    )
+
+
+def _items(
+    *,
+    direct: bool,
+    company_other: bool,
+    pedagogic: bool,
+    receipted: bool,
+    attendance: bool,
+    completion: bool,
+) -> list[tuple[str, bool]]:
+    items = [(_("Facture des salaires et des frais annexes (entreprise)"), company_other)]
+    if direct:
+        items.append((_("Facture des coûts pédagogiques de l'organisme de formation"), pedagogic))
+    else:
+        items.append(
+            (
+                _(
+                    "Facture acquittée de l'organisme de formation et votre facture des "
+                    "coûts pédagogiques"
+                ),
+                pedagogic and receipted,
+            )
+        )
+    items.append((_("Feuilles d'émargement"), attendance))
+    items.append((_("Certificat de réalisation"), completion))
+    return items
+
+
+def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tuple[Dossier, list]]:
+    """The accorded trainings over before ``today`` among ``dossiers`` whose expected pieces
+    are not all deposited, the longest over first, each with the labels of what is missing:
+    one query (the pieces are ``EXISTS`` tests on the invoices' indexed dossier column)."""
+    lines = InvoiceLine.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
+        invoice__state=InvoiceState.REJECTED
+    )
+    pieces = InvoicePiece.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
+        invoice__state=InvoiceState.REJECTED
+    )
+    found = (
+        dossiers.filter(
+            state=DossierState.APPROVED,
+            kind=DossierKind.TRAINING_ACTION,
+            end_date__lt=today,
+        )
+        .annotate(
+            direct=F("training__direct_payment"),
+            company_other=Exists(
+                lines.filter(invoice__payee_profile=Profile.MEMBER).exclude(
+                    code__in=PEDAGOGIC_LINES
+                )
+            ),
+            pedagogic_member=Exists(
+                lines.filter(invoice__payee_profile=Profile.MEMBER, code__in=PEDAGOGIC_LINES)
+            ),
+            pedagogic_provider=Exists(
+                lines.filter(invoice__payee_profile=Profile.PROVIDER, code__in=PEDAGOGIC_LINES)
+            ),
+            receipted=Exists(pieces.filter(piece_type=InvoicePieceType.RECEIPTED)),
+            attendance=Exists(pieces.filter(piece_type=InvoicePieceType.ATTENDANCE)),
+            completion=Exists(pieces.filter(piece_type=InvoicePieceType.COMPLETION)),
+        )
+        .filter(
+            Q(company_other=False)
+            | Q(attendance=False)
+            | Q(completion=False)
+            | Q(direct=True, pedagogic_provider=False)
+            | Q(direct=False) & (Q(pedagogic_member=False) | Q(receipted=False))
+        )
+        .only("pk", "number", "title", "end_date")
+        .order_by("end_date", "pk")[:limit]
+    )
+    result = []
+    for dossier in found:
+        items = _items(
+            direct=dossier.direct,
+            company_other=dossier.company_other,
+            pedagogic=dossier.pedagogic_provider if dossier.direct else dossier.pedagogic_member,
+            receipted=dossier.receipted,
+            attendance=dossier.attendance,
+            completion=dossier.completion,
+        )
+        result.append((dossier, [label for label, here in items if not here]))
+    return result
+
+
+def checklist(dossier: Dossier) -> list[tuple[str, bool]]:
+    return checklists([dossier]).get(dossier.pk, [])
+
+
+def missing(dossier: Dossier) -> list[str]:
+    """The expected pieces not deposited yet (none for other dossiers)."""
+    return [label for label, here in checklist(dossier) if not here]
