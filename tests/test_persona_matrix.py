@@ -97,6 +97,9 @@ EXPECTED = {
     "www:dossiers": ({}, answers(200), answers(405)),
     "www:invoices": ({}, answers(200), answers(405)),
     "www:help": ({}, public(), public(200)),  # the call-back form, shown again when empty
+    # The practical guides and the FAQ are public, like the help page.
+    "www:help_guide": ({"slug": "dossiers-brouillons"}, public(), public(405)),
+    "www:help_faq": ({}, public(), public(405)),
     "www:privacy": ({}, public(), public(405)),
     "www:accessibility": ({}, public(), public(405)),
     "www:profile": ({}, answers(200), answers(200)),
@@ -182,6 +185,15 @@ EXPECTED = {
         answers(302, outsider=404, accounting_firm=404, a_people=403, staff=403),
     ),
     "www:dossier_new": ({}, answers(403, editor=200), answers(403, editor=200)),
+    # The first step before the draft exists: company A's establishment, entered by its editor.
+    "www:dossier_start": (
+        lambda s: {
+            "dispositif": "action-de-formation",
+            "establishment": s["draft"].establishment_id,
+        },
+        answers(403, editor=200),
+        answers(403, editor=200),  # an empty POST shows the step again, nothing kept
+    ),
     "www:dossier": (lambda s: {"pk": s["dossier"].pk}, answers(200, **DOSSIER_SEEN), answers(405)),
     "www:dossier_step": (
         lambda s: {"pk": s["draft"].pk, "step": "formation"},
@@ -225,6 +237,17 @@ EXPECTED = {
         answers(405),
     ),
     "www:training_estimate": (
+        lambda s: {"pk": s["draft"].pk},
+        answers(200, **DOSSIER_ENTER),
+        answers(405),
+    ),
+    # « Importer une liste » of trainees: an empty POST shows the form with its error.
+    "www:trainees_import": (
+        lambda s: {"pk": s["draft"].pk},
+        answers(200, **DOSSIER_ENTER),
+        answers(200, **DOSSIER_ENTER),
+    ),
+    "www:trainees_import_template": (
         lambda s: {"pk": s["draft"].pk},
         answers(200, **DOSSIER_ENTER),
         answers(405),

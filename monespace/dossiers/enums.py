@@ -119,6 +119,9 @@ class EventKind(models.TextChoices):
     BROKEN = "broken", _("Rupture du contrat enregistrée par l'OPCO")
     AMENDED = "amended", _("Avenant créé")
     DEPOSITED = "deposited", _("Numéro de dépôt enregistré")
+    # The take-over of the old portal (issue 15, import_old_portal_dossiers).
+    TAKEN_OVER = "taken_over", _("Dossier repris de l'ancien portail")
+    LEGACY_DOCUMENT = "legacy_document", _("Pièce reprise de l'ancien portail, non téléchargeable")
 
 
 class ScanStatus(models.TextChoices):

@@ -4,7 +4,8 @@ transaction and records its history row; state changes go through ``lifecycle.tr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -54,9 +55,11 @@ __all__ = [
     "missing_items",
     "module_add",
     "module_delete",
+    "person_key",
     "trainee_add",
     "trainee_register_and_add",
     "trainee_remove",
+    "trainees_import",
     "warnings",
 ]
 
@@ -284,6 +287,78 @@ def trainee_register_and_add(
         contract=contract,
     )
     return trainee_add(actor=actor, dossier=dossier, employee=employee, **hours)
+
+
+# What an imported row gives the register (the rest are the trainee's hours).
+IMPORTED_PERSON_FIELDS = ("last_name", "first_name", "birth_date", "job", "category", "contract")
+
+
+def person_key(last_name: str, first_name: str, birth_date: date) -> tuple[str, str, date]:
+    """Who a person is when a list is imported: the names without case, accents, spaces or
+    hyphens, and the birth date (« Dupont Jean-Marie » is « DUPONT Jean Marie »)."""
+
+    def fold(name: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", name)
+        kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        return "".join(c for c in kept if c.isalnum())
+
+    return fold(last_name), fold(first_name), birth_date
+
+
+@transaction.atomic
+def trainees_import(
+    *, actor: User, dossier: Dossier, people: Sequence[Mapping[str, Any]]
+) -> list[Trainee]:
+    """The people of an imported list (each checked as the single trainee's form checks it:
+    names, birth date, hours, job, category, contract) onto the dossier, all or none.
+
+    A person is recognised by ``person_key``: one already on the dossier is left as it is (so a
+    second confirmation adds nothing), one already in the company's register is reused, the
+    others are registered. Beyond 30 trainees nothing is added (seed 002: the dossier is
+    duplicated instead). Returns the trainees added."""
+    locked = _locked_draft(dossier)
+    seen = {
+        person_key(*names)
+        for names in Employee.objects.filter(trainings__dossier=locked).values_list(
+            "last_name", "first_name", "birth_date"
+        )
+    }
+    count = len(seen)
+    todo = []
+    for person in people:
+        key = person_key(person["last_name"], person["first_name"], person["birth_date"])
+        if key not in seen:
+            seen.add(key)
+            todo.append((key, person))
+    if count + len(todo) > MAX_TRAINEES:
+        raise TooManyTrainees
+    register = {
+        person_key(e.last_name, e.first_name, e.birth_date): e
+        for e in Employee.objects.filter(
+            company_id=locked.company_id, birth_date__in={p["birth_date"] for _k, p in todo}
+        )
+    }
+    added = []
+    for key, person in todo:
+        employee = register.get(key) or employee_register(
+            actor=actor,
+            company=dossier.company,
+            **{name: person.get(name, "") for name in IMPORTED_PERSON_FIELDS},
+        )
+        trainee = Trainee.objects.create(
+            dossier=locked,
+            employee=employee,
+            hours_on_work_time=person["hours_on_work_time"],
+            hours_off_work_time=person["hours_off_work_time"],
+        )
+        _event(
+            locked,
+            actor=actor,
+            kind=EventKind.EDITED,
+            message=_("Salarié inscrit (liste importée) : %s") % employee,
+        )
+        added.append(trainee)
+    return added
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
@@ -192,6 +192,8 @@ def bank_details_bank(request):
 @require_GET
 def bank_details_document(request, pk):
     account = bank_account_for(request.user, pk)
+    if account.is_taken_over:  # the old portal's RIBs came without their document
+        raise Http404
     if not account.is_usable:
         return HttpResponse(_("Le document est en cours d'analyse antivirus."), status=409)
     return file_download(

@@ -6,6 +6,7 @@ from . import (
     bank_details,
     delegations,
     exports,
+    help_pages,
     invoices,
     onboarding,
     perimeter,
@@ -33,7 +34,6 @@ urlpatterns = [
     path("acces-rapides/", quick_access.quick_access_list, name="quick_access"),
     path("mon-espace/", space_menu.space, name="space"),
     path("mon-espace/menu/", space_menu.space_menu, name="space_menu"),
-
     path("acces-rapides/ajouter/", quick_access.quick_access_add, name="quick_access_add"),
     path("acces-rapides/<int:pk>/", quick_access.quick_access_change, name="quick_access_change"),
     path(
@@ -47,6 +47,11 @@ urlpatterns = [
         name="dossier_new_kind",
     ),
     path(
+        "dossiers/nouvelle-demande/<slug:dispositif>/etablissement/<int:establishment>/",
+        steps.dossier_start,
+        name="dossier_start",
+    ),
+    path(
         "dossiers/<int:pk>/remuneration/",
         apprenticeship.pay_lines,
         name="apprenticeship_pay_lines",
@@ -55,6 +60,16 @@ urlpatterns = [
         "dossiers/<int:pk>/estimation-formation/",
         training_action.funding_estimate,
         name="training_estimate",
+    ),
+    path(
+        "dossiers/<int:pk>/salaries/importer/",
+        training_action.trainees_import,
+        name="trainees_import",
+    ),
+    path(
+        "dossiers/<int:pk>/salaries/modele-liste.csv",
+        training_action.trainees_import_template,
+        name="trainees_import_template",
     ),
     path(
         "dossiers/<int:pk>/estimation/",
@@ -120,6 +135,8 @@ urlpatterns = [
         name="bank_details_document",
     ),
     path("aide/", views.help_page, name="help"),
+    path("aide/guides/<slug:slug>/", help_pages.help_guide, name="help_guide"),
+    path("aide/questions-frequentes/", help_pages.help_faq, name="help_faq"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("profil/", views.profile, name="profile"),

@@ -13,6 +13,9 @@ from monespace.support.forms import ContactForm
 from monespace.support.services import contact_request_create
 
 from .administration_forms import AttachmentRequestForm
+from .guides import FAQ, GUIDES
+from .help_search import HelpSearchForm
+from .help_search import search as search_help
 from .home import home_context
 from .perimeter import get_perimeter
 from .profile_forms import ProfileForm, SupportConsentForm
@@ -53,7 +56,9 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def help_page(request):
-    """« Aide & contact »: guides, phone and hours, and the call-back form (seeds 003 and 004)."""
+    """« Aide & contact »: the search (GET ``q``) over the practical guides and the questions,
+    the list of guides and of the FAQ's themes, phone and hours, and the call-back form (seeds
+    002, 003 and 004)."""
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from allauth.account.adapter import get_adapter
@@ -74,7 +79,20 @@ def help_page(request):
                 ),
             )
             return redirect("www:help")
-    return render(request, "www/help.html", {"form": form})
+    search_form = HelpSearchForm(request.GET or None, auto_id="recherche_%s")
+    query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    return render(
+        request,
+        "www/help.html",
+        {
+            "form": form,
+            "search_form": search_form,
+            "query": query,
+            "results": search_help(query) if query else None,
+            "guides": GUIDES,
+            "themes": FAQ,
+        },
+    )
 
 
 @require_GET

@@ -155,13 +155,14 @@ def test_thirty_first_trainee_is_refused(live_server, page):
         Trainee.objects.create(dossier=dossier, employee=employee)
     sign_in(page, live_server, editor.email)
     page.goto(f"{live_server.url}/dossiers/{dossier.pk}/etape/salaries/")
-    add_trainee_name = "TRENTE-ET-UN"
-    page.get_by_label("Nom", exact=True).fill(add_trainee_name)
-    page.get_by_label("Prénom", exact=True).fill("B")
-    page.get_by_label("Date de naissance").fill("1990-01-01")
-    page.get_by_label("Heures sur le temps de travail").last.fill("7")
-    page.get_by_role("button", name="Créer et inscrire").click()
-    expect(page.get_by_text("Un dossier compte au plus 30 salariés")).to_be_visible()
+    # At 30 the ways to add a 31st are gone (issue 15): duplicating is offered on the step.
+    expect(page.get_by_text("au plus 30 salariés par dossier")).to_be_visible()
     expect(page.get_by_text("dupliquez-le")).to_be_visible()
+    expect(page.get_by_role("button", name="Créer et inscrire")).to_have_count(0)
+    expect(page.get_by_role("button", name="Prévisualiser la liste")).to_have_count(0)
     assert_accessible(page)
+    page.get_by_role("button", name="Dupliquer ce dossier").click()
+    expect(page.get_by_text("Le dossier est dupliqué")).to_be_visible()
+    copy = Dossier.objects.get(duplicated_from=dossier)
+    assert copy.title == "GRAND GROUPE" and not copy.trainees.exists()
     assert dossier.trainees.count() == 30

@@ -271,7 +271,8 @@ def test_an_organisation_enters_and_the_company_validates_then_a_pro_a_refuses_a
     # A Pro-A: the amended contract must be a CDI (or the like).
     page.goto(f"{live_server.url}/dossiers/nouvelle-demande/pro-a/")
     page.get_by_role("button", name="Commencer la saisie").click()
-    page.get_by_role("link", name="2 - Salarié(e)").click()
+    # The draft is born with its first step saved (the employer, known to the portal).
+    page.get_by_role("button", name="Valider l'étape").click()
     page.get_by_label("Contrat de travail du salarié").select_option(label="Autre CDD")
     page.get_by_role("button", name="Valider l'étape").click()
     expect(page.get_by_text(re.compile("pas à un autre CDD"))).to_be_visible()

@@ -22,6 +22,7 @@ from tests.factories import (
     nir_for,
     ready_to_transmit,
 )
+from tests.helpers import start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +67,9 @@ def cfa(company):
 
 
 def new_contract(client, establishment):
-    response = client.post(
-        reverse("www:dossier_new_kind", args=["contrat-apprentissage"]),
-        {"establishment": establishment.pk},
+    return start_draft(
+        client, reverse("www:dossier_new_kind", args=["contrat-apprentissage"]), establishment
     )
-    assert response.status_code == 302
-    return Dossier.objects.latest("pk")
 
 
 def step_url(dossier, step):

@@ -51,10 +51,13 @@ def setup(client):
 
 
 def new_draft(client, setup):
+    """« Commencer la saisie », then the first step saved: the draft is born then."""
+    before = Dossier.objects.count()
     response = client.post(reverse("www:dossier_new"), {"establishment": setup["establishment"].pk})
-    dossier = Dossier.objects.latest("pk")
-    assert response.url == reverse("www:dossier_step", args=[dossier.pk, "formation"])
-    return dossier
+    assert response.status_code == 302 and Dossier.objects.count() == before
+    response = client.post(response.url, {"title": "", "save_quit": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Dossier.objects.latest("pk")
 
 
 def step_url(dossier, step):

@@ -23,6 +23,7 @@ from tests.factories import (
     nir_for,
     pieces_attached,
 )
+from tests.helpers import start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +60,7 @@ def step_url(dossier, step):
 
 
 def new_contract(client, establishment, slug="contrat-professionnalisation"):
-    response = client.post(
-        reverse("www:dossier_new_kind", args=[slug]), {"establishment": establishment.pk}
-    )
-    assert response.status_code == 302, response
-    return Dossier.objects.latest("pk")
+    return start_draft(client, reverse("www:dossier_new_kind", args=[slug]), establishment)
 
 
 def day(days):

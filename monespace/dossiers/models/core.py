@@ -35,6 +35,10 @@ class Dossier(models.Model):
     Lists, exports and permissions work on this table alone.
     """
 
+    # True while the first step of a new request is shown, before the draft is kept
+    # (www.dossiers.steps.dossier_start): its pages must not link to the draft yet.
+    unsaved = False
+
     number = models.CharField(_("numéro"), max_length=20, unique=True, null=True, blank=True)
     kind = models.CharField(
         _("dispositif"),
@@ -85,6 +89,9 @@ class Dossier(models.Model):
     provider_name = models.CharField(_("nom de l'organisme"), max_length=255, blank=True)
     provider_siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     certified = models.BooleanField(_("déclaration sur l'honneur"), default=False)
+    # Set on the dossiers taken over from the old portal (import_old_portal_dossiers): their
+    # number is the old portal's, kept so that users find them and a second import skips them.
+    taken_over_at = models.DateTimeField(_("repris de l'ancien portail le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")

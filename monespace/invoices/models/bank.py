@@ -28,6 +28,8 @@ class BankAccountState(models.TextChoices):
     ACTIVE = "active", _("En vigueur")
     REJECTED = "rejected", _("Refusé")
     REPLACED = "replaced", _("Remplacé")
+    # A RIB of the old portal (issue 15): history only, never used for a payment.
+    TAKEN_OVER = "taken_over", _("Repris de l'ancien portail")
 
 
 class BankAccount(models.Model):
@@ -68,6 +70,12 @@ class BankAccount(models.Model):
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
     reason = models.TextField(_("motif du refus"), blank=True)
+    # Taken over from the old portal (import_old_portal_dossiers): its reference there (a
+    # second import skips it) and the last day it was used; no document came with it.
+    legacy_reference = models.CharField(
+        _("référence dans l'ancien portail"), max_length=40, unique=True, null=True, blank=True
+    )
+    used_until = models.DateField(_("utilisé jusqu'au"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("coordonnées bancaires")
@@ -88,6 +96,12 @@ class BankAccount(models.Model):
                 "profile",
                 condition=Q(state="pending"),
                 name="bank_account_one_pending",
+            ),
+            # A RIB of the old portal, and only such a RIB, carries its reference there.
+            models.CheckConstraint(
+                condition=Q(state="taken_over", legacy_reference__isnull=False)
+                | (~Q(state="taken_over") & Q(legacy_reference__isnull=True)),
+                name="bank_account_taken_over_has_reference",
             ),
         ]
         indexes = [
@@ -115,8 +129,15 @@ class BankAccount(models.Model):
         return f"{self.company.name} (SIREN {self.company.siren})"
 
     @property
+    def is_taken_over(self) -> bool:
+        return self.state == BankAccountState.TAKEN_OVER
+
+    @property
     def is_usable(self) -> bool:
-        """As a dossier's document: clean, or unscanned where no scanner is required."""
+        """As a dossier's document: clean, or unscanned where no scanner is required. A RIB
+        taken over from the old portal has no document."""
+        if not self.file:
+            return False
         if self.scan_status == ScanStatus.CLEAN:
             return True
         return self.scan_status == ScanStatus.UNSCANNED and not settings.CLAMAV_REQUIRED

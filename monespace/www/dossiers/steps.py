@@ -5,6 +5,7 @@ transmits."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,12 +49,43 @@ def dossier_new(request, dispositif=None):
         raise PermissionDenied
     form = NewDossierForm(request.POST or None, establishments=establishments)
     if request.method == "POST" and form.is_valid():
-        dossier = services.dossier_create(
-            actor=request.user, establishment=form.cleaned_data["establishment"], kind=kind.value
+        # Nothing is created yet: the draft is born with its first saved step.
+        return redirect(
+            "www:dossier_start",
+            dispositif=kind.slug,
+            establishment=form.cleaned_data["establishment"].pk,
         )
-        first_step = dossier.spec.steps_for(dossier)[0][0]
-        return redirect("www:dossier_step", pk=dossier.pk, step=first_step)
     return render(request, "www/dossiers/new.html", {"form": form, "kind": kind})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_start(request, dispositif, establishment):
+    """The first step of a new request, before any draft exists (issue 15: no untitled drafts
+    left behind by « Commencer la saisie »). The step is the dispositif's own view, run on a
+    draft created inside a transaction that is kept only when the step saves (a redirect
+    after a valid POST); otherwise — the page shown, a form with errors — it is rolled back.
+    ``dossier.unsaved`` tells the templates not to link to the draft's other pages."""
+    kind = kind_for_slug(dispositif)
+    if kind is None:
+        raise Http404
+    reach = dossier_reach(request)
+    establishments = perms.establishments_user_can_enter(request.user, reach=reach, kind=kind.value)
+    if not establishments.exists():
+        raise PermissionDenied
+    chosen = establishments.filter(pk=establishment).first()
+    if chosen is None:
+        raise Http404
+    if request.method == "POST" and "cancel" in request.POST:
+        return redirect("www:dossier_new_kind", dispositif=kind.slug)
+    with transaction.atomic():
+        dossier = services.dossier_create(actor=request.user, establishment=chosen, kind=kind.value)
+        dossier.unsaved = True
+        first_step = dossier.spec.steps_for(dossier)[0][0]
+        response = STEP_VIEWS[kind.value][first_step](request, dossier)
+        if not (request.method == "POST" and response.status_code == 302):
+            transaction.set_rollback(True)
+    return response
 
 
 @login_required

@@ -10,17 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from monespace.core.errors import Forbidden
 from monespace.core.forms import FrenchDecimalField
 from monespace.core.identifiers import parse_id
 from monespace.dossiers import access, services
 from monespace.dossiers.enums import DossierKind
-from monespace.dossiers.errors import DossierError, NotADraft
+from monespace.dossiers.errors import DossierError, NotADraft, TooManyTrainees
 from monespace.dossiers.funding import training_action as funding
 from monespace.dossiers.funding.services import Funding
-from monespace.dossiers.models import COST_FIELDS
+from monespace.dossiers.models import COST_FIELDS, MAX_TRAINEES
+from monespace.dossiers.services import person_key
 from monespace.organizations.models import Establishment
 
 from .common import after_save, scope, step_context
@@ -32,6 +33,18 @@ from .forms import (
     SubmitForm,
     TrainingStepForm,
     document_form,
+)
+from .trainee_import import (
+    COLUMNS,
+    ListError,
+    Preview,
+    TraineeImportForm,
+    as_text,
+    check_rows,
+    room_message,
+    sign_rows,
+    template_csv,
+    unsign_rows,
 )
 
 
@@ -169,6 +182,7 @@ def step_trainees(request, dossier):
         max_hours=limit,
     )
     new = NewTraineeForm(request.POST if "add_new" in request.POST else None, max_hours=limit)
+    offer_duplicate = False
     if request.method == "POST":
         try:
             if "add_existing" in request.POST and existing.is_valid():
@@ -196,6 +210,13 @@ def step_trainees(request, dossier):
                     request, _("Le salarié est inscrit et ajouté au registre des salariés.")
                 )
                 return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+        except TooManyTrainees:
+            # How many still fit, and the duplication offered next to the refusal (seed 002).
+            adding = "add_existing" in request.POST
+            target = existing if adding else new
+            asked = len(existing.cleaned_data["employees"]) if adding else 1
+            target.add_error(None, room_message(dossier.trainees.count(), asked))
+            offer_duplicate = True
         except DossierError as error:
             target = existing if "add_existing" in request.POST else new
             target.add_error(None, str(error))
@@ -208,7 +229,7 @@ def step_trainees(request, dossier):
             return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
         if "save_quit" in request.POST or "validate" in request.POST:
             return after_save(request, dossier, "salaries")
-    trainees = dossier.trainees.select_related("employee")
+    trainees = list(dossier.trainees.select_related("employee"))
     return render(
         request,
         "www/dossiers/step_trainees.html",
@@ -217,8 +238,125 @@ def step_trainees(request, dossier):
             "existing": existing,
             "new": new,
             "trainees": trainees,
+            # At 30 the three ways to add disappear: duplicating is offered instead.
+            "full": len(trainees) >= MAX_TRAINEES,
+            "offer_duplicate": offer_duplicate,
+            "import_form": TraineeImportForm(),
+            "import_columns": COLUMNS,
         },
     )
+
+
+def _trainees_dossier(request, pk):
+    """The training action whose trainees the user enters (the step's rights: 404 out of
+    reach, 403 without the right to enter; ``NotADraft`` once transmitted)."""
+    dossier = access.dossier_to_enter(request.user, pk, **scope(request))
+    if dossier.kind != DossierKind.TRAINING_ACTION:
+        raise Forbidden
+    return dossier
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trainees_import(request, pk):
+    """« Importer une liste » (issue 15, trainee_import.py): the list read and each row
+    checked as the single trainee's form checks it, a preview with the errors of each row;
+    nothing is saved until « Ajouter les N salariés », which checks the rows again. Rows in
+    error are left out (the button says how many are added); beyond 30 nothing is added and
+    duplicating the dossier is offered."""
+    try:
+        dossier = _trainees_dossier(request, pk)
+    except NotADraft as error:
+        messages.error(request, str(error))
+        return redirect("www:dossier", pk=pk)
+    trainees = list(dossier.trainees.select_related("employee"))
+    on_dossier = {
+        person_key(t.employee.last_name, t.employee.first_name, t.employee.birth_date)
+        for t in trainees
+    }
+    max_hours = dossier.spec.hours_limit(dossier)
+    context = {
+        **step_context(dossier, "salaries"),
+        "trainee_count": len(trainees),
+        "full": len(trainees) >= MAX_TRAINEES,
+        "import_columns": COLUMNS,
+    }
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            rows = unsign_rows(request.POST.get("payload", ""), dossier=dossier, user=request.user)
+        except ListError as error:
+            messages.error(request, str(error))
+            return redirect("www:trainees_import", pk=dossier.pk)
+        preview = Preview(
+            check_rows(rows, max_hours=max_hours, on_dossier=on_dossier), len(trainees)
+        )
+        if preview.with_errors or preview.too_many:
+            # Something changed since the preview (hours, trainees added): shown again.
+            return _import_preview(request, dossier, preview, {**context, "changed": True})
+        added = []
+        if preview.ready:
+            try:
+                added = services.trainees_import(
+                    actor=request.user, dossier=dossier, people=[r.cleaned for r in preview.ready]
+                )
+            except TooManyTrainees:
+                messages.error(request, room_message(dossier.trainees.count(), len(preview.ready)))
+                return redirect("www:trainees_import", pk=dossier.pk)
+            except DossierError as error:
+                messages.error(request, str(error))
+                return redirect("www:dossier", pk=dossier.pk)
+        if added:
+            messages.success(
+                request,
+                ngettext("%(n)d salarié est inscrit.", "%(n)d salariés sont inscrits.", len(added))
+                % {"n": len(added)},
+            )
+        else:
+            # A second click on « Ajouter »: the first one added them.
+            messages.info(request, _("Ces salariés sont déjà inscrits : rien n'est ajouté."))
+        return redirect("www:dossier_step", pk=dossier.pk, step="salaries")
+    posted = request.method == "POST"
+    form = TraineeImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        preview = Preview(
+            check_rows(form.rows, max_hours=max_hours, on_dossier=on_dossier), len(trainees)
+        )
+        return _import_preview(request, dossier, preview, context)
+    return render(request, "www/dossiers/trainees_import.html", {**context, "form": form})
+
+
+def _import_preview(request, dossier, preview, context):
+    """The preview, the rows ready signed for the confirmation, and the list in the text box
+    to correct it."""
+    return render(
+        request,
+        "www/dossiers/trainees_import.html",
+        {
+            **context,
+            "preview": preview,
+            "payload": (
+                sign_rows(preview.ready, dossier=dossier, user=request.user)
+                if preview.can_confirm
+                else ""
+            ),
+            "form": TraineeImportForm(initial={"text": as_text(preview.rows)}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def trainees_import_template(request, pk):
+    """The list's template: its column row, in UTF-8 with a BOM so that Excel shows the
+    accents."""
+    try:
+        _trainees_dossier(request, pk)
+    except NotADraft as error:
+        messages.error(request, str(error))
+        return redirect("www:dossier", pk=pk)
+    response = HttpResponse("\ufeff" + template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-liste-salaries.csv"'
+    return response
 
 
 def step_send(request, dossier):
