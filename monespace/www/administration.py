@@ -325,7 +325,12 @@ def attachment_request(request):
     if not result.found or not result.is_active:
         form.add_error(
             "identifier",
-            _("Cet établissement est introuvable ou fermé au répertoire des entreprises."),
+            _(
+                "Cette entreprise a cessé son activité au répertoire des entreprises (INSEE) : "
+                "vous ne pouvez pas vous y rattacher."
+            )
+            if result.found and not result.company.is_active
+            else _("Cet établissement est introuvable ou fermé au répertoire des entreprises."),
         )
         return attachments_page(request, form)
     try:

@@ -36,9 +36,9 @@ class IdentityForm(Form):
     support_consent = forms.BooleanField(
         label=_(
             "J'accepte que le support ou mon conseiller puisse se connecter « en tant que » moi pour m'aider. "
-            "J'ai conscience qu'il verra alors toutes les données auxquelles j'ai moi-même accès et je "
-            "m'engage à en tenir informées les personnes concernées. Je pourrai retirer cet accord à "
-            "tout moment dans mon profil."
+            "Il verra alors toutes les données auxquelles j'ai moi-même accès : en cochant cette case, "
+            "vous vous engagez à en tenir informées les personnes concernées. Je pourrai retirer cet "
+            "accord à tout moment dans mon profil."
         ),
         required=False,
     )
@@ -67,6 +67,11 @@ class ThemesForm(Form):
         choices=NotificationTheme.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "Quels que soient vos choix, vous recevez toujours les e-mails indispensables : "
+            "demandes de rattachement à valider si vous êtes administrateur, décisions sur vos "
+            "propres rattachements, accusés de transmission et liens de connexion."
+        ),
     )
 
 

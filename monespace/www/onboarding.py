@@ -413,15 +413,20 @@ def resend_link(request, uidb64):
     """ "Recevoir un nouveau lien": only ever sent to the account's own address."""
     user = _user_from_uid(uidb64)
     key = f"signup-resend:{uidb64}"
-    if (
-        user is not None
-        and not user.has_usable_password()
-        and not ratelimit.is_blocked(key, limit=3)
-    ):
+    if user is not None and user.is_active and not ratelimit.is_blocked(key, limit=3):
         ratelimit.record_failure(key, window=3600)
-        welcome_link_send(user=user)
+        if user.has_usable_password():
+            # The welcome link was used: the new link is allauth's own « mot de passe
+            # oublié » one, to choose the password again.
+            from allauth.account.forms import ResetPasswordForm
+
+            reset = ResetPasswordForm(data={"email": user.email})
+            if reset.is_valid():
+                reset.save(request)
+        else:
+            welcome_link_send(user=user)
     messages.success(
         request,
-        _("Si un compte attend d'être activé, un nouveau lien vient d'être envoyé par e-mail."),
+        _("Si ce compte existe, un nouveau lien vient d'être envoyé par e-mail à son adresse."),
     )
     return redirect("account_login")

@@ -26,6 +26,11 @@ class ProfileForm(Form):
         choices=NotificationTheme.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "Quels que soient vos choix, vous recevez toujours les e-mails indispensables : "
+            "demandes de rattachement à valider si vous êtes administrateur, décisions sur vos "
+            "propres rattachements, accusés de transmission et liens de connexion."
+        ),
     )
 
     def clean_last_name(self):

@@ -1,5 +1,7 @@
 """Company administration: rights, access requests, last administrator, reach (404 / 403)."""
 
+import html
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -238,6 +240,19 @@ class TestDecisions:
 
 
 class TestRequests:
+    def test_a_ceased_company_is_told_so_from_my_attachments(self, client):
+        from tests.factories import CompanyFactory
+
+        company = CompanyFactory(ceased=True)
+        client.force_login(UserFactory())
+        response = client.post(
+            reverse("www:attachment_request"),
+            {"profile": "member", "identifier": company.siren, "number": "12927.001"},
+        )
+        page = html.unescape(response.content.decode())
+        assert "Cette entreprise a cessé son activité" in page and "fermé" not in page
+        assert not Membership.objects.exists()
+
     def test_request_from_my_attachments_notifies_admins(self, client, company_setup):
         user = UserFactory()
         client.force_login(user)

@@ -66,6 +66,7 @@ class TestKnownContact:
         page = client.get(response.url).content.decode()
         assert "Vous êtes reconnu(e) en tant que contact" in page
         assert "claire.durand@masociete.fr" in page
+        assert "Nous contacter" in page  # seed 000's button on the thank-you page
 
         assert len(mail.outbox) == 1
         assert mail.outbox[0].subject.startswith("Bienvenue sur Mon Espace")
@@ -336,7 +337,19 @@ class TestWelcomeLink:
         assert response.url == reverse("www:home")
         used = client.get(path)
         assert "Ce lien a déjà été utilisé" in used.content.decode()
-        assert "Ce lien a déjà été utilisé" in client.get(first.url).content.decode()
+        page = client.get(first.url).content.decode()
+        assert "Ce lien a déjà été utilisé" in page
+        # A used link offers a new one directly: allauth's link to choose the password again,
+        # sent to the account's own address only.
+        assert "Recevoir un nouveau lien" in page
+        resend = re.search(r'action="(/inscription/nouveau-lien/[^"]+)"', page).group(1)
+        sent = len(mail.outbox)
+        response = client.post(resend)
+        assert response.url == reverse("account_login")
+        assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == [IDENTITY["email"]]
+        assert "/password/reset/key/" in mail.outbox[-1].body or "mot de passe" in (
+            mail.outbox[-1].body.lower()
+        )
 
     def test_expired_link_offers_a_new_one(self, client, settings):
         user = self._register_known(client)
@@ -464,3 +477,12 @@ def test_import_idcc_adds_updates_deactivates_and_reports(tmp_path):
     assert not CollectiveAgreement.objects.get(idcc="1486").active  # absent: kept, inactive
     call_command("import_idcc", str(path), stdout=StringIO())  # idempotent
     assert CollectiveAgreement.objects.filter(idcc="9997").count() == 1
+
+
+def test_the_themes_say_which_e_mails_always_come(client):
+    from monespace.www.forms import ThemesForm
+    from monespace.www.profile_forms import ProfileForm
+
+    for form in (ThemesForm(), ProfileForm()):
+        help_text = str(form.fields["themes"].help_text)
+        assert "demandes de rattachement à valider si vous êtes administrateur" in help_text
