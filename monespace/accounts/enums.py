@@ -51,3 +51,14 @@ class StaffRole(models.TextChoices):
     SUPPORT = "support", _("Support")
     # Prepares and approves payment runs (four eyes: two of them, or a manager).
     ACCOUNTANT = "accountant", _("Gestionnaire des règlements")
+
+
+class ContactRole(models.TextChoices):
+    """What a staff member follows as a company's « interlocuteur », per dispositif (seed 003:
+    « Conseiller plan », « Assistant formation plan », « Conseiller prof », « Assistant
+    formation prof »). Independent of ``StaffRole``, which gives rights in the back office."""
+
+    PLAN_ADVISOR = "plan_advisor", _("Conseiller(ère) plan de développement des compétences")
+    PLAN_ASSISTANT = "plan_assistant", _("Assistant(e) plan de développement des compétences")
+    PRO_ADVISOR = "pro_advisor", _("Conseiller(ère) professionnalisation / alternance")
+    PRO_ASSISTANT = "pro_assistant", _("Assistant(e) professionnalisation / alternance")

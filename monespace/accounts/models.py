@@ -1,9 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Civility, NotificationTheme, SecurityEventKind, StaffRole
+from .departments import validate_department_code
+from .enums import Civility, ContactRole, NotificationTheme, SecurityEventKind, StaffRole
 
 
 class UserManager(BaseUserManager):
@@ -113,13 +115,93 @@ class SecurityEvent(models.Model):
         return f"{self.kind} {self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class RegionalEntity(models.Model):
+    """A « délégation régionale » of the OPCO: its staff are the « interlocuteurs » of the
+    establishments whose postal code falls in one of its departments (``departments``)."""
+
+    name = models.CharField(_("nom"), max_length=150)
+    address = models.CharField(_("adresse"), max_length=255)
+    address_complement = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("ville"), max_length=100)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("délégation régionale")
+        verbose_name_plural = _("délégations régionales")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="accounts_regional_entity_name_unique",
+                violation_error_message=_("Une délégation régionale porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionalEntityDepartment(models.Model):
+    """A department served by a regional entity; one entity at most per department."""
+
+    entity = models.ForeignKey(RegionalEntity, on_delete=models.CASCADE, related_name="departments")
+    code = models.CharField(
+        _("département"),
+        max_length=3,
+        validators=[validate_department_code],
+        help_text=_("Par exemple 75, 2A ou 971."),
+    )
+
+    class Meta:
+        verbose_name = _("département servi")
+        verbose_name_plural = _("départements servis")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="accounts_entity_department_unique",
+                violation_error_message=_(
+                    "Ce département est déjà servi par une délégation régionale."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+def validate_contact_roles(value) -> None:
+    if not isinstance(value, list) or not set(value) <= set(ContactRole.values):
+        raise ValidationError(_("Choisissez des rôles d'interlocuteur de la liste."))
+
+
 class StaffProfile(models.Model):
-    """An OPCO staff member's role and the branches they serve (by branch name)."""
+    """An OPCO staff member's role (their rights in the back office), the branches they serve
+    (by branch name), and what they follow as a company's « interlocuteur » (``contact_roles``,
+    per dispositif) for their regional entity (none: the head office, every region)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
     role = models.CharField(_("rôle"), max_length=30, choices=StaffRole.choices)
     branches = models.JSONField(_("branches"), default=list, blank=True)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    contact_roles = models.JSONField(
+        _("interlocuteur pour"),
+        default=list,
+        blank=True,
+        validators=[validate_contact_roles],
+        help_text=_("Ce que la personne suit pour les entreprises de ses branches."),
+    )
+    entity = models.ForeignKey(
+        RegionalEntity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("délégation régionale"),
+        help_text=_("Vide : le siège, interlocuteur de toutes les régions."),
+    )
 
     class Meta:
         verbose_name = _("profil du personnel")
@@ -127,6 +209,14 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.role}"
+
+    @property
+    def contact_phone(self):
+        return self.phone or self.user.phone
+
+    def contact_role_labels(self):
+        labels = dict(ContactRole.choices)
+        return [labels[r] for r in self.contact_roles if r in labels]
 
     @property
     def can_instruct(self):

@@ -22,6 +22,16 @@ def can_open_support_sessions(user: User | AnonymousUser) -> bool:
     )
 
 
+def can_manage_contacts(user: User | AnonymousUser) -> bool:
+    """OPCO managers (or superusers) edit the regional entities and who is whose
+    « interlocuteur » (contact roles, branches, entity) in the Django admin; a staff member's
+    ``role``, which gives rights, stays with the superusers."""
+    if not (user.is_active and user.is_staff):
+        return False
+    profile = getattr(user, "staff_profile", None)
+    return user.is_superuser or (profile is not None and profile.role == StaffRole.MANAGER)
+
+
 def can_support_access(*, hijacker: User, hijacked: User | None) -> bool:
     """« Connexion en tant que »: support and advisors (or superusers), into a non-staff user who
     consented, and only through a session recorded with its reason just before (support app)."""

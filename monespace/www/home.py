@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from monespace.accounts.selectors import contacts_by_branch
+from monespace.accounts.selectors import NO_CONTACTS, contacts_for
 from monespace.dossiers.enums import DossierKind, DossierState
 from monespace.dossiers.models import Decision, DecisionKind
 from monespace.dossiers.perms import NOTHING
@@ -33,9 +33,8 @@ def home_context(request, memberships, perimeter):
             focus.requested_establishment
             or focus.company.establishments.filter(is_head_office=True).first()
         )
-    contacts = []
-    if establishment is not None and establishment.branch:
-        contacts = contacts_by_branch().get(establishment.branch, [])
+    # « Vos interlocuteurs »: the regional entity and the staff by role (no query, D38).
+    contacts = contacts_for(establishment) if establishment is not None else NO_CONTACTS
     today = timezone.localdate()
     profiles = {m.profile for m in active}
     branches = {m.requested_establishment.branch for m in active if m.requested_establishment}

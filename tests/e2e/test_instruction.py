@@ -49,7 +49,10 @@ def test_documents_requested_then_approved_and_a_refusal(live_server, page, tmp_
         user__first_name="Marie",
     ).user
     advisor = StaffProfile.objects.create(
-        user=UserFactory(staff=True, first_name="Ericka"), role="advisor", branches=["Boulangerie"]
+        user=UserFactory(staff=True, first_name="Ericka"),
+        role="advisor",
+        branches=["Boulangerie"],
+        contact_roles=["plan_advisor"],
     ).user
     dossier = transmitted(establishment, "2026-AF-000101", "HYGIÈNE ALIMENTAIRE")
     other = transmitted(establishment, "2026-AF-000102", "PÂTISSERIE FINE")

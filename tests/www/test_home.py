@@ -35,10 +35,16 @@ def scene(client):
 
 def test_coordinates_contacts_and_information(client, scene):
     advisor = StaffProfile.objects.create(
-        user=UserFactory(staff=True, first_name="Ericka"), role="advisor", branches=["Boulangerie"]
+        user=UserFactory(staff=True, first_name="Ericka"),
+        role="advisor",
+        branches=["Boulangerie"],
+        contact_roles=["plan_advisor"],
     )
     StaffProfile.objects.create(
-        user=UserFactory(staff=True, first_name="Autre"), role="advisor", branches=["Hôtellerie"]
+        user=UserFactory(staff=True, first_name="Autre"),
+        role="advisor",
+        branches=["Hôtellerie"],
+        contact_roles=["plan_advisor"],
     )
     Announcement.objects.create(
         title="Pensez à Qualiopi", body="Vérifiez la certification.", audience="member"
