@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -94,9 +93,7 @@ def queue(request):
     # Oldest first; or the contracts whose 20 days end first (silence would refuse them).
     order = (
         [
-            Coalesce("apprenticeship__complete_on", "professionalisation__complete_on").asc(
-                nulls_last=True
-            ),
+            F("complete_on").asc(nulls_last=True),
             "submitted_at",
             "pk",
         ]

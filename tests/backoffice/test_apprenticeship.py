@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monespace.dossiers.apprenticeship.services import deadline_reminders, rupture_declare
-from monespace.dossiers.models import ApprenticeshipContract
+from monespace.dossiers.models import ApprenticeshipContract, Dossier
 from monespace.notifications.models import Notification
 from tests.factories import (
     ContractFactory,
@@ -78,9 +78,9 @@ def test_the_contract_page_shows_the_controls_and_the_deadlines(client, scene):
 
 def test_the_queue_filters_contracts_and_orders_them_by_deadline(client, scene):
     late = ContractFactory(submitted=True)
-    ApprenticeshipContract.objects.filter(dossier=late).update(
-        complete_on=timezone.localdate() - timedelta(days=19)
-    )
+    day = timezone.localdate() - timedelta(days=19)
+    ApprenticeshipContract.objects.filter(dossier=late).update(complete_on=day)
+    Dossier.objects.filter(pk=late.pk).update(complete_on=day)
     page = text(
         client.get(reverse("backoffice:queue"), {"kind": "apprenticeship", "sort": "echeance"})
     )
@@ -238,3 +238,17 @@ def test_a_maitre_s_load_counts_apprentices_not_versions(scene):
     )
     [warning] = master_load_warnings(dossier)
     assert "2 apprentis" in warning
+
+
+def test_the_transmission_records_the_complete_file_on_the_dossier_for_the_queue(client, scene):
+    """The queue by deadline sorts on the dossier's own ``complete_on`` (an index), kept with
+    the contract's when the file is complete: at transmission and when pieces are given."""
+    from tests.factories import ProContractFactory
+
+    today = timezone.localdate()
+    for dossier in (ContractFactory(submitted=True), ProContractFactory(submitted=True)):
+        for action in ("submit", "documents_provided"):
+            Dossier.objects.filter(pk=dossier.pk).update(complete_on=None)
+            dossier.spec.after_transition(dossier, action)
+            dossier.refresh_from_db()
+            assert dossier.complete_on == today == dossier.detail.complete_on

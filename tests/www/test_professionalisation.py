@@ -447,11 +447,15 @@ def test_managers_keep_the_pro_a_lists_and_entry_follows_them(client, company):
 
 def test_the_queue_shows_and_sorts_by_the_pro_contracts_deadline(client, company):
     late = ProContractFactory(establishment=company["establishment"], submitted=True)
-    late.detail.complete_on = timezone.localdate() - timedelta(days=15)
-    late.detail.save()
     fresh = ProContractFactory(establishment=company["establishment"], submitted=True)
-    fresh.detail.complete_on = timezone.localdate()
-    fresh.detail.save()
+    # As the transmission records it: on the contract and on its dossier (the queue's index).
+    for dossier, day in (
+        (late, timezone.localdate() - timedelta(days=15)),
+        (fresh, timezone.localdate()),
+    ):
+        dossier.detail.complete_on = day
+        dossier.detail.save()
+        Dossier.objects.filter(pk=dossier.pk).update(complete_on=day)
     client.force_login(StaffProfileFactory().user)
     page = text(client.get(reverse("backoffice:queue"), {"sort": "echeance"}))
     assert (timezone.localdate() + timedelta(days=5)).strftime("%d/%m/%Y") in page

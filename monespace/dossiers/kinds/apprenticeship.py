@@ -116,6 +116,8 @@ class ApprenticeshipKind(Kind):
         today = timezone.localdate()
         if action in ("submit", "documents_provided"):
             ApprenticeshipContract.objects.filter(dossier=dossier).update(complete_on=today)
+            Dossier.objects.filter(pk=dossier.pk).update(complete_on=today)
+            dossier.complete_on = today
         elif action in ("approve", "refuse"):
             ApprenticeshipContract.objects.filter(dossier=dossier).update(decided_on=today)
 

@@ -125,6 +125,8 @@ class ProfessionalisationKind(Kind):
         today = timezone.localdate()
         if action in ("submit", "documents_provided"):
             ProfessionalisationContract.objects.filter(dossier=dossier).update(complete_on=today)
+            Dossier.objects.filter(pk=dossier.pk).update(complete_on=today)
+            dossier.complete_on = today
         elif action in ("approve", "refuse"):
             ProfessionalisationContract.objects.filter(dossier=dossier).update(decided_on=today)
 

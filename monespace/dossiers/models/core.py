@@ -59,6 +59,10 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
+    # The day the complete file was received, for the dispositifs whose decision has a legal
+    # deadline from it (the contracts' 20 days): kept by their kinds' ``after_transition`` with
+    # their detail's own ``complete_on``, here so that the queue sorts by deadline on an index.
+    complete_on = models.DateField(_("dossier complet le"), null=True, blank=True)
     duplicated_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -132,6 +136,12 @@ class Dossier(models.Model):
                 include=["state", "assigned_to", "kind", "company"],
                 condition=models.Q(state__in=["submitted", "under_review", "documents_requested"]),
                 name="dossier_queue_filters_idx",
+            ),
+            # The queue by deadline: the contracts whose 20 days end first, then the rest.
+            models.Index(
+                fields=["complete_on", "submitted_at", "id"],
+                condition=models.Q(state__in=["submitted", "under_review", "documents_requested"]),
+                name="dossier_queue_deadline_idx",
             ),
             models.Index(fields=["state", "submitted_at", "id"], name="dossier_state_idx"),
             models.Index(fields=["start_date"], name="dossier_start_idx"),
