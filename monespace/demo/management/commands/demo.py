@@ -2,12 +2,35 @@
 periodic jobs and the server."""
 
 import os
+import re
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
+
+# Addresses a server listens on for every interface: its links name the machine itself.
+EVERY_INTERFACE = {"0", "0.0.0.0", "[::]"}  # noqa: S104 (compared with, never bound)
+
+
+def site_url_for(addrport: str) -> str:
+    """The address e-mail links point to for a server started on ``addrport`` (runserver's
+    syntax: ``8123``, ``0.0.0.0:8123``, ``[::1]:8123``, ``demo.local:8123``). A server
+    listening on every interface (``0.0.0.0``, ``0``, ``[::]``) is reached at 127.0.0.1 from
+    the machine that runs it."""
+    match = re.match(naiveip_re, addrport)
+    if match is None:
+        raise CommandError(
+            f"« {addrport} » n'est pas une adresse de serveur (exemples : 8123, 127.0.0.1:8123, "
+            "0.0.0.0:8123)."
+        )
+    host = match["addr"] or "127.0.0.1"
+    if host in EVERY_INTERFACE:
+        host = "127.0.0.1"
+    return f"http://{host}:{match['port']}"
 
 
 class Command(BaseCommand):
@@ -18,11 +41,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-server", action="store_true", help="Prépare la base sans lancer le serveur."
         )
+        parser.add_argument(
+            "--volume",
+            type=int,
+            default=None,
+            help="Dossiers générés en plus des personas (par défaut ceux de seed_demo ; 0 : aucun).",
+        )
 
     def handle(self, *args, **options):
+        site_url = self._site_url(options["addrport"])
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        call_command("seed_demo")
+        volume = {} if options["volume"] is None else {"volume": options["volume"]}
+        call_command("seed_demo", stdout=self.stdout, **volume)
         if options["no_server"]:
             return
         if not os.environ.get("DEMO_REQUIRE_MFA"):
@@ -41,14 +72,29 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "run_periodic", "--loop", "60"],
             stdout=subprocess.DEVNULL,
         )
-        self.stdout.write(f"Portail : http://{options['addrport']}/  (Ctrl+C pour arrêter)")
-        self.stdout.write(f"E-mails envoyés : http://{options['addrport']}/dev/outbox/")
+        self.stdout.write(f"Portail : {site_url}/  (Ctrl+C pour arrêter)")
+        self.stdout.write(f"E-mails envoyés : {site_url}/dev/outbox/")
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
             for process in (worker, scheduler):
                 process.terminate()
                 process.wait(timeout=10)
+
+    def _site_url(self, addrport):
+        """E-mail links follow the address served, unless SITE_URL is set (a demo behind a
+        proxy or a tunnel). Set before the seed, whose decisions write e-mails, in this process
+        (the server runs in it) and in its environment, which the task worker, the scheduler
+        (its reminders carry links) and runserver's autoreloader, if ever on, inherit."""
+        served = site_url_for(addrport)
+        site_url = os.environ.get("SITE_URL") or served
+        os.environ["SITE_URL"] = settings.SITE_URL = site_url
+        # Served on a name or an address of its own: requests for it are accepted.
+        host = urlsplit(served).netloc.rpartition(":")[0]
+        if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+        self.stdout.write(f"Liens des e-mails : {site_url}")
+        return site_url
 
     def _antivirus(self):
         """clamd when it is installed (scripts/clamd: the Debian daemon with a test signature);

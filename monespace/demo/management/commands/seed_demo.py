@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from monespace.accounts.demo import seed_contacts
 from monespace.accounts.models import User
 from monespace.organizations import importers
 from monespace.organizations.enums import MembershipSource, MembershipStatus, Profile
@@ -119,6 +120,16 @@ class Command(BaseCommand):
         "Charge les données de démonstration (répertoire, données OPCO, comptes de chaque persona)."
     )
 
+    def add_arguments(self, parser):
+        from monespace.demo.volume import DEFAULT_DOSSIERS
+
+        parser.add_argument(
+            "--volume",
+            type=int,
+            default=DEFAULT_DOSSIERS,
+            help="Dossiers générés en plus des personas (entreprises, états, deux ans ; 0 : aucun).",
+        )
+
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError(
@@ -171,6 +182,7 @@ class Command(BaseCommand):
             self._bank_details(users["entreprise@demo.monespace.fr"], bakery)
             self._dossiers(users["entreprise@demo.monespace.fr"], bakery, formapro)
             self._staff(users)
+            seed_contacts()  # « Vos interlocuteurs »: roles and the regional entity
             self._money(
                 users["entreprise@demo.monespace.fr"],
                 users["of@demo.monespace.fr"],
@@ -192,8 +204,21 @@ class Command(BaseCommand):
                 bakery,
                 formapro,
             )
+            self._volume(users, options["volume"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.print_logins()
+
+    def _volume(self, users, dossiers):
+        """After the personas' own data: the companies and dossiers that make the portal look
+        in use (monespace/demo/volume.py), once."""
+        from monespace.demo import volume
+
+        loaded = volume.load(users=users, dossiers=dossiers)
+        if loaded.dossiers:
+            self.stdout.write(
+                f"Volume : {loaded.companies} entreprises de plus, {loaded.dossiers} dossiers "
+                "sur deux ans."
+            )
 
     def _bank_details(self, user, establishment):
         """The bakery's RIB, deposited and waiting for the advisor (« RIB à valider »)."""
