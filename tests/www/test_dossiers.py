@@ -627,16 +627,21 @@ def test_the_refusal_reason_is_on_the_dossier_page(client):
         DossierFactory,
         EstablishmentFactory,
         MembershipFactory,
+        ProContractFactory,
     )
 
     establishment = EstablishmentFactory(member=True)
     user = MembershipFactory(
-        company=establishment.company, can_view_training=True, apprenticeship=True
+        company=establishment.company,
+        can_view_training=True,
+        apprenticeship=True,
+        professionalisation=True,
     ).user
     client.force_login(user)
     for dossier in (
         DossierFactory(establishment=establishment, refused=True),
         ContractFactory(establishment=establishment, refused=True),
+        ProContractFactory(establishment=establishment, refused=True),
     ):
         Decision.objects.create(dossier=dossier, kind="refusal", reason="Action hors du champ.")
         page = client.get(reverse("www:dossier", args=[dossier.pk])).content.decode()
