@@ -35,10 +35,11 @@ class IdentityForm(Form):
     )
     support_consent = forms.BooleanField(
         label=_(
-            "J'accepte que le support ou mon conseiller puisse se connecter « en tant que » moi pour m'aider. "
-            "Il verra alors toutes les données auxquelles j'ai moi-même accès : en cochant cette case, "
-            "vous vous engagez à en tenir informées les personnes concernées. Je pourrai retirer cet "
-            "accord à tout moment dans mon profil."
+            "La connexion « en tant que » permet à votre conseiller ou au support de l'OPCO de se "
+            "connecter à votre nom pour vous aider. En l'acceptant, vous avez conscience qu'il aura "
+            "visibilité sur toutes les données auxquelles vous avez vous-même accès et vous vous "
+            "engagez à en tenir informées les personnes concernées. Vous pourrez retirer cet accord "
+            "à tout moment dans votre profil."
         ),
         required=False,
     )

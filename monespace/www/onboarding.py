@@ -18,8 +18,8 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -349,11 +349,15 @@ def done(request):
 
 
 def _user_from_uid(uidb64):
+    """The account a link names; only its canonical spelling (« MDAx » and « IDE » would
+    name user 1 too, each with a rate limit of its own)."""
     try:
-        pk = force_str(urlsafe_base64_decode(uidb64))
-        return User.objects.filter(pk=int(pk)).first()
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError):
         return None
+    if pk <= 0 or urlsafe_base64_encode(force_bytes(pk)) != uidb64:
+        return None
+    return User.objects.filter(pk=pk).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -412,16 +416,28 @@ def _invalid_link(request, user, uidb64):
 def resend_link(request, uidb64):
     """ "Recevoir un nouveau lien": only ever sent to the account's own address."""
     user = _user_from_uid(uidb64)
-    key = f"signup-resend:{uidb64}"
-    if user is not None and user.is_active and not ratelimit.is_blocked(key, limit=3):
+    # At most 3 links an hour per account, and 20 per address asking (a script walking the
+    # accounts' numbers would mail them all otherwise).
+    key = f"signup-resend:{user.pk}" if user is not None else ""
+    by_ip = f"signup-resend-ip:{request.META.get('REMOTE_ADDR', '')}"
+    if (
+        user is not None
+        and user.is_active
+        and not ratelimit.is_blocked(key, limit=3)
+        and not ratelimit.is_blocked(by_ip, limit=20)
+    ):
         ratelimit.record_failure(key, window=3600)
+        ratelimit.record_failure(by_ip, window=3600)
         if user.has_usable_password():
             # The welcome link was used: the new link is allauth's own « mot de passe
-            # oublié » one, to choose the password again.
+            # oublié » one, to choose the password again, under allauth's own limits.
             from allauth.account.forms import ResetPasswordForm
+            from allauth.core import ratelimit as allauth_ratelimit
 
             reset = ResetPasswordForm(data={"email": user.email})
-            if reset.is_valid():
+            if reset.is_valid() and allauth_ratelimit.consume(
+                request, action="reset_password", key=user.email.lower()
+            ):
                 reset.save(request)
         else:
             welcome_link_send(user=user)

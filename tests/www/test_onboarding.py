@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import urlsafe_base64_encode
 
 from monespace.accounts.models import SecurityEvent, User
 from monespace.accounts.tokens import welcome_link_token
@@ -350,6 +351,16 @@ class TestWelcomeLink:
         assert "/password/reset/key/" in mail.outbox[-1].body or "mot de passe" in (
             mail.outbox[-1].body.lower()
         )
+        # Other spellings of the same account's number are not links of the portal, and the
+        # account gets at most 3 links an hour, however asked.
+        user = User.objects.get(email=IDENTITY["email"])
+        for spelling in (f"0{user.pk}", f" {user.pk}", f"+{user.pk}"):
+            uid = urlsafe_base64_encode(spelling.encode())
+            client.post(reverse("www:signup_resend", args=[uid]))
+        assert len(mail.outbox) == sent + 1
+        for _n in range(5):
+            client.post(resend)
+        assert len(mail.outbox) == sent + 3
 
     def test_expired_link_offers_a_new_one(self, client, settings):
         user = self._register_known(client)
