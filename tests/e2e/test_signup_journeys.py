@@ -19,7 +19,7 @@ def fill_identity(page, email, *, consent=True):
     page.get_by_label("Prénom").fill("Claire")
     page.get_by_label("Adresse e-mail").fill(email)
     if consent:
-        page.get_by_label("J'accepte que le support").check()
+        page.get_by_label("La connexion « en tant que » permet").check()
 
 
 def choose_password(page, live_server, password="Lilas-fleuri-2026"):
