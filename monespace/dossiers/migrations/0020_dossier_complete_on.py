@@ -32,15 +32,5 @@ class Migration(migrations.Migration):
             name="complete_on",
             field=models.DateField(blank=True, null=True, verbose_name="dossier complet le"),
         ),
-        migrations.AddIndex(
-            model_name="dossier",
-            index=models.Index(
-                condition=models.Q(
-                    ("state__in", ["submitted", "under_review", "documents_requested"])
-                ),
-                fields=["complete_on", "submitted_at", "id"],
-                name="dossier_queue_deadline_idx",
-            ),
-        ),
         migrations.RunPython(copy_complete_on, migrations.RunPython.noop),
     ]
