@@ -23,7 +23,13 @@ from monespace.organizations.enums import Profile
 
 
 def concerned(dossier: Dossier) -> bool:
-    return dossier.kind == DossierKind.TRAINING_ACTION and dossier.state == DossierState.APPROVED
+    """Accorded training actions of the portal: a dossier taken over from the old portal has
+    its invoices there (they are not imported), so nothing is expected here."""
+    return (
+        dossier.kind == DossierKind.TRAINING_ACTION
+        and dossier.state == DossierState.APPROVED
+        and dossier.taken_over_at is None
+    )
 
 
 def checklists(dossiers: Iterable[Dossier]) -> dict[int, list[tuple[str, bool]]]:
@@ -92,9 +98,11 @@ def _items(
 
 
 def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tuple[Dossier, list]]:
-    """The accorded trainings over before ``today`` among ``dossiers`` whose expected pieces
-    are not all deposited, the longest over first, each with the labels of what is missing:
-    one query (the pieces are ``EXISTS`` tests on the invoices' indexed dossier column)."""
+    """The company's to-do: the accorded trainings over before ``today`` among ``dossiers``
+    whose pieces the company deposits are not all here, the longest over first, each with the
+    labels of what is missing — under subrogation the organisation's own invoice is its
+    to-do, not the company's. One query (the pieces are ``EXISTS`` tests on the invoices'
+    indexed dossier column)."""
     lines = InvoiceLine.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
         invoice__state=InvoiceState.REJECTED
     )
@@ -106,6 +114,7 @@ def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tup
             state=DossierState.APPROVED,
             kind=DossierKind.TRAINING_ACTION,
             end_date__lt=today,
+            taken_over_at__isnull=True,
         )
         .annotate(
             direct=F("training__direct_payment"),
@@ -128,7 +137,6 @@ def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tup
             Q(company_other=False)
             | Q(attendance=False)
             | Q(completion=False)
-            | Q(direct=True, pedagogic_provider=False)
             | Q(direct=False) & (Q(pedagogic_member=False) | Q(receipted=False))
         )
         .only("pk", "number", "title", "end_date")
@@ -144,6 +152,8 @@ def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tup
             attendance=dossier.attendance,
             completion=dossier.completion,
         )
+        if dossier.direct:
+            del items[1]  # the organisation's invoice: its own to-do
         result.append((dossier, [label for label, here in items if not here]))
     return result
 

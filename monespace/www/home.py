@@ -14,6 +14,7 @@ from monespace.dossiers.models import Decision, DecisionKind
 from monespace.dossiers.perms import NOTHING
 from monespace.invoices import after_training
 from monespace.notifications.selectors import announcements_for
+from monespace.organizations.enums import Profile
 
 from .perimeter import dossier_reach, visible_dossiers
 
@@ -40,6 +41,15 @@ def home_context(request, memberships, perimeter):
     branches = {m.requested_establishment.branch for m in active if m.requested_establishment}
 
     dossiers = visible_dossiers(request)
+    invoicing = [
+        m.company_id
+        for m in active
+        if m.profile == Profile.MEMBER
+        and (
+            m.is_admin
+            or (m.can_edit_training and (m.can_view_invoices or m.can_manage_bank_details))
+        )
+    ]
     reach = dossier_reach(request)
     views = list(user.saved_views.all())
     # Contracts a CFA or a training organisation entered, for those who validate them
@@ -94,7 +104,13 @@ def home_context(request, memberships, perimeter):
             "drafts": counts["drafts"],
             "to_validate": counts.get("to_validate", 0),
             # Seed 003: once a training is over, the pieces it still lacks, per dossier.
-            "awaiting_pieces": after_training.awaiting(dossiers, today=today),
+            # For those who invoice for the company: its people with the invoices' right
+            # and the right to enter training actions (or administrators).
+            "awaiting_pieces": after_training.awaiting(
+                dossiers.filter(company_id__in=invoicing), today=today
+            )
+            if invoicing
+            else [],
             "requests_waiting": requests_waiting,
             "documents_requests": documents_requests,
         },

@@ -541,7 +541,8 @@ def test_closure_checks_the_pieces_expected_after_the_training(client, case):
     dossier = case["dossier"]
     later = date(2100, 1, 1)
     [(listed, missing)] = awaiting(Dossier.objects.filter(pk=dossier.pk), today=later)
-    assert listed == dossier and len(missing) == 4
+    # Under subrogation the organisation's invoice is its own to-do, not the company's.
+    assert listed == dossier and len(missing) == 3
     url = reverse("backoffice:dossier", args=[dossier.pk])
     close = reverse("backoffice:dossier_close", args=[dossier.pk])
     client.force_login(case["advisor"])
@@ -596,3 +597,27 @@ def test_a_closure_without_the_pieces_records_its_reason(client, case):
     assert dossier.state == "closed"
     decision = Decision.objects.get(dossier=dossier, kind="closure")
     assert decision.reason == "Formation abandonnée par le salarié"
+
+
+def test_the_after_training_to_do_is_for_those_who_invoice_for_the_company(client, case):
+    """The company's people with the invoices' right and the training entry right see it; a
+    reader without the invoices' right, or the organisation, do not; a taken-over dossier
+    (its invoices stayed in the old portal) expects nothing."""
+    from django.utils import timezone
+
+    from monespace.dossiers.models import Dossier
+    from monespace.invoices.after_training import awaiting
+
+    dossier = case["dossier"]
+    Dossier.objects.filter(pk=dossier.pk).update(
+        start_date=timezone.localdate() - timezone.timedelta(days=9),
+        end_date=timezone.localdate() - timezone.timedelta(days=2),
+    )
+    for user, shown in ((case["hr"], True), (case["viewer"], False), (case["of_admin"], False)):
+        client.force_login(user)
+        page = text(client.get(reverse("www:home")))
+        assert (f"Formation terminée {dossier.number}" in page) is shown, user
+    Dossier.objects.filter(pk=dossier.pk).update(taken_over_at=timezone.now())
+    client.force_login(case["hr"])
+    assert f"Formation terminée {dossier.number}" not in text(client.get(reverse("www:home")))
+    assert awaiting(Dossier.objects.filter(pk=dossier.pk), today=timezone.localdate()) == []
