@@ -616,8 +616,16 @@ def _take_over_dossiers(
         try:
             with transaction.atomic():
                 _write(dossier, establishment, providers.get(dossier.values["provider_siret"]))
-        except IntegrityError:  # taken over at the same moment by another run
-            report.already.append((DOSSIERS_FILE, dossier.line, dossier.number))
+        except IntegrityError as error:
+            if Dossier.objects.filter(number=dossier.number).exists():
+                # Taken over at the same moment by another run.
+                report.already.append((DOSSIERS_FILE, dossier.line, dossier.number))
+            else:
+                report.reject(
+                    DOSSIERS_FILE,
+                    dossier.line,
+                    _("refusé par la base de données (%(error)s).") % {"error": error},
+                )
             continue
         report.dossiers_imported += 1
         report.pieces_imported += len(dossier.pieces)

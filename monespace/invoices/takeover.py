@@ -22,6 +22,7 @@ from monespace.core.identifiers import clean_bic, clean_iban, clean_siren, clean
 from monespace.core.models import ActivityEvent
 from monespace.dossiers.enums import ScanStatus
 from monespace.dossiers.takeover import (
+    CHUNK,
     RIB_FILE,
     Report,
     RowError,
@@ -116,21 +117,21 @@ def take_over_ribs(rows: Rows, report: Report) -> None:
             continue
         seen[reference] = line
         parsed.append((line, values))
-    references = [values["legacy_reference"] for _line, values in parsed]
+    # In chunks: SQLite allows a limited number of parameters per query.
     known = set(
-        BankAccount.objects.filter(legacy_reference__in=references).values_list(
-            "legacy_reference", flat=True
+        _chunked(
+            BankAccount.objects.values_list("legacy_reference", "legacy_reference"),
+            "legacy_reference",
+            {values["legacy_reference"] for _line, values in parsed},
         )
     )
-    companies = dict(
-        Company.objects.filter(siren__in={v["siren"] for _l, v in parsed}).values_list(
-            "siren", "pk"
-        )
+    companies = _chunked(
+        Company.objects.values_list("siren", "pk"), "siren", {v["siren"] for _l, v in parsed}
     )
-    establishments = dict(
-        Establishment.objects.filter(
-            siret__in={v["siret"] for _l, v in parsed if v["siret"]}
-        ).values_list("siret", "pk")
+    establishments = _chunked(
+        Establishment.objects.values_list("siret", "pk"),
+        "siret",
+        {v["siret"] for _l, v in parsed if v["siret"]},
     )
     now = timezone.now()
     for line, values in parsed:
@@ -176,7 +177,24 @@ def take_over_ribs(rows: Rows, report: Report) -> None:
                     message=account.masked_iban,
                     created_at=now,
                 )
-        except IntegrityError:  # taken over at the same moment by another run
-            report.already.append((RIB_FILE, line, reference))
+        except IntegrityError as error:
+            if BankAccount.objects.filter(legacy_reference=reference).exists():
+                # Taken over at the same moment by another run.
+                report.already.append((RIB_FILE, line, reference))
+            else:
+                report.reject(
+                    RIB_FILE,
+                    line,
+                    _("refusé par la base de données (%(error)s).") % {"error": error},
+                )
             continue
         report.ribs_imported += 1
+
+
+def _chunked(pairs, field: str, wanted: set[str]) -> dict:
+    """``dict(pairs.filter(field__in=wanted))``, asked ``CHUNK`` values at a time."""
+    found: dict = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), CHUNK):
+        found.update(pairs.filter(**{f"{field}__in": ordered[start : start + CHUNK]}))
+    return found
