@@ -10,6 +10,7 @@ database.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -73,8 +74,10 @@ def _fold_char(char: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """« Règlements » → « reglements »: no accent, no case, ligatures spelt out."""
+    """« Règlements » → « reglements »: no accent, no case, ligatures spelt out. Kept per
+    text: the guides' and questions' texts are folded once per process, not per search."""
     return "".join(_fold_char(char) for char in text)
 
 
