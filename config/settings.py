@@ -144,6 +144,16 @@ if TESTING:
 FORM_RENDERER = "monespace.core.forms.FormRenderer"
 
 # --- Database ------------------------------------------------------------------------------
+# Behind PgBouncer in transaction pooling mode (PGBOUNCER=1), a connection is the server's only
+# for one transaction: server-side cursors (``QuerySet.iterator()``), which outlive a transaction
+# in autocommit, must be off (Django's docs, « Transaction pooling and server-side cursors »), and
+# PgBouncer refuses the ``options`` startup parameter, so the statement timeout is set on the
+# database role instead (docs/operations.md §1). Persistent connections (CONN_MAX_AGE) are to
+# PgBouncer, which hands each transaction a server connection.
+PGBOUNCER = env_bool("PGBOUNCER", False)
+PG_STATEMENT_TIMEOUT_MS = (
+    0 if PGBOUNCER else env_int("PG_STATEMENT_TIMEOUT_MS", 30000 if PRODUCTION else 0)
+)
 if env("DB", "sqlite") in {"pg", "postgres", "postgresql"}:
     DATABASES = {
         "default": {
@@ -157,19 +167,16 @@ if env("DB", "sqlite") in {"pg", "postgres", "postgresql"}:
             "CONN_HEALTH_CHECKS": True,
             # A database that does not answer fails fast (a 503 page, docs/operations.md) rather
             # than piling requests up: connection in 5 s; a statement in 30 s in production
-            # (0: none; PgBouncer in transaction mode needs it set on the role instead).
+            # (0: none; behind PgBouncer it is set on the role instead).
             "OPTIONS": {
                 "connect_timeout": env_int("PG_CONNECT_TIMEOUT", 5),
                 **(
-                    {"options": f"-c statement_timeout={statement_timeout}"}
-                    if (
-                        statement_timeout := env_int(
-                            "PG_STATEMENT_TIMEOUT_MS", 30000 if PRODUCTION else 0
-                        )
-                    )
+                    {"options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"}
+                    if PG_STATEMENT_TIMEOUT_MS
                     else {}
                 ),
             },
+            "DISABLE_SERVER_SIDE_CURSORS": PGBOUNCER,
         }
     }
 else:
@@ -311,6 +318,10 @@ EXPORT_NOTIFY_AFTER_SECONDS = env_int("EXPORT_NOTIFY_AFTER_SECONDS", 30)
 
 # --- Tasks and e-mail ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still « running » this long after a worker took it was lost with that worker (killed,
+# out of memory): the scheduler hands it back to the queue (core/lost_tasks.py). Longer than
+# any task runs (the largest export).
+TASK_LEASE_MINUTES = env_int("TASK_LEASE_MINUTES", 15)
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <ne-pas-repondre@opco-demo.fr>")
@@ -343,7 +354,8 @@ USE_TZ = True
 
 # --- Static and media ----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; a reverse proxy may serve it (docs/operations.md « Several servers »).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

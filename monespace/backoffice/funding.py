@@ -22,6 +22,7 @@ from monespace.accounts.enums import StaffRole
 from monespace.core.formats import format_number
 from monespace.core.forms import DATE, FrenchDecimalField, check_date
 from monespace.core.forms import Form as PortalForm
+from monespace.core.uploads import store_file
 from monespace.dossiers.funding.apprenticeship import find_npec
 from monespace.referentials.models import (
     PERCENT_PARAMETERS,
@@ -266,7 +267,7 @@ def npec(request):
                 original_name=(upload.cleaned_data["file"].name or "npec.xlsx")[:255],
                 uploaded_by=request.user,
             )
-            row.file.save("npec", upload.cleaned_data["file"], save=False)
+            store_file(row.file, "npec", upload.cleaned_data["file"])
             row.save()
             transaction.on_commit(lambda: import_npec_upload.enqueue(upload_id=row.pk))
             messages.success(

@@ -108,3 +108,23 @@ class PeriodicRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SubmissionReceipt(models.Model):
+    """A form submission that created something (core/submissions.py): its token, written in
+    the transaction of what it created, so that the same form posted again — a retry after a
+    dropped connection, a double click — answers the first answer instead of creating twice.
+    Kept a day (``apply_retention``)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    redirect_url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_receipt_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.token}"

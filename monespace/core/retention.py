@@ -26,7 +26,7 @@ class Rule:
     days: Callable[[], int]
     rows: Callable[[object], QuerySet]  # the rows past the period, given the cut-off
     action: str  # "delete" or "anonymise"
-    apply: Callable[[QuerySet], int] | None = None  # for "anonymise"
+    apply: Callable[[QuerySet], int] | None = None  # for "anonymise"; a bulk "delete"
 
 
 def _never_activated(cutoff) -> QuerySet:
@@ -69,6 +69,23 @@ def _sent_emails(cutoff) -> QuerySet:
     from .models import OutgoingEmail
 
     return OutgoingEmail.objects.filter(created_at__lt=cutoff).exclude(state="queued")
+
+
+def _submission_receipts(cutoff) -> QuerySet:
+    from .models import SubmissionReceipt
+
+    return SubmissionReceipt.objects.filter(created_at__lt=cutoff)
+
+
+def _receipt_days() -> int:
+    from .submissions import RECEIPT_DAYS
+
+    return RECEIPT_DAYS
+
+
+def _delete_at_once(rows: QuerySet) -> int:
+    """Rows nothing references, many a day: one DELETE."""
+    return rows.delete()[0]
 
 
 def _anonymise_contact_requests(rows: QuerySet) -> int:
@@ -114,6 +131,14 @@ RULES: tuple[Rule, ...] = (
         _sent_emails,
         "delete",
     ),
+    Rule(
+        "submission_receipts",
+        "Jetons des formulaires envoyés (contre les doubles envois)",
+        _receipt_days,
+        _submission_receipts,
+        "delete",
+        _delete_at_once,
+    ),
 )
 
 
@@ -127,11 +152,7 @@ def apply(*, dry_run: bool = False, now=None) -> list[tuple[Rule, int]]:
             count = rows.count()
         else:
             with transaction.atomic():
-                if rule.action == "anonymise":
-                    assert rule.apply is not None
-                    count = rule.apply(rows)
-                else:
-                    count = _delete(rows)
+                count = rule.apply(rows) if rule.apply is not None else _delete(rows)
         report.append((rule, count))
     return report
 

@@ -49,6 +49,12 @@ def _retry_emails() -> object:
     return retry_due_emails()
 
 
+def _recover_tasks() -> object:
+    from .lost_tasks import recover_lost_tasks
+
+    return recover_lost_tasks()
+
+
 def _erase_emails() -> object:
     from .mail import erase_sent_emails
 
@@ -58,6 +64,12 @@ def _erase_emails() -> object:
 DAY, HOUR, FIVE_MINUTES = timedelta(days=1), timedelta(hours=1), timedelta(minutes=5)
 
 JOBS: tuple[Job, ...] = (
+    Job(
+        "recover_tasks",
+        FIVE_MINUTES,
+        _recover_tasks,
+        "Tâches perdues avec leur worker, remises en file",
+    ),
     Job("retry_emails", FIVE_MINUTES, _retry_emails, "E-mails dont la tentative est due"),
     Job("erase_emails", DAY, _erase_emails, "Texte des e-mails envoyés effacé après 7 jours"),
     Job("deliver_webhooks", FIVE_MINUTES, _command("deliver_webhooks"), "Webhooks à relancer"),

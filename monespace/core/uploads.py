@@ -1,5 +1,8 @@
-"""Checking uploaded files by their content, never by their name."""
+"""Checking uploaded files by their content, never by their name; writing them to storage
+(a storage that refuses is a French error, never a half-written file)."""
 
+import contextlib
+import errno
 import logging
 import re
 import unicodedata
@@ -7,9 +10,13 @@ import unicodedata
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .errors import DomainError
 
 # The extension a served file gets, from the type detected in its content (never the uploader's).
 logger = logging.getLogger(__name__)
@@ -104,3 +111,62 @@ def file_download(file, *, filename: str, content_type: str, missing: str) -> Ht
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Writing to storage -----------------------------------------------------------------------
+
+
+class StorageUnavailable(DomainError):
+    """The storage refused a file (disk full or read-only, object store down, refusing the
+    credentials or missing its bucket): nothing was saved, the user tries again later."""
+
+    code = "storage_unavailable"
+    default_message = gettext_lazy(
+        "Le fichier n'a pas pu être enregistré : l'espace de stockage des documents est "
+        "momentanément indisponible. Rien n'a été enregistré ; réessayez dans quelques minutes."
+    )
+
+
+# A local disk that cannot take a write: full, over its quota, read-only, failing.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+def _object_store_error(error: BaseException) -> bool:
+    # boto3's and botocore's errors (S3 storage), told by their module without importing them.
+    return type(error).__module__.split(".")[0] in {"boto3", "botocore", "s3transfer"}
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """Whether an error escaping a request is the storage's (a 503, not a 500: core/views)."""
+    return (
+        isinstance(error, StorageUnavailable)
+        or (isinstance(error, OSError) and error.errno in _DISK_ERRNOS)
+        or _object_store_error(error)
+    )
+
+
+def store_file(file, name: str, content) -> str:
+    """Write ``content`` to storage as the row's ``file`` (a ``FieldFile``; what
+    ``file.save(name, content, save=False)`` does), before the caller saves the row in its
+    transaction: a row never points to a file that was not written, and a rollback after the
+    write leaves an unreferenced file to the sweeper (core/storage_sweep.py).
+
+    A storage that refuses raises ``StorageUnavailable`` (French, for the « file » field);
+    on the local disk, what a full disk let be written of the file is removed at once."""
+    field = file.field
+    key = field.generate_filename(file.instance, name)
+    storage = file.storage
+    local = isinstance(storage, FileSystemStorage)
+    existed = local and storage.exists(key)  # never remove a file this call did not write
+    try:
+        saved = storage.save(key, content, max_length=field.max_length)
+    except Exception as error:
+        if not (isinstance(error, OSError) or _object_store_error(error)):
+            raise
+        logger.error("storage refused %s: %s: %s", key, type(error).__name__, error)
+        if local and not existed:
+            with contextlib.suppress(OSError):
+                storage.delete(key)
+        raise StorageUnavailable(field="file") from error
+    setattr(file.instance, field.attname, saved)
+    return saved

@@ -66,14 +66,20 @@ def error_400(request, exception):
 
 
 def error_500(request):
-    """A database that does not answer (down, restarting, overloaded) is a 503 with
-    ``Retry-After`` and a page that needs nothing from it; anything else, the 500 page."""
+    """A database that does not answer (down, restarting, overloaded), or a storage that
+    refuses a file (disk full, object store down: core/uploads.py) where no page catches it,
+    is a 503 with ``Retry-After`` and a page that needs nothing from them; anything else, the
+    500 page."""
     import sys
 
     from django.db import DatabaseError, InterfaceError, OperationalError
 
+    from .uploads import is_storage_failure
+
     error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if isinstance(error, (OperationalError, InterfaceError)) or (
+        error is not None and is_storage_failure(error)
+    ):
         return service_unavailable(request)
     try:
         return render(request, "errors/500.html", status=500)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from monespace.core.formats import format_euros
 from monespace.core.mail import send_email
 from monespace.core.pdf import render_pdf
+from monespace.core.uploads import store_file
 from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 from monespace.organizations.enums import MembershipStatus, Profile
@@ -171,7 +172,7 @@ def _letter(
         scan_status=ScanStatus.CLEAN,
         scanned_at=timezone.now(),
     )
-    document.file.save("letter", ContentFile(pdf), save=False)
+    store_file(document.file, "letter", ContentFile(pdf))
     document.save()
     decision.letter = document
     decision.save(update_fields=["letter"])

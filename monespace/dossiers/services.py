@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from monespace.core import antivirus
 from monespace.core.mail import send_email
 from monespace.core.models import activity_record
+from monespace.core.uploads import store_file
 from monespace.core.urls import absolute_url, path_to
 from monespace.notifications.services import notification_create
 
@@ -554,7 +555,7 @@ def document_add(
         scan_status=_scan_status(verdict),
         scanned_at=timezone.now() if verdict.status == antivirus.CLEAN else None,
     )
-    document.file.save("upload", upload, save=False)
+    store_file(document.file, "upload", upload)  # a storage that refuses: StorageUnavailable
     document.save()
     _event(dossier, actor=actor, kind=EventKind.DOCUMENT_ADDED, message=title)
     if document.scan_status == ScanStatus.PENDING:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monespace.core.errors import DomainError
+from monespace.core.uploads import store_file
 from monespace.notifications.services import notify
 
 from .models import ExportJob, ExportState
@@ -95,49 +96,58 @@ def export_request(
     return job
 
 
-def export_run(job_id: int) -> ExportJob:
-    """Run an export (idempotent: a job already finished or running elsewhere is left)."""
-    claimed = ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED).update(
-        state=ExportState.RUNNING, started_at=timezone.now()
+def export_run(job_id: int, *, retake: bool = False) -> ExportJob:
+    """Run an export. Idempotent: a job finished, or running in another worker, is left;
+    ``retake`` (the task taken up again after its worker was lost, core/lost_tasks.py) takes
+    over the job the lost run left running. The run that took the job last is the only one
+    that may finish it (its start time is its claim): a job has one file, never overwritten,
+    and an overtaken run deletes its own."""
+    claimed_at = timezone.now()
+    takeable = (ExportState.QUEUED, ExportState.RUNNING) if retake else (ExportState.QUEUED,)
+    claimed = ExportJob.objects.filter(pk=job_id, state__in=takeable).update(
+        state=ExportState.RUNNING, started_at=claimed_at
     )
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job
+    mine = ExportJob.objects.filter(pk=job.pk, state=ExportState.RUNNING, started_at=claimed_at)
     queryset, writer = _source(job)
     total = queryset.count()
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+    mine.update(rows_total=total)
 
     def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+        mine.update(rows_done=done)
 
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
         written = writer(path, queryset, progress=progress)
         with open(path, "rb") as stream:
-            job.file.save("export.xlsx", File(stream), save=False)
+            store_file(job.file, "export.xlsx", File(stream))
         now = timezone.now()
         job.size = os.path.getsize(path)
         job.state, job.rows_done, job.rows_total = ExportState.DONE, written, max(total, written)
         job.finished_at, job.expires_at = now, now + job.retention()
-        job.save(
-            update_fields=[
-                "file",
-                "size",
-                "state",
-                "rows_done",
-                "rows_total",
-                "finished_at",
-                "expires_at",
-            ]
+        finished = mine.update(
+            file=job.file.name,
+            size=job.size,
+            state=job.state,
+            rows_done=job.rows_done,
+            rows_total=job.rows_total,
+            finished_at=job.finished_at,
+            expires_at=job.expires_at,
         )
+        if not finished:  # another run took the job over meanwhile: its file is the one
+            job.file.delete(save=False)
+            logger.warning("export %s taken over by another run: this run's file deleted", job.pk)
+            return ExportJob.objects.select_related("user").get(pk=job_id)
     except Exception as error:  # recorded for the user and staff; the task itself succeeds
         job.state, job.error, job.finished_at = (
             ExportState.FAILED,
             repr(error)[:2000],
             timezone.now(),
         )
-        job.save(update_fields=["state", "error", "finished_at"])
+        mine.update(state=job.state, error=job.error, finished_at=job.finished_at)
         raise
     finally:
         os.unlink(path)

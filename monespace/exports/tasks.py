@@ -1,13 +1,15 @@
 """Background work of the exports."""
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 
 
-@task()
-def run_export(job_id: int) -> int:
+@task(takes_context=True)
+def run_export(context: TaskContext, job_id: int) -> int:
     from .services import export_run
 
-    return export_run(job_id).rows_done
+    # A second attempt is this task taken up again after its worker was lost
+    # (core/lost_tasks.py): it takes over the job the lost run left « en cours ».
+    return export_run(job_id, retake=context.attempt > 1).rows_done
 
 
 @task()

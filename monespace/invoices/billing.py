@@ -20,6 +20,7 @@ from monespace.core import antivirus
 from monespace.core.errors import DomainError
 from monespace.core.formats import format_euros
 from monespace.core.models import ActivityEvent
+from monespace.core.uploads import store_file
 from monespace.core.urls import path_to
 from monespace.dossiers.enums import ScanStatus
 from monespace.dossiers.models import Dossier
@@ -129,7 +130,7 @@ def _store_piece(invoice: Invoice, piece: PieceInput) -> InvoicePiece:
     )
     # Saved after every check of the deposit; a later rollback leaves an unreferenced
     # object for the storage sweeper (issue 16), never a row without its file.
-    row.file.save("facture", piece.upload, save=False)
+    store_file(row.file, "facture", piece.upload)
     row.save()
     return row
 
@@ -396,7 +397,7 @@ def credit_note_deposit(
         scan_status=ScanStatus.CLEAN if verdict.status == antivirus.CLEAN else ScanStatus.UNSCANNED,
         deposited_by=actor,
     )
-    note.file.save("avoir", piece.upload, save=False)
+    store_file(note.file, "avoir", piece.upload)
     try:
         with transaction.atomic():
             note.save()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from monespace.core import antivirus
 from monespace.core.errors import DomainError
 from monespace.core.models import ActivityEvent
+from monespace.core.uploads import store_file
 from monespace.dossiers.enums import ScanStatus
 from monespace.notifications.services import notify
 from monespace.organizations.enums import MembershipStatus
@@ -159,7 +160,7 @@ def bank_account_deposit(
         ),
         deposited_by=actor,
     )
-    account.file.save("rib", upload, save=False)
+    store_file(account.file, "rib", upload)
     try:
         with transaction.atomic():
             account.save()

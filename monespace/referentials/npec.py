@@ -375,9 +375,11 @@ def _import_edition(
     return edition
 
 
-def upload_import(upload_id: int) -> NpecImport:
+def upload_import(upload_id: int, *, retake: bool = False) -> NpecImport:
     """Import a file uploaded in the back office (the task's work): the same import as the
-    command, its report kept on the upload. Idempotent: an upload already taken is left."""
+    command, its report kept on the upload. Idempotent: an upload already taken is left, unless
+    ``retake`` (the task taken up again after its worker was lost, core/lost_tasks.py) and the
+    upload was left running; importing a file twice adds nothing (``import_file``)."""
     import os
     import tempfile
     from datetime import timedelta
@@ -389,6 +391,8 @@ def upload_import(upload_id: int) -> NpecImport:
 
     # A queued upload, or one left running by a worker that died an hour ago.
     stale = Q(state=NpecImportState.RUNNING, created_at__lt=timezone.now() - timedelta(hours=1))
+    if retake:
+        stale = Q(state=NpecImportState.RUNNING)
     claimed = (
         NpecImport.objects.filter(pk=upload_id)
         .filter(Q(state=NpecImportState.QUEUED) | stale)

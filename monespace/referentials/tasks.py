@@ -1,10 +1,11 @@
 """Background work of the referentials."""
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 
 
-@task()
-def import_npec_upload(upload_id: int) -> str:
+@task(takes_context=True)
+def import_npec_upload(context: TaskContext, upload_id: int) -> str:
     from .npec import upload_import
 
-    return upload_import(upload_id).state
+    # A second attempt: taken up again after its worker was lost (core/lost_tasks.py).
+    return upload_import(upload_id, retake=context.attempt > 1).state

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monespace.core import antivirus
 from monespace.core.forms import Form
 from monespace.core.identifiers import clean_bic, clean_iban, iban_bank
-from monespace.core.uploads import check_upload, download_name, file_download
+from monespace.core.uploads import (
+    StorageUnavailable,
+    check_upload,
+    download_name,
+    file_download,
+)
 from monespace.invoices import perms
 from monespace.invoices.access import bank_account_for, bank_accounts_visible
 from monespace.invoices.models import BankAccountState
@@ -138,7 +143,7 @@ def bank_details_deposit(request):
     choices = perms.deposit_choices(request.user)
     if not choices:
         raise PermissionDenied
-    posted = request.method == "POST"
+    posted, unavailable = request.method == "POST", False
     form = BankAccountForm(
         request.POST if posted else None, request.FILES if posted else None, choices=choices
     )
@@ -158,6 +163,9 @@ def bank_details_deposit(request):
             )
         except BankAccountError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+        except StorageUnavailable as refused:  # nothing saved: said next to the file
+            form.add_error("file", refused.message)
+            unavailable = True
         else:
             messages.success(
                 request,
@@ -171,7 +179,7 @@ def bank_details_deposit(request):
         request,
         "www/bank_details_deposit.html",
         {"form": form},
-        status=400 if form.is_bound else 200,
+        status=503 if unavailable else 400 if form.is_bound else 200,
     )
 
 

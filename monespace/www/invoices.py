@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from monespace.core.pagination import CountedPaginator
 from monespace.core.pdf import render_pdf
-from monespace.core.uploads import download_name, file_download
+from monespace.core.uploads import StorageUnavailable, download_name, file_download
 from monespace.dossiers import access as dossier_access
 from monespace.dossiers.enums import DossierKind
 from monespace.dossiers.models import Dossier
@@ -188,7 +188,7 @@ def invoice_deposit_view(request, pk):
         if dossier.kind == DossierKind.TRAINING_ACTION
         else []
     )
-    posted = request.method == "POST"
+    posted, unavailable = request.method == "POST", False
     form = InvoiceForm(
         request.POST if posted else None,
         request.FILES if posted else None,
@@ -209,6 +209,9 @@ def invoice_deposit_view(request, pk):
         except InvoiceError as error:
             field = f"line_{error.field}" if f"line_{error.field}" in form.fields else error.field
             form.add_error(field if field in form.fields else None, error.message)
+        except StorageUnavailable as refused:  # nothing saved: said next to the invoice's file
+            form.add_error("invoice_file", refused.message)
+            unavailable = True
         else:
             messages.success(
                 request,
@@ -227,7 +230,7 @@ def invoice_deposit_view(request, pk):
                 (p.profile, Profile(p.profile).label) for p in parties if p != payee
             ],
         },
-        status=400 if posted else 200,
+        status=503 if unavailable else 400 if posted else 200,
     )
 
 
@@ -248,7 +251,7 @@ def credit_note_new(request, pk):
     if not _may_credit(request.user, invoice):
         raise PermissionDenied
     accepted = [line for line in invoice.lines.all() if line.accepted]
-    posted = request.method == "POST"
+    posted, unavailable = request.method == "POST", False
     form = CreditNoteForm(
         request.POST if posted else None, request.FILES if posted else None, lines=accepted
     )
@@ -268,6 +271,9 @@ def credit_note_new(request, pk):
             )
         except InvoiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+        except StorageUnavailable as refused:  # nothing saved: said next to the file
+            form.add_error("file", refused.message)
+            unavailable = True
         else:
             messages.success(
                 request,
@@ -279,7 +285,7 @@ def credit_note_new(request, pk):
         request,
         "www/invoices/credit_note.html",
         {"invoice": invoice, "form": form},
-        status=400 if posted else 200,
+        status=503 if unavailable else 400 if posted else 200,
     )
 
 

@@ -3,6 +3,7 @@ check (never a direct link to the file)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from monespace.accounts.enums import SecurityEventKind
 from monespace.accounts.services import security_event_record
-from monespace.core import antivirus
-from monespace.core.uploads import download_name, file_download
+from monespace.core import antivirus, submissions
+from monespace.core.uploads import StorageUnavailable, download_name, file_download
 from monespace.dossiers import access, services
 
 from .common import dossier_for, scope
@@ -23,23 +24,45 @@ from .forms import DocumentForm, remember_refused_upload
 def document_upload(request, pk):
     """Before or after transmission, by those allowed to attach."""
     dossier = access.dossier_to_attach(request.user, pk, **scope(request))
+    # The same form posted again (a retry after a dropped connection, a double click) attaches
+    # the file once (core/submissions.py).
+    if (earlier := submissions.replay(request)) is not None:
+        return earlier
     form = DocumentForm(request.POST, request.FILES)
     # Sent from the last entry step: back there.
     back = request.POST.get("back", "")
     if not (dossier.is_editable and back in dict(dossier.spec.steps_for(dossier))):
         back = ""
+    after = (
+        reverse("www:dossier_step", args=[dossier.pk, back])
+        if back
+        else f"{reverse('www:dossier', args=[dossier.pk])}?onglet=documents"
+    )
     if form.is_valid():
         data = form.cleaned_data
-        services.document_add(
-            actor=request.user,
-            dossier=dossier,
-            upload=data["file"],
-            content_type=form.content_type,
-            piece_type=data["piece_type"],
-            title=data["title"],
-            comment=data["comment"],
-            verdict=form.verdict,
-        )
+        try:
+            with transaction.atomic():
+                services.document_add(
+                    actor=request.user,
+                    dossier=dossier,
+                    upload=data["file"],
+                    content_type=form.content_type,
+                    piece_type=data["piece_type"],
+                    title=data["title"],
+                    comment=data["comment"],
+                    verdict=form.verdict,
+                )
+                submissions.record(request, after)
+        except submissions.AlreadySubmitted as first:
+            return first.response
+        except StorageUnavailable as refused:
+            # Disk full, object store down: nothing saved; said next to the file, typed kept.
+            form.add_error("file", refused.message)
+            remember_refused_upload(request, form, dossier)
+            messages.error(
+                request, _("Le fichier n'est pas joint : réessayez dans quelques minutes.")
+            )
+            return redirect(after)
         if form.verdict.status == antivirus.UNAVAILABLE:
             messages.success(
                 request,
@@ -56,9 +79,7 @@ def document_upload(request, pk):
         # Back to the page, the errors next to the fields and what was typed kept.
         remember_refused_upload(request, form, dossier)
         messages.error(request, _("Le fichier n'est pas joint : corrigez ce qui est indiqué."))
-    if back:
-        return redirect("www:dossier_step", pk=dossier.pk, step=back)
-    return redirect(f"{reverse('www:dossier', args=[dossier.pk])}?onglet=documents")
+    return redirect(after)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from monespace.core import submissions
 from monespace.dossiers import access, perms, services
 from monespace.dossiers.enums import DossierKind
 from monespace.dossiers.errors import NotADraft
@@ -78,13 +79,24 @@ def dossier_start(request, dispositif, establishment):
         raise Http404
     if request.method == "POST" and "cancel" in request.POST:
         return redirect("www:dossier_new_kind", dispositif=kind.slug)
-    with transaction.atomic():
-        dossier = services.dossier_create(actor=request.user, establishment=chosen, kind=kind.value)
-        dossier.unsaved = True
-        first_step = dossier.spec.steps_for(dossier)[0][0]
-        response = STEP_VIEWS[kind.value][first_step](request, dossier)
-        if not (request.method == "POST" and response.status_code == 302):
-            transaction.set_rollback(True)
+    # The same form posted again (a retry after a dropped connection, a double click) answers
+    # the first answer: one draft per form (core/submissions.py).
+    if request.method == "POST" and (earlier := submissions.replay(request)) is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            dossier = services.dossier_create(
+                actor=request.user, establishment=chosen, kind=kind.value
+            )
+            dossier.unsaved = True
+            first_step = dossier.spec.steps_for(dossier)[0][0]
+            response = STEP_VIEWS[kind.value][first_step](request, dossier)
+            if request.method == "POST" and response.status_code == 302:
+                submissions.record(request, response["Location"])
+            else:
+                transaction.set_rollback(True)
+    except submissions.AlreadySubmitted as first:
+        return first.response
     return response
 
 
