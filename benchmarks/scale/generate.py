@@ -291,9 +291,10 @@ def generate(cursor, args):
     run(
         "staff profiles",
         f"""
-        INSERT INTO accounts_staffprofile (user_id, role, branches, phone)
+        INSERT INTO accounts_staffprofile (user_id, role, branches, phone, contact_roles)
         SELECT id, CASE WHEN id %% 5 = 0 THEN 'training_assistant' ELSE 'advisor' END,
-               jsonb_build_array(({sql_array(BRANCHES)})[1 + id %% {len(BRANCHES)}]), ''
+               jsonb_build_array(({sql_array(BRANCHES)})[1 + id %% {len(BRANCHES)}]), '',
+               '[]'::jsonb
         FROM accounts_user WHERE is_staff
         """,
     )
