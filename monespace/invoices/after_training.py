@@ -9,7 +9,6 @@ number."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -33,40 +32,49 @@ def concerned(dossier: Dossier) -> bool:
 
 
 def checklists(dossiers: Iterable[Dossier]) -> dict[int, list[tuple[str, bool]]]:
-    """Per accorded training action (its ``training`` loaded): each expected piece and whether
-    it was deposited (in an invoice that was not rejected)."""
-    wanted = [d for d in dossiers if concerned(d)]
-    if not wanted:
+    """Per accorded training action: each expected piece and whether it was deposited (in an
+    invoice that was not rejected). One query, the same rule as the to-do's (``_with_pieces``)."""
+    ids = [d.pk for d in dossiers if concerned(d)]
+    if not ids:
         return {}
-    ids = [d.pk for d in wanted]
-    lines: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for dossier_id, profile, code in (
-        InvoiceLine.objects.filter(invoice__dossier_id__in=ids)
-        .exclude(invoice__state=InvoiceState.REJECTED)
-        .values_list("invoice__dossier_id", "invoice__payee_profile", "code")
-    ):
-        lines[dossier_id].add((profile, code))
-    pieces: dict[int, set[str]] = defaultdict(set)
-    for dossier_id, piece_type in (
-        InvoicePiece.objects.filter(invoice__dossier_id__in=ids)
-        .exclude(invoice__state=InvoiceState.REJECTED)
-        .values_list("invoice__dossier_id", "piece_type")
-    ):
-        pieces[dossier_id].add(piece_type)
-    return {d.pk: _checklist(d, lines[d.pk], pieces[d.pk]) for d in wanted}
+    return {d.pk: _items_of(d) for d in _with_pieces(Dossier.objects.filter(pk__in=ids))}
 
 
-def _checklist(
-    dossier: Dossier, lines: set[tuple[str, str]], pieces: set[str]
-) -> list[tuple[str, bool]]:
-    pedagogic_by = Profile.PROVIDER if dossier.training.direct_payment else Profile.MEMBER
+def _with_pieces(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """``dossiers`` annotated with what was deposited: ``EXISTS`` tests on the invoices'
+    indexed dossier column, rejected invoices left out."""
+    lines = InvoiceLine.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
+        invoice__state=InvoiceState.REJECTED
+    )
+    pieces = InvoicePiece.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
+        invoice__state=InvoiceState.REJECTED
+    )
+    return dossiers.annotate(
+        direct=F("training__direct_payment"),
+        company_other=Exists(
+            lines.filter(invoice__payee_profile=Profile.MEMBER).exclude(code__in=PEDAGOGIC_LINES)
+        ),
+        pedagogic_member=Exists(
+            lines.filter(invoice__payee_profile=Profile.MEMBER, code__in=PEDAGOGIC_LINES)
+        ),
+        pedagogic_provider=Exists(
+            lines.filter(invoice__payee_profile=Profile.PROVIDER, code__in=PEDAGOGIC_LINES)
+        ),
+        receipted=Exists(pieces.filter(piece_type=InvoicePieceType.RECEIPTED)),
+        attendance=Exists(pieces.filter(piece_type=InvoicePieceType.ATTENDANCE)),
+        completion=Exists(pieces.filter(piece_type=InvoicePieceType.COMPLETION)),
+    )
+
+
+def _items_of(dossier: Dossier) -> list[tuple[str, bool]]:
+    """The checklist of a dossier annotated by ``_with_pieces``."""
     return _items(
-        direct=dossier.training.direct_payment,
-        company_other=any(p == Profile.MEMBER and c not in PEDAGOGIC_LINES for p, c in lines),
-        pedagogic=any(p == pedagogic_by and c in PEDAGOGIC_LINES for p, c in lines),
-        receipted=InvoicePieceType.RECEIPTED in pieces,
-        attendance=InvoicePieceType.ATTENDANCE in pieces,
-        completion=InvoicePieceType.COMPLETION in pieces,
+        direct=dossier.direct,
+        company_other=dossier.company_other,
+        pedagogic=dossier.pedagogic_provider if dossier.direct else dossier.pedagogic_member,
+        receipted=dossier.receipted,
+        attendance=dossier.attendance,
+        completion=dossier.completion,
     )
 
 
@@ -98,40 +106,18 @@ def _items(
 
 
 def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tuple[Dossier, list]]:
-    """The company's to-do: the accorded trainings over before ``today`` among ``dossiers``
-    whose pieces the company deposits are not all here, the longest over first, each with the
-    labels of what is missing (at most ``limit`` of them, the longest over first) — under subrogation the organisation's own invoice is its
-    to-do, not the company's. One query (the pieces are ``EXISTS`` tests on the invoices'
-    indexed dossier column)."""
-    lines = InvoiceLine.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
-        invoice__state=InvoiceState.REJECTED
-    )
-    pieces = InvoicePiece.objects.filter(invoice__dossier=OuterRef("pk")).exclude(
-        invoice__state=InvoiceState.REJECTED
-    )
+    """The company's to-do: at most ``limit`` accorded trainings over before ``today`` among
+    ``dossiers`` whose pieces the company deposits are not all here, the longest over first,
+    each with the labels of what is missing — under subrogation the organisation's own invoice
+    is its to-do, not the company's. One query."""
     found = (
-        dossiers.filter(
-            state=DossierState.APPROVED,
-            kind=DossierKind.TRAINING_ACTION,
-            end_date__lt=today,
-            taken_over_at__isnull=True,
-        )
-        .annotate(
-            direct=F("training__direct_payment"),
-            company_other=Exists(
-                lines.filter(invoice__payee_profile=Profile.MEMBER).exclude(
-                    code__in=PEDAGOGIC_LINES
-                )
-            ),
-            pedagogic_member=Exists(
-                lines.filter(invoice__payee_profile=Profile.MEMBER, code__in=PEDAGOGIC_LINES)
-            ),
-            pedagogic_provider=Exists(
-                lines.filter(invoice__payee_profile=Profile.PROVIDER, code__in=PEDAGOGIC_LINES)
-            ),
-            receipted=Exists(pieces.filter(piece_type=InvoicePieceType.RECEIPTED)),
-            attendance=Exists(pieces.filter(piece_type=InvoicePieceType.ATTENDANCE)),
-            completion=Exists(pieces.filter(piece_type=InvoicePieceType.COMPLETION)),
+        _with_pieces(
+            dossiers.filter(
+                state=DossierState.APPROVED,
+                kind=DossierKind.TRAINING_ACTION,
+                end_date__lt=today,
+                taken_over_at__isnull=True,
+            )
         )
         .filter(
             Q(company_other=False)
@@ -148,14 +134,7 @@ def awaiting(dossiers: QuerySet[Dossier], *, today, limit: int = 10) -> list[tup
     found = sorted(found, key=lambda d: (d.end_date, d.pk))
     result = []
     for dossier in found:
-        items = _items(
-            direct=dossier.direct,
-            company_other=dossier.company_other,
-            pedagogic=dossier.pedagogic_provider if dossier.direct else dossier.pedagogic_member,
-            receipted=dossier.receipted,
-            attendance=dossier.attendance,
-            completion=dossier.completion,
-        )
+        items = _items_of(dossier)
         if dossier.direct:
             del items[1]  # the organisation's invoice: its own to-do
         result.append((dossier, [label for label, here in items if not here]))
